@@ -1,0 +1,75 @@
+"""Synthetic sparse features, written plainly in torch.
+
+This is the readable definition of the data the paper trains on. The fast training
+kernel (core/kernels.py) draws from the same distribution with its own generator;
+this module is used for pictures of a batch, Monte-Carlo checks and the benchmark's
+reference loop.
+
+Each feature is zero with probability S = 1 - p and otherwise uniform on [0, 1]
+(uniform on [-1, 1] for the absolute-value task). Feature sets change that:
+- correlated: one draw decides whether the whole set is active; members' values are
+  independent;
+- anticorrelated: the set is active with probability p, and then exactly one member,
+  chosen uniformly, is non-zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from core.config import ToyConfig
+
+
+def feature_groups(cfg: ToyConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, size, kind) of every group; an independent feature is a group of one (kind 0).
+
+    kind: 0 independent, 1 correlated, 2 anticorrelated.
+    """
+    starts, sizes, kinds = [], [], []
+    pos = 0
+    for kind, size in cfg.feature_sets:
+        starts.append(pos)
+        sizes.append(int(size))
+        kinds.append(1 if kind == "correlated" else 2)
+        pos += int(size)
+    for i in range(pos, cfg.n_features):
+        starts.append(i)
+        sizes.append(1)
+        kinds.append(0)
+    return (np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), np.array(kinds, dtype=np.int64))
+
+
+def sample_batch(cfg: ToyConfig, batch_size: int, generator: torch.Generator, p: np.ndarray | None = None) -> torch.Tensor:
+    """A batch x of shape [instances, batch, n_features] (float32).
+
+    ``p`` overrides the config's densities ([instances, n_features]); by default they are
+    the config's, broadcast over instances (before best-of-N seeds).
+    """
+    if p is None:
+        p, _ = cfg.broadcast()
+    p_t = torch.as_tensor(p, dtype=torch.float32)[:, None, :]  # [I, 1, n]
+    n_inst, n = p_t.shape[0], cfg.n_features
+    shape = (n_inst, batch_size, n)
+    active = torch.rand(shape, generator=generator) < p_t
+    starts, sizes, kinds = feature_groups(cfg)
+    for start, size, kind in zip(starts, sizes, kinds):
+        if kind == 0:
+            continue
+        sl = slice(start, start + size)
+        group_on = torch.rand((n_inst, batch_size, 1), generator=generator) < p_t[:, :, start : start + 1]
+        if kind == 1:
+            active[:, :, sl] = group_on.expand(-1, -1, size)
+        else:
+            pick = torch.randint(0, int(size), (n_inst, batch_size, 1), generator=generator)
+            one_hot = torch.nn.functional.one_hot(pick[..., 0], int(size)).bool()
+            active[:, :, sl] = one_hot & group_on
+    values = torch.rand(shape, generator=generator)
+    if cfg.model == "abs":
+        values = values * 2 - 1
+    return torch.where(active, values, torch.zeros(()))
+
+
+def target_of(cfg: ToyConfig, x: torch.Tensor) -> torch.Tensor:
+    """What the model must reproduce: x itself, or |x| for the absolute-value task."""
+    return x.abs() if cfg.model == "abs" else x

@@ -1,0 +1,248 @@
+"""Altair chart builders: numpy arrays in, ``alt.Chart`` out.
+
+No computation happens here beyond calling ``core.analysis`` and shaping DataFrames, so the
+charts always agree with the numbers the app reports. Colours are colour-blind safe:
+Okabe-Ito for up to 8 categories (viridis beyond), viridis for sequential values and a
+diverging "blueorange" scale pinned at 0 (blue = negative, orange = positive).
+Every builder takes ``scale``: 1.0 for a laptop, about 1.6 for a projector (bigger fonts and marks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from . import analysis
+
+# Okabe-Ito, reordered so the hard-to-see yellow comes last.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+SEQUENTIAL = "viridis"
+DIVERGING = "blueorange"
+DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
+
+
+def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
+    """Shared font sizes, multiplied by ``scale`` so one switch makes every chart projector-readable."""
+    return (
+        chart.configure_axis(labelFontSize=11 * scale, titleFontSize=13 * scale)
+        .configure_legend(labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0)
+        .configure_title(fontSize=15 * scale, anchor="start")
+        .configure_view(stroke=None)
+    )
+
+
+def _category_color(field: str, domain: Sequence, title: str) -> alt.Color:
+    """Okabe-Ito when there are few categories; viridis in the given order when there are too many."""
+    legend = alt.Legend(title=title)
+    if len(domain) <= len(OKABE_ITO):
+        return alt.Color(
+            f"{field}:N", scale=alt.Scale(domain=list(domain), range=OKABE_ITO[: len(domain)]), legend=legend
+        )
+    return alt.Color(f"{field}:O", sort=list(domain), scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+
+
+def _diverging(limit: float) -> alt.Scale:
+    """Symmetric diverging scale with its midpoint pinned at 0, so white always means 'no interaction'."""
+    return alt.Scale(scheme=DIVERGING, domain=[-limit, limit], domainMid=0)
+
+
+def _square_axes(limit: float, names: tuple[str, str]) -> tuple[alt.X, alt.Y]:
+    """Equal, symmetric x/y domains: with a square chart, angles on screen are the true angles."""
+    sc = alt.Scale(domain=[-limit, limit], nice=False, zero=True)
+    return alt.X("x:Q", scale=sc, title=names[0]), alt.Y("y:Q", scale=sc, title=names[1])
+
+
+def _arrow_layer(
+    W_k: np.ndarray, title: str, limit: float, importance: np.ndarray | None, scale: float
+) -> alt.LayerChart:
+    W_k = np.asarray(W_k, dtype=np.float64)
+    if W_k.ndim != 2 or W_k.shape[1] != 2:
+        raise ValueError(f"feature_arrows needs [n_features, 2] weights, got {W_k.shape}")
+    n = W_k.shape[0]
+    df = pd.DataFrame({"feature": np.arange(n), "x": W_k[:, 0], "y": W_k[:, 1], "x0": 0.0, "y0": 0.0})
+    df["norm"] = analysis.feature_norms(W_k)
+    tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="||W_i||")]
+    if importance is not None:
+        df["importance"] = np.asarray(importance, dtype=np.float64)
+        tooltip.append(alt.Tooltip("importance:Q", format=".3g"))
+    x, y = _square_axes(limit, ("hidden dimension 1", "hidden dimension 2"))
+    color = _category_color("feature", list(range(n)), "feature i")
+    base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tooltip)
+    lines = base.mark_rule(strokeWidth=2.5 * scale).encode(x2="x0:Q", y2="y0:Q")
+    tips = base.mark_circle(size=70 * scale**2, opacity=1)
+    labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold").encode(
+        text="feature:N"
+    )
+    side = 280 * scale
+    return alt.layer(lines, tips, labels).properties(width=side, height=side, title=title)
+
+
+def _limit(values: np.ndarray, floor: float = 1.0) -> float:
+    """Axis half-width: at least ``floor`` (unit circle visible), with a margin for labels."""
+    return float(max(floor, np.nanmax(np.abs(values)) if np.size(values) else floor) * 1.15)
+
+
+def feature_arrows(
+    W_k: np.ndarray, title: str = "Feature directions W_i", importance: np.ndarray | None = None, scale: float = 1.0
+) -> alt.LayerChart:
+    """Each feature as a line from the origin to W_i (m = 2), coloured by feature index."""
+    return configure(_arrow_layer(W_k, title, _limit(W_k), importance, scale), scale)
+
+
+def arrows_row(
+    W: np.ndarray, titles: Sequence[str], importance: np.ndarray | None = None, scale: float = 1.0
+) -> alt.HConcatChart:
+    """Side-by-side arrow plots for a sweep, W [instances, n, 2]; one shared axis range so sizes compare."""
+    W = np.asarray(W, dtype=np.float64)
+    if len(titles) != W.shape[0]:
+        raise ValueError(f"need one title per instance ({W.shape[0]}), got {len(titles)}")
+    limit = _limit(W)
+    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.75) for k, t in enumerate(titles)]
+    return configure(alt.hconcat(*panels), scale)
+
+
+def gram_heatmap(
+    W_k: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
+) -> alt.HConcatChart:
+    """W^T W (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
+    g = analysis.gram(W_k)
+    b = np.asarray(b_k, dtype=np.float64)
+    n = g.shape[0]
+    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    cells = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "value": g.ravel()})
+    bias = pd.DataFrame({"row": np.arange(n), "col": "b", "value": b})
+    limit = float(max(np.abs(g).max(initial=0), np.abs(b).max(initial=0), 1e-9))
+    color = alt.Color("value:Q", scale=_diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
+    cell = max(8.0, min(24.0, 360.0 / n)) * scale
+    y = alt.Y("row:O", title="feature i (output)")
+    tip = [alt.Tooltip("row:O", title="i"), alt.Tooltip("col:N", title="j"), alt.Tooltip("value:Q", format=".3f")]
+    heat = (
+        alt.Chart(cells)
+        .mark_rect()
+        .encode(x=alt.X("col:O", title="feature j (input)"), y=y, color=color, tooltip=tip)
+        .properties(width=cell * n, height=cell * n, title="W^T W")
+    )
+    bias_chart = (
+        alt.Chart(bias)
+        .mark_rect()
+        .encode(x=alt.X("col:N", title="bias"), y=alt.Y("row:O", title=None), color=color, tooltip=tip)
+        .properties(width=cell, height=cell * n, title="b")
+    )
+    chart = alt.hconcat(heat, bias_chart).resolve_scale(color="shared").properties(title=title)
+    return configure(chart, scale)
+
+
+def norm_bars(W_k: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0) -> alt.Chart:
+    """Horizontal bars of ||W_i||; colour shows how much of feature i's direction other features share."""
+    sup = analysis.superposition(W_k)
+    df = pd.DataFrame({"feature": np.arange(sup.size), "norm": analysis.feature_norms(W_k), "superposition": sup})
+    df["colour"] = np.clip(sup, 0.0, 1.0)
+    legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
+    chart = (
+        alt.Chart(df)
+        .mark_bar(size=max(4.0, min(18.0, 300.0 / sup.size)) * scale)
+        .encode(
+            y=alt.Y("feature:O", title="feature i"),
+            x=alt.X("norm:Q", title="||W_i||"),
+            color=alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
+            tooltip=["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")],
+        )
+        .properties(width=260 * scale, height=max(120.0, 16.0 * sup.size) * scale, title=title)
+    )
+    return configure(chart, scale)
+
+
+def loss_curve(
+    steps: np.ndarray,
+    losses: np.ndarray,
+    labels: Sequence[str],
+    log_y: bool = True,
+    title: str = "Training loss",
+    legend_title: str = "instance",
+    scale: float = 1.0,
+) -> alt.Chart:
+    """Loss against step, one line per instance; on a log axis non-positive values are dropped."""
+    steps = np.asarray(steps, dtype=np.float64)
+    losses = np.asarray(losses, dtype=np.float64).reshape(steps.size, -1)
+    labels = [str(x) for x in labels]
+    if len(labels) != losses.shape[1]:
+        raise ValueError(f"need one label per loss column ({losses.shape[1]}), got {len(labels)}")
+    df = pd.DataFrame({"step": np.repeat(steps, len(labels)), "loss": losses.ravel(), "run": labels * steps.size})
+    if log_y:
+        df = df[df["loss"] > 0]
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    chart = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2 * scale)
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("loss:Q", scale=y_scale, title="loss" + (" (log scale)" if log_y else "")),
+            color=_category_color("run", labels, legend_title),
+            tooltip=["run:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
+        )
+        .properties(width=420 * scale, height=260 * scale, title=title)
+    )
+    return configure(chart, scale)
+
+
+def pca_scatter(
+    coords: np.ndarray,
+    labels: Sequence[str],
+    explained_variance_ratio: np.ndarray,
+    title: str = "Feature directions, top two principal axes",
+    scale: float = 1.0,
+) -> alt.LayerChart:
+    """Points in a 2-D PCA basis, equal axes, axis titles give each axis's share of variance."""
+    coords = np.asarray(coords, dtype=np.float64)
+    ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
+    labels = [str(x) for x in labels]
+    df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
+    names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
+    x, y = _square_axes(_limit(coords), names)
+    color = _category_color("label", labels, "feature")
+    base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
+    points = base.mark_circle(size=70 * scale**2, opacity=0.9)
+    text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
+    side = 300 * scale
+    return configure(alt.layer(points, text).properties(width=side, height=side, title=title), scale)
+
+
+def dimensionality_scatter(
+    x: np.ndarray,
+    D: np.ndarray,
+    title: str = "Feature dimensionality D_i",
+    x_title: str = "1/(1−S) = 1/p (inverse feature density, log scale)",
+    scale: float = 1.0,
+) -> alt.LayerChart:
+    """D_i per feature against a per-instance x (log), with guide lines at the polytope fractions.
+
+    Points are one colour (no legend needed); grey rules mark 1, 3/4, 2/3, 1/2, 2/5 and 3/8.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    D = np.asarray(D, dtype=np.float64).reshape(x.size, -1)
+    if np.any(x <= 0):
+        raise ValueError("x is drawn on a log axis and must be positive")
+    n = D.shape[1]
+    df = pd.DataFrame({"x": np.repeat(x, n), "D": D.ravel(), "feature": np.tile(np.arange(n), x.size)})
+    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "name": list(DIMENSIONALITY_GUIDES)})
+    y_title = "D_i = ||W_i||² / Σ_j (Ŵ_i·W_j)²"
+    rules = alt.Chart(guides).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
+    width = 440 * scale
+    names = alt.Chart(guides).mark_text(align="left", dx=4, color="#555555", fontSize=10 * scale)
+    names = names.encode(
+        y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width)
+    )  # labels just right of the plot
+    points = (
+        alt.Chart(df)
+        .mark_circle(size=30 * scale**2, opacity=0.6, color=OKABE_ITO[0])
+        .encode(
+            x=alt.X("x:Q", scale=alt.Scale(type="log"), title=x_title),
+            y=alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.05]), title=y_title),
+            tooltip=["feature:O", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("D:Q", format=".3f")],
+        )
+    )
+    chart = alt.layer(rules, names, points).properties(width=width, height=280 * scale, title=title)
+    return configure(chart, scale)

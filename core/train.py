@@ -1,0 +1,212 @@
+"""Training: a resumable Trainer for live pages, and train() for a whole run.
+
+Conventions follow the paper's reference notebook: AdamW (lr 1e-3, weight decay 0.01,
+betas 0.9/0.999) on every parameter, batch 1024, 10,000 steps, a fresh batch each step,
+loss = importance-weighted squared error averaged over batch and features, summed over
+instances (so each instance receives exactly its own gradient).
+
+Best-of-N seeds: instances are repeated N times with different initialisations and,
+at the end, each keeps the seed with the lowest evaluation loss.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+
+from core import kernels
+from core.config import ToyConfig
+from core.data import feature_groups
+from core.models import init_params
+
+ProgressFn = Callable[["Trainer"], None]
+StopFn = Callable[[], bool]
+
+FLAGS = {  # (hidden ReLU, output ReLU, |x| target)
+    "linear": (0, 0, 0),
+    "relu_output": (0, 1, 0),
+    "relu_hidden": (1, 1, 0),
+    "abs": (1, 1, 1),
+}
+
+
+@dataclass
+class TrainResult:
+    """What a run learned; arrays are numpy, instances first (best seed per instance)."""
+
+    config: ToyConfig
+    W: np.ndarray  # [I, n, m]; for "abs" the first layer
+    b: np.ndarray  # [I, n]
+    loss: np.ndarray  # [I] evaluation loss on a fresh batch of cfg.eval_batch_size
+    steps_done: int
+    loss_history: np.ndarray  # [steps_done, I] training-batch loss at every step
+    W2: np.ndarray | None = None  # [I, n, m] second layer of "abs" (row j: output j's weights)
+    seed_losses: np.ndarray | None = None  # [n_seeds, I] evaluation loss of every seed
+    best_seed: np.ndarray | None = None  # [I] index of the kept seed
+    snapshots: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)  # (step, W, b)
+    diverged: bool = False
+    stopped: bool = False
+
+
+def lr_at(cfg: ToyConfig, steps: np.ndarray) -> np.ndarray:
+    """Learning rate at 0-based ``steps`` under the config's schedule."""
+    frac = steps / cfg.steps
+    if cfg.lr_schedule == "linear":
+        return cfg.lr * (1.0 - frac)
+    if cfg.lr_schedule == "cosine":
+        return cfg.lr * 0.5 * (1.0 + np.cos(np.pi * frac))
+    return np.full(steps.shape, cfg.lr)
+
+
+class Trainer:
+    """Holds the weights and optimiser state of a run so it can advance a few steps at a time."""
+
+    def __init__(self, cfg: ToyConfig, threads: int | None = None):
+        self.cfg = cfg
+        self.threads = max(1, min(threads or 2, os.cpu_count() or 1))
+        p, imp = cfg.broadcast()
+        self.k = cfg.n_instances
+        total = self.k * cfg.n_seeds
+        params = init_params(cfg, total, torch.Generator().manual_seed(cfg.seed))
+        self.We = params["W"].numpy().astype(np.float32)
+        self.Wd = self.We if cfg.model != "abs" else params["W2"].numpy().astype(np.float32)
+        self.b = params["b"].numpy().astype(np.float32)
+        starts, sizes, kinds = feature_groups(cfg)
+        self.groups = np.stack([starts, sizes, kinds]).astype(np.int64)
+        p_group = np.tile(p, (cfg.n_seeds, 1))[:, starts]
+        with np.errstate(divide="ignore"):
+            self.log_q = np.log1p(-p_group).astype(np.float64)
+        self.imp = np.tile(imp, (cfg.n_seeds, 1)).astype(np.float32)
+        self.flags = np.array(FLAGS[cfg.model], dtype=np.int64)
+        self.rng = _streams(cfg.seed, total, salt=0)
+        n, m = cfg.n_features, cfg.n_hidden
+        self.opt = np.zeros((total, 6, max(n * m, n)), dtype=np.float32)
+        self.hyper = np.array([cfg.weight_decay, cfg.betas[0], cfg.betas[1], cfg.eps], dtype=np.float64)
+        self.step = 0
+        self.history = np.full((cfg.steps, total), np.nan, dtype=np.float32)
+        self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self.diverged = False
+        if cfg.snapshot_every:
+            self._snapshot()
+
+    @property
+    def done(self) -> bool:
+        return self.step >= self.cfg.steps or self.diverged
+
+    def advance(self, n_steps: int) -> int:
+        """Train up to ``n_steps`` more steps (not past cfg.steps); returns how many ran.
+
+        If a step's loss is not finite, the weights go back to where this call began
+        and ``diverged`` is set: the last good weights are kept.
+        """
+        n_steps = int(min(n_steps, self.cfg.steps - self.step))
+        if n_steps <= 0 or self.diverged:
+            return 0
+        backup = (self.We.copy(), self.Wd.copy(), self.b.copy(), self.opt.copy())
+        start, every = self.step, self.cfg.snapshot_every
+        while self.step < start + n_steps:
+            stop = start + n_steps
+            if every:
+                stop = min(stop, (self.step // every + 1) * every)
+            lrs = lr_at(self.cfg, np.arange(self.step, stop)).astype(np.float64)
+            losses = self.history[self.step : stop]
+            self._run_parallel(lrs, losses)
+            if not np.all(np.isfinite(losses)):
+                self._restore(backup, start)
+                return 0
+            self.step = stop
+            if every and self.step % every == 0:
+                self._snapshot()
+        return n_steps
+
+    def _run_parallel(self, lrs: np.ndarray, losses: np.ndarray) -> None:
+        total = self.We.shape[0]
+        tied = self.Wd is self.We
+        args = (self.step, lrs, self.hyper, self.We, self.Wd, self.b, self.opt, self.imp, self.log_q)
+        rest = (self.groups, self.rng, self.flags, self.cfg.batch_size, tied, losses)
+        bounds = np.linspace(0, total, min(self.threads, total) + 1).astype(int)
+        if len(bounds) == 2:
+            kernels.run_steps(0, total, *args, *rest)
+            return
+        with ThreadPoolExecutor(len(bounds) - 1) as pool:
+            jobs = [pool.submit(kernels.run_steps, lo, hi, *args, *rest) for lo, hi in zip(bounds[:-1], bounds[1:])]
+            for job in jobs:
+                job.result()
+
+    def _restore(self, backup, step: int) -> None:
+        self.We[:], self.Wd[:], self.b[:], self.opt[:] = backup
+        self.history[step:] = np.nan
+        self.snapshots = [snap for snap in self.snapshots if snap[0] <= step]
+        self.step = step
+        self.diverged = True
+
+    def _snapshot(self) -> None:
+        self.snapshots.append((self.step, self.We.copy(), self.b.copy()))
+
+    def run(self, progress: ProgressFn | None = None, should_stop: StopFn | None = None, chunk: int = 250) -> None:
+        """Train to the end in chunks, calling ``progress`` after each and stopping if asked."""
+        while not self.done:
+            if should_stop is not None and should_stop():
+                return
+            self.advance(chunk)
+            if progress is not None:
+                progress(self)
+
+    def evaluate(self, batch_size: int | None = None) -> np.ndarray:
+        """Loss of every trained instance (all seeds) on a fresh batch: [n_seeds * I]."""
+        out = np.empty(self.We.shape[0], dtype=np.float64)
+        rng = _streams(self.cfg.seed, self.We.shape[0], salt=1)
+        bs = batch_size or self.cfg.eval_batch_size
+        kernels.evaluate(self.We, self.Wd, self.b, self.imp, self.log_q, self.groups, rng, self.flags, bs, out)
+        return out
+
+    def result(self, stopped: bool = False) -> TrainResult:
+        """The best seed of each instance, as numpy arrays."""
+        k, s = self.k, self.cfg.n_seeds
+        seed_losses = self.evaluate().reshape(s, k)
+        best = np.nanargmin(np.where(np.isfinite(seed_losses), seed_losses, np.inf), axis=0)
+        pick = best * k + np.arange(k)
+        snaps = [(st, W[pick], b[pick]) for st, W, b in self.snapshots]
+        return TrainResult(
+            config=self.cfg,
+            W=self.We[pick].copy(),
+            b=self.b[pick].copy(),
+            loss=seed_losses[best, np.arange(k)],
+            steps_done=self.step,
+            loss_history=self.history[: self.step, pick].copy(),
+            W2=self.Wd[pick].copy() if self.cfg.model == "abs" else None,
+            seed_losses=seed_losses,
+            best_seed=best,
+            snapshots=snaps,
+            diverged=self.diverged,
+            stopped=stopped,
+        )
+
+
+def train(
+    cfg: ToyConfig,
+    progress: ProgressFn | None = None,
+    should_stop: StopFn | None = None,
+    threads: int | None = None,
+) -> TrainResult:
+    """Train every instance of ``cfg`` and return the result (best seed per instance).
+
+    progress(trainer) is called every few hundred steps; should_stop() returning True
+    ends training early (the result then holds the weights reached so far).
+    """
+    trainer = Trainer(cfg, threads=threads)
+    trainer.run(progress, should_stop)
+    return trainer.result(stopped=not trainer.done)
+
+
+def _streams(seed: int, count: int, salt: int) -> np.ndarray:
+    """Independent xoshiro256** states, one per instance, derived from the seed."""
+    ss = np.random.SeedSequence([seed, salt])
+    state = ss.generate_state(4 * count, dtype=np.uint64).reshape(count, 4)
+    state[np.all(state == 0, axis=1), 0] = 1  # the all-zero state is the one invalid state
+    return state

@@ -1,0 +1,196 @@
+"""Chart builders: valid Vega-Lite, the right data inside, the promised scales, and offline SVG rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pytest
+import vl_convert as vlc
+
+from core import plots
+
+
+def pentagon(radius: float = 1.0) -> np.ndarray:
+    ang = 2 * np.pi * np.arange(5) / 5
+    return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1)
+
+
+def walk(node: Any) -> Iterator[dict]:
+    """Every dict inside a Vega-Lite spec."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+
+
+def dataset_with(spec: dict, column: str) -> list[dict]:
+    found = [rows for rows in spec["datasets"].values() if rows and column in rows[0]]
+    assert len(found) == 1, f"expected one dataset with column {column!r}, found {len(found)}"
+    return found[0]
+
+
+def encodings(spec: dict, channel: str) -> list[dict]:
+    return [d["encoding"][channel] for d in walk(spec) if "encoding" in d and channel in d["encoding"]]
+
+
+def titles(spec: dict) -> list[str]:
+    out = []
+    for d in walk(spec):
+        t = d.get("title")
+        if isinstance(t, str):
+            out.append(t)
+        elif isinstance(t, dict) and isinstance(t.get("text"), str):
+            out.append(t["text"])
+    return out
+
+
+def test_feature_arrows_geometry_and_square_axes() -> None:
+    W = pentagon(1.3)
+    spec = plots.feature_arrows(W, title="Pentagon", importance=np.ones(5)).to_dict()
+    rows = dataset_with(spec, "x")
+    assert len(rows) == 5
+    np.testing.assert_allclose([[r["x"], r["y"]] for r in rows], W)
+    x_dom = {tuple(e["scale"]["domain"]) for e in encodings(spec, "x") if "scale" in e}
+    y_dom = {tuple(e["scale"]["domain"]) for e in encodings(spec, "y") if "scale" in e}
+    assert x_dom == y_dom and len(x_dom) == 1
+    lo, hi = x_dom.pop()
+    assert lo == -hi and hi >= 1.3
+    assert spec["width"] == spec["height"]
+    assert "Pentagon" in titles(spec)
+    assert any(e.get("legend", {}).get("title") == "feature i" for e in encodings(spec, "color"))
+    assert all(e["scale"]["range"] == plots.OKABE_ITO[:5] for e in encodings(spec, "color"))
+
+
+def test_many_features_fall_back_to_sequential_palette() -> None:
+    W = np.random.default_rng(0).normal(size=(12, 2))
+    spec = plots.feature_arrows(W).to_dict()
+    assert all(e["scale"].get("scheme") == plots.SEQUENTIAL for e in encodings(spec, "color"))
+
+
+def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
+    W = np.stack([pentagon(), pentagon(0.5), pentagon(2.0)])
+    spec = plots.arrows_row(W, ["a", "b", "c"]).to_dict()
+    assert len(spec["hconcat"]) == 3
+    assert [p["title"] for p in spec["hconcat"]] == ["a", "b", "c"]
+    domains = {tuple(e["scale"]["domain"]) for e in encodings(spec, "x") if "scale" in e}
+    assert len(domains) == 1 and domains.pop()[1] >= 2.0
+    with pytest.raises(ValueError):
+        plots.arrows_row(W, ["only one"])
+
+
+def test_gram_heatmap_data_and_diverging_scale() -> None:
+    rng = np.random.default_rng(1)
+    W, b = rng.normal(size=(4, 3)), np.array([-0.2, 0.0, 0.1, -3.0])
+    spec = plots.gram_heatmap(W, b, title="G").to_dict()
+    rows = [r for table in spec["datasets"].values() for r in table]
+    cells = [r for r in rows if r["col"] != "b"]
+    bias = [r for r in rows if r["col"] == "b"]
+    assert len(cells) == 16 and len(bias) == 4
+    g = W @ W.T
+    for r in cells:
+        np.testing.assert_allclose(r["value"], g[r["row"], r["col"]])
+    np.testing.assert_allclose(sorted(r["value"] for r in bias), sorted(b))
+    colors = encodings(spec, "color")
+    assert len(colors) == 2
+    for c in colors:
+        assert c["scale"]["domainMid"] == 0 and c["scale"]["scheme"] == plots.DIVERGING
+        lo, hi = c["scale"]["domain"]
+        assert lo == -hi and hi == pytest.approx(max(np.abs(g).max(), 3.0))
+        assert "0" in c["legend"]["title"]
+    assert spec["resolve"]["scale"]["color"] == "shared"
+    assert "tooltip" in spec["hconcat"][0]["encoding"]
+
+
+def test_norm_bars_values_and_superposition_colour() -> None:
+    W = np.concatenate([pentagon(), np.zeros((1, 2))])
+    spec = plots.norm_bars(W).to_dict()
+    rows = dataset_with(spec, "norm")
+    assert len(rows) == 6
+    np.testing.assert_allclose([r["norm"] for r in rows], [1, 1, 1, 1, 1, 0], atol=1e-12)
+    np.testing.assert_allclose([r["superposition"] for r in rows], [1.5] * 5 + [0.0], atol=1e-12)
+    np.testing.assert_allclose([r["colour"] for r in rows], [1.0] * 5 + [0.0], atol=1e-12)  # clipped at 1
+    (color,) = encodings(spec, "color")
+    assert color["scale"]["domain"] == [0, 1] and "superposition" in color["legend"]["title"]
+
+
+def test_loss_curve_rows_and_log_axis() -> None:
+    steps = np.arange(0, 50, 10)
+    losses = np.linspace(1.0, 0.1, 5)[:, None] * np.array([1.0, 0.5, 0.0])  # third run is all zero
+    spec = plots.loss_curve(steps, losses, ["p=1", "p=0.1", "zero"]).to_dict()
+    rows = dataset_with(spec, "loss")
+    assert len(rows) == 10 and {r["run"] for r in rows} == {"p=1", "p=0.1"}
+    (y,) = encodings(spec, "y")
+    assert y["scale"]["type"] == "log" and "log" in y["title"]
+    linear = plots.loss_curve(steps, losses, ["a", "b", "c"], log_y=False).to_dict()
+    assert len(dataset_with(linear, "loss")) == 15
+    (color,) = encodings(linear, "color")
+    assert color["legend"]["title"] == "instance"
+    with pytest.raises(ValueError):
+        plots.loss_curve(steps, losses, ["a"])
+
+
+def test_pca_scatter_axis_titles_show_variance() -> None:
+    coords = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    spec = plots.pca_scatter(coords, ["a", "b", "c"], np.array([0.625, 0.25])).to_dict()
+    assert len(dataset_with(spec, "label")) == 3
+    x_titles = {e["title"] for e in encodings(spec, "x") if "title" in e}
+    y_titles = {e["title"] for e in encodings(spec, "y") if "title" in e}
+    assert x_titles == {"PC1 (62.5% of variance)"} and y_titles == {"PC2 (25.0% of variance)"}
+
+
+def test_dimensionality_scatter_points_and_guides() -> None:
+    x = np.array([1.0, 3.0, 10.0])
+    D = np.array([[1.0, 0.5], [0.75, 0.4], [0.375, 0.0]])
+    spec = plots.dimensionality_scatter(x, D).to_dict()
+    points = dataset_with(spec, "feature")
+    assert len(points) == 6
+    np.testing.assert_allclose(sorted(r["D"] for r in points), sorted(D.ravel()))
+    guides = dataset_with(spec, "name")
+    np.testing.assert_allclose(sorted(r["D"] for r in guides), sorted([1, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8]))
+    assert any(e.get("scale", {}).get("type") == "log" for e in encodings(spec, "x"))
+    with pytest.raises(ValueError):
+        plots.dimensionality_scatter(np.array([0.0, 1.0, 2.0]), D)
+
+
+def test_presenter_scale_enlarges_fonts_and_charts() -> None:
+    small = plots.feature_arrows(pentagon()).to_dict()
+    big = plots.feature_arrows(pentagon(), scale=2.0).to_dict()
+    assert big["config"]["axis"]["labelFontSize"] == 2 * small["config"]["axis"]["labelFontSize"]
+    assert big["config"]["title"]["fontSize"] == 2 * small["config"]["title"]["fontSize"]
+    assert big["width"] == 2 * small["width"]
+
+
+def test_all_builders_are_top_level_and_have_titles() -> None:
+    W = pentagon()
+    charts = [
+        plots.feature_arrows(W),
+        plots.arrows_row(np.stack([W, W]), ["a", "b"]),
+        plots.gram_heatmap(W, np.zeros(5)),
+        plots.norm_bars(W),
+        plots.loss_curve(np.arange(3), np.ones((3, 2)), ["a", "b"]),
+        plots.pca_scatter(W, list("abcde"), np.array([0.5, 0.5])),
+        plots.dimensionality_scatter(np.array([1.0, 2.0]), np.ones((2, 5))),
+    ]
+    for chart in charts:
+        assert isinstance(chart, alt.TopLevelMixin)
+        spec = chart.to_dict()
+        assert titles(spec), f"{type(chart).__name__} has no title"
+        for channel in ("x", "y"):  # every positional field has a title (None only where deliberately hidden)
+            assert all("title" in e for e in encodings(spec, channel) if "field" in e)
+            assert any(e.get("title") for e in encodings(spec, channel))
+
+
+@pytest.mark.parametrize("builder", ["gram", "arrows"])
+def test_renders_to_svg_offline(builder: str) -> None:
+    W = pentagon()
+    chart = plots.gram_heatmap(W, -0.1 * np.ones(5), title="Heat") if builder == "gram" else plots.feature_arrows(W)
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert ("Heat" if builder == "gram" else "Feature directions") in svg
+    assert svg.count("<path") >= 5
