@@ -9,8 +9,8 @@ sweep is one run.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Sequence, Union
 
 import numpy as np
 
@@ -18,7 +18,7 @@ MODELS = ("linear", "relu_output", "relu_hidden", "abs")
 SCHEDULES = ("constant", "linear", "cosine")
 SET_KINDS = ("correlated", "anticorrelated")
 
-ArrayLike = Union[float, Sequence[float], Sequence[Sequence[float]], np.ndarray]
+ArrayLike = float | Sequence[float] | Sequence[Sequence[float]] | np.ndarray
 
 # Limits keep one request from tying up a shared server; they are generous for
 # anything the paper does (n=400, m=30 is the largest setting it uses).
@@ -72,7 +72,9 @@ class ToyConfig:
         self._check_sets()
         # Resolving the arrays validates shapes and ranges once, up front.
         if self.n_instances * self.n_seeds > MAX_INSTANCES:
-            raise ValueError(f"instances x seeds must be at most {MAX_INSTANCES}, got {self.n_instances * self.n_seeds}")
+            raise ValueError(
+                f"instances x seeds must be at most {MAX_INSTANCES}, got {self.n_instances * self.n_seeds}"
+            )
 
     # ---- validation -------------------------------------------------------
     def _check_ints(self) -> None:
@@ -147,12 +149,16 @@ class ToyConfig:
             imp = float(r) ** np.arange(self.n_features, dtype=np.float64)[None, :]
         elif r.ndim == 1:
             if r.shape[0] != self.n_features:
-                raise ValueError(f"importance as a list needs one value per feature ({self.n_features}), got {r.shape[0]}")
+                raise ValueError(
+                    f"importance as a list needs one value per feature ({self.n_features}), got {r.shape[0]}"
+                )
             imp = r[None, :]
         elif r.ndim == 2 and r.shape[1] == self.n_features and r.shape[0] > 0:
             imp = r
         else:
-            raise ValueError(f"importance must be a float, [{self.n_features}] or [instances, {self.n_features}]; got {r.shape}")
+            raise ValueError(
+                f"importance must be a float, [{self.n_features}] or [instances, {self.n_features}]; got {r.shape}"
+            )
         if np.any(imp < 0):
             raise ValueError("importance must be >= 0")
         return imp
@@ -172,7 +178,7 @@ class ToyConfig:
         imp = np.broadcast_to(self.importance_array(), (k, self.n_features)).copy()
         return p, imp
 
-    def with_(self, **changes) -> "ToyConfig":
+    def with_(self, **changes) -> ToyConfig:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 

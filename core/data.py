@@ -40,7 +40,9 @@ def feature_groups(cfg: ToyConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), np.array(kinds, dtype=np.int64))
 
 
-def sample_batch(cfg: ToyConfig, batch_size: int, generator: torch.Generator, p: np.ndarray | None = None) -> torch.Tensor:
+def sample_batch(
+    cfg: ToyConfig, batch_size: int, generator: torch.Generator, p: np.ndarray | None = None
+) -> torch.Tensor:
     """A batch x of shape [instances, batch, n_features] (float32).
 
     ``p`` overrides the config's densities ([instances, n_features]); by default they are

@@ -5,9 +5,8 @@ dispatch, autograd bookkeeping and in drawing two random numbers for every eleme
 of every batch. Here each instance runs its whole step in compiled code, samples
 only the features that are active, and never materialises the dense batch.
 
-Sampling: along the batch axis, the gap between active entries of a feature with
-density p is geometric, so one draw per *active* entry suffices (exact, not an
-approximation). Its value reuses nothing: a second draw gives U[0,1].
+Sampling: one 32-bit draw per entry gives both whether it is active and its value
+(see _sample), instead of the reference loop's two float draws.
 
 Layout: a batch is X [n, B] (feature-major), so every inner loop runs along the batch
 and compiles to SIMD instructions. Gradients, with t the target (x, or |x|):
@@ -19,8 +18,9 @@ and compiles to SIMD instructions. Gradients, with t the target (x, or |x|):
 Tied models pass the same array as We and Wd (and as their gradients), so both
 contributions add up, as they must.
 
-Random numbers: xoshiro256** with one independent stream per instance, so results
-do not depend on how instances are split across threads.
+Random numbers: a counter-based generator. Every entry's bits are a hash (splitmix64's
+finaliser) of (instance key, step, row, position), so rows vectorise, instances are
+independent of how they are split across threads, and a run is reproducible.
 """
 
 from __future__ import annotations
@@ -32,61 +32,64 @@ from numba import njit
 INDEPENDENT, CORRELATED, ANTICORRELATED = 0, 1, 2
 
 
-@njit(inline="always")
-def _rotl(x, k):
-    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+TWO32 = 4294967296.0
+TILE = 64  # samples per tile of the batch
 
 
 @njit(inline="always")
-def _next_u64(s):
-    result = _rotl(s[1] * np.uint64(5), 7) * np.uint64(9)
-    t = s[1] << np.uint64(17)
-    s[2] ^= s[0]
-    s[3] ^= s[1]
-    s[1] ^= s[2]
-    s[0] ^= s[3]
-    s[2] ^= t
-    s[3] = _rotl(s[3], 45)
-    return result
+def _mix(z):
+    """splitmix64's finaliser: a strong 64-bit mixing bijection."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 @njit(inline="always")
-def _uniform(s):
-    """U[0, 1) with 53 random bits."""
-    return np.float64(_next_u64(s) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+def _row_key(key, step, row):
+    """A stream key for one row (feature or set) of one instance's batch at one step."""
+    return _mix(key ^ _mix((np.uint64(step) << np.uint64(21)) ^ np.uint64(row)))
 
 
 @njit(inline="always")
-def _gap(s, log_q):
-    """Number of inactive entries before the next active one (geometric, density p)."""
-    if log_q == 0.0:  # p == 1
-        return 0
-    if log_q == -np.inf:  # also p == 1 (log1p(-1))
-        return 0
-    u = 1.0 - _uniform(s)  # (0, 1]
-    return int(np.log(u) / log_q)
+def _u32(row_key, s):
+    """32 random bits for batch position s of a row, as a float in [0, 2^32)."""
+    return np.float64(_mix(row_key + np.uint64(s) * GOLDEN) >> np.uint64(32))
 
 
-@njit(cache=True)
-def _sample(s, log_q, g_start, g_size, g_kind, signed, X):
-    """Fill X [n, B] with one fresh batch for one instance (X is zeroed here)."""
-    X[:] = 0.0
-    batch = X.shape[1]
+@njit(cache=True, fastmath=True)
+def _sample(key, step, p, g_start, g_size, g_kind, signed, X):
+    """Fill X [tiles, n, S] (batch position = tile * S + s) with one fresh batch.
+
+    For each entry one 32-bit draw u decides both things: the feature is active iff
+    u < p 2^32, and then u / (p 2^32) is uniform on [0, 1). Sets draw their activity
+    once per set and their values per member.
+    """
+    tiles, n, width = X.shape
     for g in range(g_start.shape[0]):
-        pos = -1
-        size = g_size[g]
-        while True:
-            pos += 1 + _gap(s, log_q[g])
-            if pos >= batch:
-                break
-            if g_kind[g] == ANTICORRELATED:
-                pick = min(int(_uniform(s) * size), size - 1)
-                lo, hi = g_start[g] + pick, g_start[g] + pick + 1
-            else:
-                lo, hi = g_start[g], g_start[g] + size
-            for i in range(lo, hi):
-                v = _uniform(s)
-                X[i, pos] = 2.0 * v - 1.0 if signed else v
+        lo, size, kind = g_start[g], g_size[g], g_kind[g]
+        thresh = p[g] * TWO32
+        inv = 1.0 / thresh
+        if kind == INDEPENDENT:
+            rk = _row_key(key, step, lo)
+            for t in range(tiles):
+                for s in range(width):
+                    u = _u32(rk, t * width + s)
+                    v = (u + 0.5) * inv
+                    v = 2.0 * v - 1.0 if signed else v
+                    X[t, lo, s] = v if u < thresh else 0.0
+            continue
+        gk = _row_key(key, step, n + g)
+        for i in range(lo, lo + size):
+            rk = _row_key(key, step, i)
+            for t in range(tiles):
+                for s in range(width):
+                    u = _u32(gk, t * width + s)
+                    on = u < thresh
+                    if kind == ANTICORRELATED:
+                        on = on and min(int((u + 0.5) * inv * size), size - 1) == i - lo
+                    v = (_u32(rk, t * width + s) + 0.5) * (1.0 / TWO32)
+                    X[t, i, s] = v if on else 0.0
 
 
 @njit(cache=True, fastmath=True)
@@ -114,19 +117,29 @@ def _forward(X, We, Wd, b, hidden_relu, P, H, Z):
 
 @njit(cache=True, fastmath=True)
 def _batch_grad(X, We, Wd, b, imp, flags, scale, gWe, gWd, gb, P, H, Z, GH, do_grad):
-    """Loss (mean over batch and features) of the batch X; adds gradients into gWe, gWd, gb.
+    """Loss (mean over batch and features) of the batch X [tiles, n, S]; adds gradients.
 
-    flags = (hidden_relu, output_relu, abs_target). Z is overwritten with dL/dZ.
+    flags = (hidden_relu, output_relu, abs_target). Work arrays hold one tile, so a
+    tile's forward and backward pass stay in the L1 cache.
     """
-    n, m = We.shape
-    batch = X.shape[1]
     hidden_relu, output_relu, abs_target = flags[0], flags[1], flags[2]
-    _forward(X, We, Wd, b, hidden_relu, P, H, Z)
     loss = 0.0
-    for j in range(n):
+    for t in range(X.shape[0]):
+        _forward(X[t], We, Wd, b, hidden_relu, P, H, Z)
+        loss += _output_grad(X[t], imp, output_relu, abs_target, scale, Z)
+        if do_grad:
+            _backward(X[t], We, Wd, hidden_relu, gWe, gWd, gb, P, H, Z, GH)
+    return loss * scale
+
+
+@njit(cache=True, fastmath=True)
+def _output_grad(X, imp, output_relu, abs_target, scale, Z):
+    """Unscaled loss of one tile; overwrites Z with dL/dZ."""
+    loss = 0.0
+    for j in range(X.shape[0]):
         acc = np.float32(0.0)
         coef = np.float32(-2.0 * imp[j] * scale)
-        for s in range(batch):
+        for s in range(X.shape[1]):
             t = abs(X[j, s]) if abs_target else X[j, s]
             z = Z[j, s]
             y = max(z, 0.0) if output_relu else z
@@ -134,9 +147,7 @@ def _batch_grad(X, We, Wd, b, imp, flags, scale, gWe, gWd, gb, P, H, Z, GH, do_g
             acc += d * d
             Z[j, s] = coef * d if (z > 0.0 or not output_relu) else 0.0
         loss += imp[j] * acc
-    if do_grad:
-        _backward(X, We, Wd, hidden_relu, gWe, gWd, gb, P, H, Z, GH)
-    return loss * scale
+    return loss
 
 
 @njit(cache=True, fastmath=True)
@@ -183,24 +194,35 @@ def _adamw(p, g, mom, vel, lr, wd, b1, b2, eps, bc1, bc2):
 
 
 @njit(cache=True)
+def tile_width(batch):
+    """Samples per tile: a divisor of the batch near TILE (the whole batch if none fits)."""
+    for w in range(TILE, 7, -1):
+        if batch % w == 0:
+            return w
+    return batch
+
+
+@njit(cache=True)
 def _buffers(n, m, batch):
-    """X, P, H, Z, GH work arrays for one thread."""
+    """X [tiles, n, S] and one tile's P, H, Z, GH work arrays."""
+    w = tile_width(batch)
     return (
-        np.zeros((n, batch), np.float32),
-        np.zeros((m, batch), np.float32),
-        np.zeros((m, batch), np.float32),
-        np.zeros((n, batch), np.float32),
-        np.zeros((m, batch), np.float32),
+        np.zeros((batch // w, n, w), np.float32),
+        np.zeros((m, w), np.float32),
+        np.zeros((m, w), np.float32),
+        np.zeros((n, w), np.float32),
+        np.zeros((m, w), np.float32),
     )
 
 
 @njit(cache=True, nogil=True)
-def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, log_q, groups, rng, flags, batch, tied, losses):
+def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, p, groups, keys, flags, batch, tied, losses):
     """Train instances k_lo..k_hi-1 for len(lrs) steps, in place.
 
     hyper = (weight_decay, beta1, beta2, eps); opt_state = [I, 6, P] float32 holding
     Adam's first and second moments of (We, Wd, b) flattened; groups = [3, G] int64
-    (start, size, kind); losses [steps, I] receives each step's batch loss. A step whose
+    (start, size, kind); p [I, G] is each group's density; keys [I] uint64 random
+    keys; losses [steps, I] receives each step's batch loss. A step whose
     loss is not finite stops that instance and leaves its loss as NaN.
     """
     n, m = We.shape[1], We.shape[2]
@@ -212,7 +234,7 @@ def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, log_q, g
     scale = 1.0 / (batch * n)
     for k in range(k_lo, k_hi):
         for t in range(lrs.shape[0]):
-            _sample(rng[k], log_q[k], groups[0], groups[1], groups[2], flags[2], X)
+            _sample(keys[k], step0 + t, p[k], groups[0], groups[1], groups[2], flags[2], X)
             gWe[:] = 0.0
             gWd[:] = 0.0
             gb[:] = 0.0
@@ -230,7 +252,7 @@ def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, log_q, g
 
 
 @njit(cache=True, nogil=True)
-def evaluate(We, Wd, b, imp, log_q, groups, rng, flags, batch, out):
+def evaluate(We, Wd, b, imp, p, groups, keys, flags, batch, out):
     """Loss of every instance on fresh data (no update) into out [I]; ``batch`` is split in chunks."""
     n, m = We.shape[1], We.shape[2]
     chunk = min(batch, 4096)
@@ -240,8 +262,10 @@ def evaluate(We, Wd, b, imp, log_q, groups, rng, flags, batch, out):
     for k in range(We.shape[0]):
         total, done = 0.0, 0
         while done < batch:
-            _sample(rng[k], log_q[k], groups[0], groups[1], groups[2], flags[2], X)
-            total += _batch_grad(X, We[k], Wd[k], b[k], imp[k], flags, 1.0 / (chunk * n), dummy, dummy, dummy_b, P, H, Z, GH, False)
+            _sample(keys[k], done // chunk, p[k], groups[0], groups[1], groups[2], flags[2], X)
+            total += _batch_grad(
+                X, We[k], Wd[k], b[k], imp[k], flags, 1.0 / (chunk * n), dummy, dummy, dummy_b, P, H, Z, GH, False
+            )
             done += chunk
         out[k] = total * chunk / done
 
@@ -251,6 +275,9 @@ def dense_grads(x, We, Wd, b, imp, flags, gWe, gWd, gb):
     """Loss and gradients (added into gWe, gWd, gb) of one instance on a given batch x [B, n]."""
     batch, n = x.shape
     m = We.shape[1]
-    X = np.ascontiguousarray(x.T)
-    _, P, H, Z, GH = _buffers(n, m, batch)
+    X, P, H, Z, GH = _buffers(n, m, batch)
+    w = X.shape[2]
+    for s in range(batch):
+        for i in range(n):
+            X[s // w, i, s % w] = x[s, i]
     return _batch_grad(X, We, Wd, b, imp, flags, 1.0 / (batch * n), gWe, gWd, gb, P, H, Z, GH, True)

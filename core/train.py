@@ -12,9 +12,9 @@ at the end, each keeps the seed with the lowest evaluation loss.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -78,12 +78,10 @@ class Trainer:
         self.b = params["b"].numpy().astype(np.float32)
         starts, sizes, kinds = feature_groups(cfg)
         self.groups = np.stack([starts, sizes, kinds]).astype(np.int64)
-        p_group = np.tile(p, (cfg.n_seeds, 1))[:, starts]
-        with np.errstate(divide="ignore"):
-            self.log_q = np.log1p(-p_group).astype(np.float64)
+        self.p_group = np.tile(p, (cfg.n_seeds, 1))[:, starts].astype(np.float64)
         self.imp = np.tile(imp, (cfg.n_seeds, 1)).astype(np.float32)
         self.flags = np.array(FLAGS[cfg.model], dtype=np.int64)
-        self.rng = _streams(cfg.seed, total, salt=0)
+        self.keys = _keys(cfg.seed, total, salt=0)
         n, m = cfg.n_features, cfg.n_hidden
         self.opt = np.zeros((total, 6, max(n * m, n)), dtype=np.float32)
         self.hyper = np.array([cfg.weight_decay, cfg.betas[0], cfg.betas[1], cfg.eps], dtype=np.float64)
@@ -127,8 +125,8 @@ class Trainer:
     def _run_parallel(self, lrs: np.ndarray, losses: np.ndarray) -> None:
         total = self.We.shape[0]
         tied = self.Wd is self.We
-        args = (self.step, lrs, self.hyper, self.We, self.Wd, self.b, self.opt, self.imp, self.log_q)
-        rest = (self.groups, self.rng, self.flags, self.cfg.batch_size, tied, losses)
+        args = (self.step, lrs, self.hyper, self.We, self.Wd, self.b, self.opt, self.imp, self.p_group)
+        rest = (self.groups, self.keys, self.flags, self.cfg.batch_size, tied, losses)
         bounds = np.linspace(0, total, min(self.threads, total) + 1).astype(int)
         if len(bounds) == 2:
             kernels.run_steps(0, total, *args, *rest)
@@ -160,9 +158,9 @@ class Trainer:
     def evaluate(self, batch_size: int | None = None) -> np.ndarray:
         """Loss of every trained instance (all seeds) on a fresh batch: [n_seeds * I]."""
         out = np.empty(self.We.shape[0], dtype=np.float64)
-        rng = _streams(self.cfg.seed, self.We.shape[0], salt=1)
+        keys = _keys(self.cfg.seed, self.We.shape[0], salt=1)
         bs = batch_size or self.cfg.eval_batch_size
-        kernels.evaluate(self.We, self.Wd, self.b, self.imp, self.log_q, self.groups, rng, self.flags, bs, out)
+        kernels.evaluate(self.We, self.Wd, self.b, self.imp, self.p_group, self.groups, keys, self.flags, bs, out)
         return out
 
     def result(self, stopped: bool = False) -> TrainResult:
@@ -204,9 +202,6 @@ def train(
     return trainer.result(stopped=not trainer.done)
 
 
-def _streams(seed: int, count: int, salt: int) -> np.ndarray:
-    """Independent xoshiro256** states, one per instance, derived from the seed."""
-    ss = np.random.SeedSequence([seed, salt])
-    state = ss.generate_state(4 * count, dtype=np.uint64).reshape(count, 4)
-    state[np.all(state == 0, axis=1), 0] = 1  # the all-zero state is the one invalid state
-    return state
+def _keys(seed: int, count: int, salt: int) -> np.ndarray:
+    """One independent 64-bit random key per instance, derived from the seed."""
+    return np.random.SeedSequence([seed, salt]).generate_state(count, dtype=np.uint64)
