@@ -281,3 +281,16 @@ def dense_grads(x, We, Wd, b, imp, flags, gWe, gWd, gb):
         for i in range(n):
             X[s // w, i, s % w] = x[s, i]
     return _batch_grad(X, We, Wd, b, imp, flags, 1.0 / (batch * n), gWe, gWd, gb, P, H, Z, GH, True)
+
+
+@njit(cache=True)
+def sample_dense(key, step, p, groups, signed, n, batch):
+    """The batch the kernel would train on at ``step``, as a dense [batch, n] array (for tests and plots)."""
+    X, _, _, _, _ = _buffers(n, 1, batch)
+    _sample(key, step, p, groups[0], groups[1], groups[2], signed, X)
+    w = X.shape[2]
+    out = np.empty((batch, n), np.float32)
+    for s in range(batch):
+        for i in range(n):
+            out[s, i] = X[s // w, i, s % w]
+    return out

@@ -202,6 +202,22 @@ def train(
     return trainer.result(stopped=not trainer.done)
 
 
+def kernel_batch(cfg: ToyConfig, batch_size: int, step: int = 0) -> np.ndarray:
+    """The batch the training kernel draws at ``step`` for each instance: [I, batch, n] float32.
+
+    Same distribution as core.data.sample_batch, but from the kernel's own generator, so
+    tests can check the data that training really sees.
+    """
+    trainer = Trainer(cfg)
+    flags = FLAGS[cfg.model]
+    return np.stack(
+        [
+            kernels.sample_dense(key, step, trainer.p_group[k], trainer.groups, flags[2], cfg.n_features, batch_size)
+            for k, key in enumerate(trainer.keys[: trainer.k])
+        ]
+    )
+
+
 def _keys(seed: int, count: int, salt: int) -> np.ndarray:
     """One independent 64-bit random key per instance, derived from the seed."""
     return np.random.SeedSequence([seed, salt]).generate_state(count, dtype=np.uint64)
