@@ -93,15 +93,15 @@ def feature_arrows(
 
 
 def arrows_row(
-    W: np.ndarray, titles: Sequence[str], importance: np.ndarray | None = None, scale: float = 1.0
-) -> alt.HConcatChart:
-    """Side-by-side arrow plots for a sweep, W [instances, n, 2]; one shared axis range so sizes compare."""
+    W: np.ndarray, titles: Sequence[str], importance: np.ndarray | None = None, scale: float = 1.0, columns: int = 5
+) -> alt.ConcatChart:
+    """Small multiples for a sweep, W [instances, n, 2], ``columns`` per row; one shared axis range so sizes compare."""
     W = np.asarray(W, dtype=np.float64)
     if len(titles) != W.shape[0]:
         raise ValueError(f"need one title per instance ({W.shape[0]}), got {len(titles)}")
     limit = _limit(W)
-    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.75) for k, t in enumerate(titles)]
-    return configure(alt.hconcat(*panels), scale)
+    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6) for k, t in enumerate(titles)]
+    return configure(alt.concat(*panels, columns=max(1, columns)), scale)
 
 
 def gram_heatmap(
@@ -143,14 +143,15 @@ def norm_bars(W_k: np.ndarray, title: str = "Feature norms ||W_i||", scale: floa
     legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
     chart = (
         alt.Chart(df)
-        .mark_bar(size=max(4.0, min(18.0, 300.0 / sup.size)) * scale)
+        .mark_bar()
         .encode(
             y=alt.Y("feature:O", title="feature i"),
             x=alt.X("norm:Q", title="||W_i||"),
             color=alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
             tooltip=["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")],
         )
-        .properties(width=260 * scale, height=max(120.0, 16.0 * sup.size) * scale, title=title)
+        # A step height (per bar), not a total: Streamlit overrides fixed heights on discrete axes.
+        .properties(width=260 * scale, height=alt.Step(max(6.0, min(22.0, 320.0 / sup.size)) * scale), title=title)
     )
     return configure(chart, scale)
 

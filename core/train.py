@@ -114,7 +114,7 @@ class Trainer:
             lrs = lr_at(self.cfg, np.arange(self.step, stop)).astype(np.float64)
             losses = self.history[self.step : stop]
             self._run_parallel(lrs, losses)
-            if not np.all(np.isfinite(losses)):
+            if not (np.all(np.isfinite(losses)) and all(np.isfinite(a).all() for a in (self.We, self.Wd, self.b))):
                 self._restore(backup, start)
                 return 0
             self.step = stop
@@ -163,11 +163,27 @@ class Trainer:
         kernels.evaluate(self.We, self.Wd, self.b, self.imp, self.p_group, self.groups, keys, self.flags, bs, out)
         return out
 
+    def view(self, window: int = 50) -> TrainResult:
+        """A cheap look at the run so far, for live plots: no evaluation pass.
+
+        ``loss`` is each instance's mean training loss over the last ``window`` steps, and
+        best-of-N picks the seed by that same number.
+        """
+        k, s = self.k, self.cfg.n_seeds
+        recent = self.history[max(0, self.step - window) : self.step]
+        loss = recent.mean(axis=0) if len(recent) else np.full(k * s, np.nan)
+        seed_losses = loss.reshape(s, k)
+        best = np.argmin(np.where(np.isfinite(seed_losses), seed_losses, np.inf), axis=0)
+        return self._pack(best, seed_losses)
+
     def result(self, stopped: bool = False) -> TrainResult:
         """The best seed of each instance, as numpy arrays."""
-        k, s = self.k, self.cfg.n_seeds
-        seed_losses = self.evaluate().reshape(s, k)
-        best = np.nanargmin(np.where(np.isfinite(seed_losses), seed_losses, np.inf), axis=0)
+        seed_losses = self.evaluate().reshape(self.cfg.n_seeds, self.k)
+        best = np.argmin(np.where(np.isfinite(seed_losses), seed_losses, np.inf), axis=0)
+        return self._pack(best, seed_losses, stopped)
+
+    def _pack(self, best: np.ndarray, seed_losses: np.ndarray, stopped: bool = False) -> TrainResult:
+        k = self.k
         pick = best * k + np.arange(k)
         snaps = [(st, W[pick], b[pick]) for st, W, b in self.snapshots]
         return TrainResult(
@@ -184,6 +200,25 @@ class Trainer:
             diverged=self.diverged,
             stopped=stopped,
         )
+
+
+def history_points(history: np.ndarray, max_points: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, losses) of a loss history thinned to about ``max_points`` rows by block means.
+
+    Block means (not every k-th point) keep the curve's level honest: a single batch's
+    loss is noisy, especially for sparse features.
+    """
+    t = history.shape[0]
+    if t == 0:
+        return np.zeros(0), history.reshape(0, *history.shape[1:])
+    block = max(1, int(np.ceil(t / max_points)))
+    usable = (t // block) * block
+    blocks = history[:usable].reshape(-1, block, *history.shape[1:]).mean(axis=1)
+    steps = np.arange(blocks.shape[0]) * block + block
+    if usable < t:
+        blocks = np.concatenate([blocks, history[usable:].mean(axis=0, keepdims=True)])
+        steps = np.append(steps, t)
+    return steps, blocks
 
 
 def train(

@@ -75,9 +75,10 @@ def test_many_features_fall_back_to_sequential_palette() -> None:
 
 def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
     W = np.stack([pentagon(), pentagon(0.5), pentagon(2.0)])
-    spec = plots.arrows_row(W, ["a", "b", "c"]).to_dict()
-    assert len(spec["hconcat"]) == 3
-    assert [p["title"] for p in spec["hconcat"]] == ["a", "b", "c"]
+    spec = plots.arrows_row(W, ["a", "b", "c"], columns=2).to_dict()
+    assert spec["columns"] == 2
+    assert len(spec["concat"]) == 3
+    assert [p["title"] for p in spec["concat"]] == ["a", "b", "c"]
     domains = {tuple(e["scale"]["domain"]) for e in encodings(spec, "x") if "scale" in e}
     assert len(domains) == 1 and domains.pop()[1] >= 2.0
     with pytest.raises(ValueError):

@@ -1,0 +1,33 @@
+"""Superposition Lab: the entrypoint. It sets the frame and routes to one page per chapter."""
+
+import streamlit as st
+import torch
+
+from ui.state import init_state, sidebar_controls
+from ui.warmup import start_warmup
+
+# Torch is only used for initialisation and small batches here; the training kernel
+# manages its own threads. One thread keeps concurrent learners from starving each other.
+torch.set_num_threads(1)
+
+st.set_page_config(page_title="Superposition Lab", page_icon="assets/icon.png", layout="wide")
+init_state()
+start_warmup()
+
+PAGES = {
+    "Start here": [
+        st.Page("pages/home.py", title="Welcome", icon=":material/home:", default=True),
+    ],
+    "Demonstrating superposition": [
+        st.Page(
+            "pages/five_in_two.py",
+            title="5 features in 2 dimensions",
+            icon=":material/pentagon:",
+            url_path="five-in-two",
+        ),
+    ],
+}
+
+page = st.navigation(PAGES)
+sidebar_controls()
+page.run()

@@ -1,0 +1,122 @@
+"""Chapter: 5 features in 2 dimensions (the paper's opening figure), trained live."""
+
+import streamlit as st
+
+from core import analysis, plots, presets
+from core.train import TrainResult, history_points
+from ui.live import live_training
+from ui.state import chart_scale
+
+st.title("5 features in 2 dimensions")
+st.markdown(
+    """
+A model gets five input features, but only **two** hidden dimensions to carry them. It must rebuild the input
+from those two numbers: `x' = ReLU(Wᵀ W x + b)`. Feature 0 matters most; each later feature counts a bit less
+(importance *I*ᵢ = *r*ⁱ). The question is what it keeps, and how, as the features become rarer.
+"""
+)
+
+DENSITY_CHOICES = [1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]
+with st.container(border=True):
+    left, right = st.columns(2)
+    mode = left.radio(
+        "What to train",
+        ["Sweep: 10 densities (the paper's figure)", "One density"],
+        key="f52:mode",
+        help="A sweep trains one model per density, side by side, in a single run.",
+    )
+    if mode.startswith("Sweep"):
+        densities = presets.intro_densities()
+    else:
+        p = left.select_slider(
+            "Feature density p = 1 − S (chance a feature is non-zero)",
+            options=DENSITY_CHOICES,
+            value=0.05,
+            key="f52:density",
+        )
+        densities = [float(p)]
+    decay = right.slider("Importance decay r (feature i counts rⁱ in the loss)", 0.5, 1.0, 0.9, 0.05, key="f52:decay")
+    seed = right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="f52:seed")
+    steps = right.select_slider(
+        "Training steps (AdamW, lr 0.001, batch 1024)", [1_000, 2_000, 5_000, 10_000], 10_000, key="f52:steps"
+    )
+
+cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps))
+importance = cfg.broadcast()[1][0]
+titles = [presets.label_density(p) for p in densities]
+
+
+def render(view: TrainResult) -> None:
+    scale = chart_scale()
+    st.altair_chart(plots.arrows_row(view.W, titles, importance=importance, scale=scale), width="content")
+    counts = analysis.n_represented(view.W)
+    st.caption(
+        "Each panel is one model. A line is a feature's direction W_i in the 2-D hidden space; its length is how "
+        "strongly the feature is stored. Features represented (||W_i|| > 0.5), from densest to sparsest: "
+        + ", ".join(str(int(c)) for c in counts)
+        + "."
+    )
+    steps_x, losses = history_points(view.loss_history)
+    if len(steps_x):
+        chart = plots.loss_curve(
+            steps_x, losses, [f"p = {p:.3g}" for p in densities], legend_title="model", scale=scale
+        )
+        st.altair_chart(chart, width="content")
+    pick = _chosen_instance()
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale))
+    with right:
+        st.altair_chart(plots.norm_bars(view.W[pick], scale=scale))
+
+
+def _chosen_instance() -> int:
+    if len(densities) == 1:
+        return 0
+    labels = [f"{p:.3g}" for p in densities]
+    chosen = st.select_slider("Inspect the model at density", labels, value=labels[-1], key="f52:inspect")
+    return labels.index(chosen)
+
+
+live_training("f52:run", cfg, render)
+
+st.subheader("What to notice")
+st.markdown(
+    """
+- **Dense features (p = 1)**: only features 0 and 1 get a direction, at right angles, with length 1. The model
+  does what PCA would: keep the two most important features exactly and drop the rest. The dropped features' biases
+  settle near ½, their average value, which is the best a model can do without storing them.
+- **Rare features**: the model starts to store features it has no room for. First one feature shares a line with
+  another, pointing the opposite way (an *antipodal pair*); as features get rarer still, all five end up as the
+  corners of a **regular pentagon**, 72° apart, with lengths a bit above 1 and small negative biases.
+- Why this can pay: when features are rare, two of them are seldom active together. The ReLU and a negative bias
+  then remove most of the *interference*, the small false signal each feature leaks onto the others.
+"""
+)
+with st.expander("The settings, exactly"):
+    st.markdown(
+        f"""
+n = 5 features, m = 2 hidden dimensions, importance *I*ᵢ = {decay:g}ⁱ, densities {", ".join(f"{p:.3g}" for p in densities)}.
+Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1], fresh every step.
+Loss: importance-weighted squared error averaged over batch and features. AdamW, learning rate 0.001,
+weight decay 0.01, batch 1024, {cfg.steps:,} steps, seed {cfg.seed}.
+"""
+    )
+
+st.subheader("Check yourself")
+with st.expander("1. With dense features, why does the model ignore features 2, 3 and 4 entirely?"):
+    st.markdown(
+        "With every feature active in every example, any overlap between two directions causes interference in "
+        "every example. Two dimensions can hold only two orthogonal directions, so the model spends them on the two "
+        "features that cost the most to lose (the most important), and covers the others with their mean via the bias."
+    )
+with st.expander("2. What does a longer-than-1 arrow with a negative bias buy a sparse model?"):
+    st.markdown(
+        "The negative bias clips small interference from other features to zero after the ReLU. A slightly longer "
+        "arrow makes up for the bias, so a feature that is really active still comes out at about its true value."
+    )
+with st.expander("3. Would a purely linear model (no ReLU) ever form the pentagon?"):
+    st.markdown(
+        "No. Without the ReLU nothing removes interference, so storing extra features always costs more than it "
+        "gains: a linear model keeps just the top two features at every density."
+    )

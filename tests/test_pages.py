@@ -1,0 +1,106 @@
+"""Every page through Streamlit's AppTest: it runs, its controls work, and its charts respond."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list[str]:
+    """Each chart's spec and data, serialised, in page order."""
+    out = []
+    for el in at.get("vega_lite_chart"):
+        proto = el.proto
+        data = "".join(sorted(d.data.data.hex() for d in proto.datasets)) if proto.datasets else ""
+        out.append(proto.spec + data)
+    return out
+
+
+def progress_text(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def test_app_lists_every_page_file() -> None:
+    source = (ROOT / "app.py").read_text()
+    for page in PAGES:
+        assert f'"{page}"' in source, f"{page} is not routed by app.py"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_and_reruns_without_exception(page: str) -> None:
+    at = open_page(page)
+    at.run()
+    assert not at.exception
+
+
+def test_landing_page_explains_and_links() -> None:
+    at = open_page("pages/home.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "superposition" in text.lower()
+    assert at.title[0].value == "Superposition Lab"
+
+
+def test_five_in_two_step_trains_and_redraws() -> None:
+    at = open_page("pages/five_in_two.py")
+    assert progress_text(at).startswith("Step 0 of 10,000")
+    before = charts(at)
+    at.button(key="f52:run:step").click().run()
+    assert not at.exception
+    assert progress_text(at).startswith("Step 500 of 10,000")
+    after = charts(at)
+    assert len(after) == len(before) + 1  # the loss curve appears once there is a history
+    assert after[0] != before[0]  # the arrows moved
+
+
+def test_five_in_two_controls_start_a_new_run() -> None:
+    at = open_page("pages/five_in_two.py")
+    at.button(key="f52:run:step").click().run()
+    trained = charts(at)
+    at.slider(key="f52:decay").set_value(0.7).run()
+    assert progress_text(at).startswith("Step 0 of")  # a changed control means a fresh model
+    at.button(key="f52:run:step").click().run()
+    assert charts(at)[0] != trained[0]
+    at.number_input(key="f52:seed").set_value(3).run()
+    assert charts(at)[0] != trained[0]
+
+
+def test_five_in_two_single_density_mode() -> None:
+    at = open_page("pages/five_in_two.py")
+    sweep = charts(at)[0]
+    at.radio(key="f52:mode").set_value("One density").run()
+    assert not at.exception
+    single = charts(at)[0]
+    assert single != sweep
+    assert single.count('"concat"') == 1 and sweep.count("p = 0.717") == 1 and "p = 0.717" not in single
+
+
+def test_reset_returns_to_step_zero() -> None:
+    at = open_page("pages/five_in_two.py")
+    at.button(key="f52:run:step").click().run()
+    at.button(key="f52:run:reset").click().run()
+    assert progress_text(at).startswith("Step 0 of")
+
+
+def axis_title_size(at: AppTest) -> float:
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)["config"]["axis"]["titleFontSize"]
+
+
+def test_presenter_mode_enlarges_chart_text() -> None:
+    at = open_page("pages/five_in_two.py")
+    normal = axis_title_size(at)
+    at.toggle(key="presenter").set_value(True).run()
+    assert axis_title_size(at) > 1.4 * normal

@@ -1,0 +1,156 @@
+"""Live training, reusable by every page: Play / Pause / Step / Reset and a panel that updates.
+
+How it stays responsive: training never runs in one long call. A fragment reruns every
+TICK_SECONDS while playing, trains for at most BUDGET_SECONDS, redraws only itself, and
+returns. Widgets elsewhere on the page keep working between ticks, and a changed control
+simply starts a new run (the config is part of the run's identity).
+
+The Trainer lives in st.session_state, so each learner has their own weights and nothing
+is shared between sessions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.config import ToyConfig
+from core.train import Trainer, TrainResult
+
+TICK_SECONDS = 0.35  # how often the panel reruns while playing
+BUDGET_SECONDS = 0.25  # training time per rerun
+THREADS = 2  # per run; the machines we target have two cores
+
+Render = Callable[[TrainResult], None]
+
+
+@dataclass
+class LiveRun:
+    """One learner's run on one page."""
+
+    cfg: ToyConfig
+    trainer: Trainer
+    playing: bool = False
+    sec_per_step: float = 1e-4  # running estimate, sizes each tick's chunk to the budget
+
+    @property
+    def status(self) -> str:
+        t = self.trainer
+        loss = t.history[max(0, t.step - 50) : t.step].mean() if t.step else float("nan")
+        text = f"Step {t.step:,} of {self.cfg.steps:,}"
+        return text + (f" · loss {loss:.4g}" if t.step else " · press Play to train")
+
+
+def _fresh(cfg: ToyConfig) -> LiveRun:
+    return LiveRun(cfg=cfg, trainer=Trainer(cfg, threads=THREADS))
+
+
+def get_run(key: str, cfg: ToyConfig) -> LiveRun:
+    """This session's run for ``key``; a different config starts a new one."""
+    run = st.session_state.get(key)
+    if not isinstance(run, LiveRun) or repr(run.cfg) != repr(cfg):
+        run = _fresh(cfg)
+        st.session_state[key] = run
+    return run
+
+
+# Share of the whole run trained per tick; None = as much as the time budget allows.
+SPEEDS = {"Slow": 0.01, "Normal": 0.04, "Fast": None}
+
+
+def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
+    """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken."""
+    steps = max(1, int(budget / run.sec_per_step))
+    if max_steps is not None:
+        steps = min(steps, max(1, max_steps))
+    start = time.perf_counter()
+    done = run.trainer.advance(steps)
+    if done:
+        per_step = (time.perf_counter() - start) / done
+        run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step
+    return done
+
+
+def _play(key: str) -> None:
+    st.session_state[key].playing = True
+
+
+def _pause(key: str) -> None:
+    st.session_state[key].playing = False
+
+
+def _step(key: str, n_steps: int) -> None:
+    run = st.session_state[key]
+    run.playing = False
+    run.trainer.advance(n_steps)
+
+
+def _reset(key: str) -> None:
+    st.session_state[key] = _fresh(st.session_state[key].cfg)
+
+
+def _controls(key: str, run: LiveRun, step_size: int) -> None:
+    done = run.trainer.done
+    cols = st.columns([1, 1, 1, 1, 3], vertical_alignment="bottom")
+    cols[0].button("Play", key=f"{key}:play", on_click=_play, args=(key,), disabled=run.playing or done, type="primary")
+    cols[1].button("Pause", key=f"{key}:pause", on_click=_pause, args=(key,), disabled=not run.playing)
+    cols[2].button(
+        "Step",
+        key=f"{key}:step",
+        on_click=_step,
+        args=(key, step_size),
+        disabled=done,
+        help=f"Train {step_size:,} more steps, then stop.",
+    )
+    cols[3].button("Reset", key=f"{key}:reset", on_click=_reset, args=(key,), help="Start again from the same seed.")
+    cols[4].segmented_control(
+        "Playback speed",
+        list(SPEEDS),
+        default="Normal",
+        required=True,
+        key=f"{key}:speed",
+        help="Slow lets you watch each change; Fast trains as quickly as the server allows.",
+    )
+
+
+def _max_steps(key: str, cfg: ToyConfig) -> int | None:
+    share = SPEEDS.get(st.session_state.get(f"{key}:speed") or "Normal")
+    return None if share is None else max(1, int(cfg.steps * share))
+
+
+def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | None = None) -> LiveRun:
+    """Controls plus a self-updating panel that calls ``render(view)`` with the run so far."""
+    run = get_run(key, cfg)
+    step_size = step_size or max(1, cfg.steps // 20)
+    _controls(key, run, step_size)
+
+    @st.fragment(run_every=TICK_SECONDS if run.playing else None)
+    def panel() -> None:
+        current = st.session_state.get(key)
+        if not isinstance(current, LiveRun):
+            return
+        if current.playing and not current.trainer.done:
+            advance(current, BUDGET_SECONDS, _max_steps(key, current.cfg))
+        if current.playing and current.trainer.done:
+            current.playing = False
+            st.rerun()  # the whole page, so the buttons and the tick timer update
+        _report(current)
+        render(current.trainer.view())
+
+    panel()
+    return run
+
+
+def _report(run: LiveRun) -> None:
+    t = run.trainer
+    st.progress(t.step / run.cfg.steps, text=run.status)
+    if t.diverged:
+        st.error(
+            f"Training diverged at step {t.step:,}: the loss stopped being a finite number. "
+            "The plots show the last good weights. Lower the learning rate, then press Reset."
+        )
+    elif t.done:
+        st.success(f"Finished: {t.step:,} steps.")

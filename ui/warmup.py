@@ -1,0 +1,29 @@
+"""Compile the training kernel in the background when the server starts.
+
+numba compiles (or loads from its on-disk cache) on first use, which takes seconds.
+Doing it in a thread at start-up means the first learner's Play button is not the one
+that waits, and the first paint never does.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from core.config import MODELS, ToyConfig
+from core.train import train
+
+
+def _compile_all() -> None:
+    for model in MODELS:  # tied and untied kernels, every activation pattern
+        cfg = ToyConfig(model=model, n_features=3, n_hidden=2, steps=2, batch_size=64, eval_batch_size=64)
+        train(cfg, threads=1)
+
+
+@st.cache_resource(show_spinner=False)
+def start_warmup() -> threading.Thread:
+    """Start the warm-up once per server process (cache_resource makes it a singleton)."""
+    thread = threading.Thread(target=_compile_all, name="kernel-warmup", daemon=True)
+    thread.start()
+    return thread
