@@ -5,7 +5,8 @@ import streamlit as st
 from core import analysis, plots, presets
 from core.train import TrainResult, history_points
 from ui.live import live_training
-from ui.state import chart_scale
+from ui.quiz import self_check
+from ui.state import chart_scale, preset_button
 
 st.title("5 features in 2 dimensions")
 st.markdown(
@@ -22,7 +23,8 @@ with st.container(border=True):
     mode = left.radio(
         "What to train",
         ["Sweep: 10 densities (the paper's figure)", "One density"],
-        key="f52:mode",
+        key="f52_mode",
+        bind="query-params",
         help="A sweep trains one model per density, side by side, in a single run.",
     )
     if mode.startswith("Sweep"):
@@ -32,15 +34,36 @@ with st.container(border=True):
             "Feature density p = 1 − S (chance a feature is non-zero)",
             options=DENSITY_CHOICES,
             value=0.05,
-            key="f52:density",
+            key="f52_density",
+            bind="query-params",
         )
         densities = [float(p)]
-    decay = right.slider("Importance decay r (feature i counts rⁱ in the loss)", 0.5, 1.0, 0.9, 0.05, key="f52:decay")
-    seed = right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="f52:seed")
+    decay = right.slider(
+        "Importance decay r (feature i counts rⁱ in the loss)",
+        0.5,
+        1.0,
+        0.9,
+        0.05,
+        key="f52_decay",
+        bind="query-params",
+    )
+    seed = right.number_input(
+        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="f52_seed", bind="query-params"
+    )
     steps = right.select_slider(
-        "Training steps (AdamW, lr 0.001, batch 1024)", [1_000, 2_000, 5_000, 10_000], 10_000, key="f52:steps"
+        "Training steps (AdamW, lr 0.001, batch 1024)",
+        [1_000, 2_000, 5_000, 10_000],
+        10_000,
+        key="f52_steps",
+        bind="query-params",
     )
 
+preset_button(
+    "Paper settings",
+    {"f52_mode": "Sweep: 10 densities (the paper's figure)", "f52_decay": 0.9, "f52_steps": 10_000, "f52_seed": 0},
+    key="f52_paper",
+    help="Back to the paper's figure: 10 densities from 1 to 0.05, importance 0.9^i, 10,000 steps.",
+)
 cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps))
 importance = cfg.broadcast()[1][0]
 titles = [presets.label_density(p) for p in densities]
@@ -74,7 +97,7 @@ def _chosen_instance() -> int:
     if len(densities) == 1:
         return 0
     labels = [f"{p:.3g}" for p in densities]
-    chosen = st.select_slider("Inspect the model at density", labels, value=labels[-1], key="f52:inspect")
+    chosen = st.select_slider("Inspect the model at density", labels, value=labels[-1], key="f52_inspect")
     return labels.index(chosen)
 
 
@@ -103,20 +126,23 @@ weight decay 0.01, batch 1024, {cfg.steps:,} steps, seed {cfg.seed}.
 """
     )
 
-st.subheader("Check yourself")
-with st.expander("1. With dense features, why does the model ignore features 2, 3 and 4 entirely?"):
-    st.markdown(
-        "With every feature active in every example, any overlap between two directions causes interference in "
-        "every example. Two dimensions can hold only two orthogonal directions, so the model spends them on the two "
-        "features that cost the most to lose (the most important), and covers the others with their mean via the bias."
-    )
-with st.expander("2. What does a longer-than-1 arrow with a negative bias buy a sparse model?"):
-    st.markdown(
-        "The negative bias clips small interference from other features to zero after the ReLU. A slightly longer "
-        "arrow makes up for the bias, so a feature that is really active still comes out at about its true value."
-    )
-with st.expander("3. Would a purely linear model (no ReLU) ever form the pentagon?"):
-    st.markdown(
-        "No. Without the ReLU nothing removes interference, so storing extra features always costs more than it "
-        "gains: a linear model keeps just the top two features at every density."
-    )
+self_check(
+    [
+        (
+            "With dense features, why does the model ignore features 2, 3 and 4 entirely?",
+            "With every feature active in every example, any overlap between two directions causes interference in "
+            "every example. Two dimensions hold only two orthogonal directions, so the model spends them on the two "
+            "features that cost the most to lose (the most important) and covers the others with their mean via the bias.",
+        ),
+        (
+            "What does a longer-than-1 arrow with a negative bias buy a sparse model?",
+            "The negative bias clips small interference from other features to zero after the ReLU. A slightly longer "
+            "arrow makes up for the bias, so a feature that is really active still comes out at about its true value.",
+        ),
+        (
+            "Would a purely linear model (no ReLU) ever form the pentagon?",
+            "No. Without the ReLU nothing removes interference, so storing extra features always costs more than it "
+            "gains: a linear model keeps just the top two features at every density.",
+        ),
+    ]
+)

@@ -70,18 +70,18 @@ def test_five_in_two_controls_start_a_new_run() -> None:
     at = open_page("pages/five_in_two.py")
     at.button(key="f52:run:step").click().run()
     trained = charts(at)
-    at.slider(key="f52:decay").set_value(0.7).run()
+    at.slider(key="f52_decay").set_value(0.7).run()
     assert progress_text(at).startswith("Step 0 of")  # a changed control means a fresh model
     at.button(key="f52:run:step").click().run()
     assert charts(at)[0] != trained[0]
-    at.number_input(key="f52:seed").set_value(3).run()
+    at.number_input(key="f52_seed").set_value(3).run()
     assert charts(at)[0] != trained[0]
 
 
 def test_five_in_two_single_density_mode() -> None:
     at = open_page("pages/five_in_two.py")
     sweep = charts(at)[0]
-    at.radio(key="f52:mode").set_value("One density").run()
+    at.radio(key="f52_mode").set_value("One density").run()
     assert not at.exception
     single = charts(at)[0]
     assert single != sweep
@@ -104,3 +104,13 @@ def test_presenter_mode_enlarges_chart_text() -> None:
     normal = axis_title_size(at)
     at.toggle(key="presenter").set_value(True).run()
     assert axis_title_size(at) > 1.4 * normal
+
+
+def test_paper_settings_button_restores_the_paper_figure() -> None:
+    at = open_page("pages/five_in_two.py")
+    at.slider(key="f52_decay").set_value(0.6).run()
+    at.radio(key="f52_mode").set_value("One density").run()
+    at.button(key="f52_paper").click().run()
+    assert at.slider(key="f52_decay").value == 0.9
+    assert at.radio(key="f52_mode").value.startswith("Sweep")
+    assert "p = 0.717" in charts(at)[0]

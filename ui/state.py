@@ -33,3 +33,16 @@ def sidebar_controls() -> None:
             key="presenter",
             help="Bigger chart text and marks, so a lecture room can read them from the back.",
         )
+
+
+def _apply(values: dict[str, object]) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def preset_button(label: str, values: dict[str, object], key: str, help: str | None = None) -> None:
+    """A button that sets several widgets (by key) at once, e.g. back to the paper's exact settings.
+
+    It works through on_click, so the widgets show the new values on the very next run.
+    """
+    st.button(label, key=key, on_click=_apply, args=(values,), help=help, icon=":material/restart_alt:")
