@@ -1,0 +1,75 @@
+"""Small precomputed results for paper-scale sweeps, stored in assets/ as .npz files.
+
+Each asset is one .npz holding named arrays plus a JSON header: the asset's name, a format
+version, the exact configuration that produced it (including the seed) and the code
+version of its builder. A page shows an asset instantly and says so; if the file is
+missing or stale it falls back to training live.
+
+Rebuild everything with ``python -m core.precompute`` (see that module).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ASSET_DIR = Path(__file__).resolve().parent.parent / "assets"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A loaded asset: its header (name, builder version, config) and arrays."""
+
+    name: str
+    version: int
+    config: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+
+
+class AssetError(Exception):
+    """An asset is missing, unreadable, or does not match what the caller expects."""
+
+
+def path_of(name: str, directory: Path | None = None) -> Path:
+    if not name.replace("_", "").replace("-", "").isalnum():
+        raise AssetError(f"asset names are letters, digits, '-' and '_': {name!r}")
+    return (directory or ASSET_DIR) / f"{name}.npz"
+
+
+def save_asset(
+    name: str, config: dict[str, Any], arrays: dict[str, np.ndarray], version: int, directory: Path | None = None
+) -> Path:
+    """Write an asset atomically (to a temporary file, then renamed)."""
+    target = path_of(name, directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    header = {"name": name, "format": FORMAT_VERSION, "version": int(version), "config": config}
+    payload = {k: np.asarray(v) for k, v in arrays.items()}
+    if "__header__" in payload:
+        raise AssetError("'__header__' is reserved")
+    tmp = target.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, __header__=np.array(json.dumps(header, sort_keys=True)), **payload)
+    tmp.replace(target)
+    return target
+
+
+def load_asset(name: str, version: int | None = None, directory: Path | None = None) -> Asset:
+    """Read an asset; raises AssetError if missing, corrupt, or of another builder version."""
+    target = path_of(name, directory)
+    if not target.exists():
+        raise AssetError(f"asset {name!r} has not been built (run: python -m core.precompute --only {name})")
+    try:
+        with np.load(target, allow_pickle=False) as data:
+            header = json.loads(str(data["__header__"]))
+            arrays = {k: data[k] for k in data.files if k != "__header__"}
+    except (OSError, ValueError, KeyError) as exc:
+        raise AssetError(f"asset {name!r} could not be read: {exc}") from None
+    if header.get("format") != FORMAT_VERSION or header.get("name") != name:
+        raise AssetError(f"asset {name!r} has an unexpected header: {header}")
+    if version is not None and header.get("version") != version:
+        raise AssetError(f"asset {name!r} is version {header.get('version')}, the code expects {version}; rebuild it")
+    return Asset(name=name, version=int(header["version"]), config=header["config"], arrays=arrays)

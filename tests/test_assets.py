@@ -1,0 +1,43 @@
+"""Asset files: round trip, version checks, and clear errors for missing or broken files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import precompute
+from core.assets import AssetError, load_asset, save_asset
+
+
+def test_round_trip_keeps_arrays_and_config(tmp_path) -> None:
+    arrays = {"W": np.arange(12, dtype=np.float32).reshape(2, 3, 2), "loss": np.array([0.5, 0.25])}
+    config = {"n_features": 3, "densities": [1.0, 0.1], "seed": 7}
+    save_asset("demo", config, arrays, version=3, directory=tmp_path)
+    asset = load_asset("demo", version=3, directory=tmp_path)
+    assert asset.config == config and asset.version == 3
+    np.testing.assert_array_equal(asset.arrays["W"], arrays["W"])
+    assert asset.arrays["W"].dtype == np.float32
+
+
+def test_version_mismatch_and_missing_file_raise(tmp_path) -> None:
+    save_asset("demo", {}, {"x": np.zeros(1)}, version=1, directory=tmp_path)
+    with pytest.raises(AssetError, match="rebuild"):
+        load_asset("demo", version=2, directory=tmp_path)
+    with pytest.raises(AssetError, match="has not been built"):
+        load_asset("absent", directory=tmp_path)
+
+
+def test_corrupt_file_and_bad_names_raise(tmp_path) -> None:
+    (tmp_path / "broken.npz").write_bytes(b"not a zip file")
+    with pytest.raises(AssetError, match="could not be read"):
+        load_asset("broken", directory=tmp_path)
+    with pytest.raises(AssetError):
+        load_asset("../etc/passwd", directory=tmp_path)
+
+
+def test_every_registered_asset_is_built_and_matches_its_config() -> None:
+    builders = precompute.all_builders()
+    for name, builder in builders.items():
+        asset = load_asset(name, version=builder.version)
+        assert asset.config == builder.config, f"{name} was built from another config; rebuild it"
+        assert asset.arrays, f"{name} holds no arrays"
