@@ -3,15 +3,20 @@
 import streamlit as st
 import torch
 
-from ui.state import init_state, sidebar_controls
+from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.warmup import start_warmup
 
 # Torch is only used for initialisation and small batches here; the training kernel
 # manages its own threads. One thread keeps concurrent learners from starving each other.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="Superposition Lab", page_icon="assets/icon.png", layout="wide")
 init_state()
+st.set_page_config(
+    page_title="Superposition Lab",
+    page_icon="assets/icon.png",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting() else "auto",
+)
 start_warmup()
 
 PAGES = {
@@ -30,4 +35,5 @@ PAGES = {
 
 page = st.navigation(PAGES)
 sidebar_controls()
+apply_url_chrome()
 page.run()

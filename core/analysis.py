@@ -230,3 +230,19 @@ def is_in_superposition(W_k: np.ndarray, tol: float = 1e-6, threshold: float = 0
     ev = np.linalg.eigvalsh(gram(rep))
     rank = int((ev > tol * ev.max()).sum())
     return rank < rep.shape[0]
+
+
+def hidden_cloud(W_k: np.ndarray, x: np.ndarray, relu: bool = False) -> np.ndarray:
+    """Hidden activations h = x W_k (ReLU'd for a privileged hidden layer) for a batch x [B, n]: [B, m]."""
+    h = np.asarray(x, dtype=np.float64) @ np.asarray(W_k, dtype=np.float64)
+    return np.maximum(h, 0.0) if relu else h
+
+
+def active_label(x: np.ndarray) -> np.ndarray:
+    """Per example: "none", "feature i" when exactly feature i is on, or "several" (for colouring clouds)."""
+    on = np.asarray(x) != 0
+    count = on.sum(axis=1)
+    labels = np.where(count == 0, "none", "several").astype(object)
+    single = count == 1
+    labels[single] = [f"feature {i}" for i in on[single].argmax(axis=1)]
+    return labels.astype(str)

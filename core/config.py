@@ -27,6 +27,7 @@ MAX_HIDDEN = 1000
 MAX_INSTANCES = 4096
 MAX_STEPS = 1_000_000
 MAX_BATCH = 65_536
+MAX_IMPORTANCE = 1e6
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ class ToyConfig:
                 raise ValueError(f"{name} must be between {lo} and {hi}, got {value}")
 
     def _check_floats(self) -> None:
+        betas = self.betas
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         checks = {
             "lr": (self.lr, 0.0, 10.0, False),
             "weight_decay": (self.weight_decay, 0.0, 10.0, True),
@@ -113,7 +117,7 @@ class ToyConfig:
     def _check_sets(self) -> None:
         used = 0
         for item in self.feature_sets:
-            if len(item) != 2 or item[0] not in SET_KINDS:
+            if not isinstance(item, (tuple, list)) or len(item) != 2 or item[0] not in SET_KINDS:
                 raise ValueError(f"feature_sets entries are (kind, size) with kind in {SET_KINDS}, got {item!r}")
             if not isinstance(item[1], (int, np.integer)) or item[1] < 2:
                 raise ValueError(f"a feature set needs at least 2 features, got {item!r}")
@@ -161,6 +165,8 @@ class ToyConfig:
             )
         if np.any(imp < 0):
             raise ValueError("importance must be >= 0")
+        if np.any(imp > MAX_IMPORTANCE):
+            raise ValueError(f"importance must be at most {MAX_IMPORTANCE:g} (larger values overflow float32 training)")
         return imp
 
     @property

@@ -75,3 +75,10 @@ def sample_batch(
 def target_of(cfg: ToyConfig, x: torch.Tensor) -> torch.Tensor:
     """What the model must reproduce: x itself, or |x| for the absolute-value task."""
     return x.abs() if cfg.model == "abs" else x
+
+
+def sample_instance(cfg: ToyConfig, batch_size: int, seed: int, instance: int = 0) -> np.ndarray:
+    """A batch [batch, n] for one instance's densities, as numpy, from its own seeded generator."""
+    p, _ = cfg.broadcast()
+    generator = torch.Generator().manual_seed(int(seed))
+    return sample_batch(cfg, batch_size, generator, p=p[instance : instance + 1])[0].numpy()

@@ -247,3 +247,43 @@ def dimensionality_scatter(
     )
     chart = alt.layer(rules, names, points).properties(width=width, height=280 * scale, title=title)
     return configure(chart, scale)
+
+
+def hidden_pca(
+    coords: np.ndarray,
+    groups: Sequence[str],
+    explained_variance_ratio: np.ndarray,
+    directions: np.ndarray | None = None,
+    title: str = "Hidden activations, top two principal axes",
+    scale: float = 1.0,
+) -> alt.LayerChart:
+    """A cloud of hidden vectors in PCA coordinates, coloured by which feature was active.
+
+    ``directions`` [n, 2] (feature directions projected on the same axes) are drawn as grey lines.
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
+    df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "active": list(groups)})
+    names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
+    reach = coords if directions is None else np.vstack([coords, directions])
+    x, y = _square_axes(_limit(reach, floor=0.1), names)
+    domain = sorted(set(df["active"]), key=lambda g: (not g.startswith("feature"), g))
+    color = _category_color("active", domain, "active input feature")
+    points = alt.Chart(df).mark_circle(size=18 * scale**2, opacity=0.6).encode(x=x, y=y, color=color)
+    layers = [points]
+    if directions is not None:
+        d = np.asarray(directions, dtype=np.float64)
+        lines = pd.DataFrame(
+            {
+                "x": np.ravel(np.column_stack([np.zeros(len(d)), d[:, 0]])),
+                "y": np.ravel(np.column_stack([np.zeros(len(d)), d[:, 1]])),
+                "feature": np.repeat([f"W_{i}" for i in range(len(d))], 2),
+            }
+        )
+        layers.append(
+            alt.Chart(lines)
+            .mark_line(color="#555555", strokeDash=[4, 3], strokeWidth=1.5 * scale)
+            .encode(x=x, y=y, detail="feature:N")
+        )
+    side = 300 * scale
+    return configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)

@@ -27,6 +27,8 @@ from core.models import init_params
 ProgressFn = Callable[["Trainer"], None]
 StopFn = Callable[[], bool]
 
+MAX_WEIGHT = 1e4  # trained toy weights are O(1); far beyond this the run has diverged
+
 FLAGS = {  # (hidden ReLU, output ReLU, |x| target)
     "linear": (0, 0, 0),
     "relu_output": (0, 1, 0),
@@ -114,13 +116,18 @@ class Trainer:
             lrs = lr_at(self.cfg, np.arange(self.step, stop)).astype(np.float64)
             losses = self.history[self.step : stop]
             self._run_parallel(lrs, losses)
-            if not (np.all(np.isfinite(losses)) and all(np.isfinite(a).all() for a in (self.We, self.Wd, self.b))):
+            if not (np.all(np.isfinite(losses)) and self._weights_sane()):
                 self._restore(backup, start)
                 return 0
             self.step = stop
             if every and self.step % every == 0:
                 self._snapshot()
         return n_steps
+
+    def _weights_sane(self) -> bool:
+        """Finite and not exploding. A loss is measured before its step's update, so a run can
+        blow up in the last update of a chunk with every recorded loss still finite."""
+        return all(np.isfinite(a).all() and np.abs(a).max(initial=0) < MAX_WEIGHT for a in (self.We, self.Wd, self.b))
 
     def _run_parallel(self, lrs: np.ndarray, losses: np.ndarray) -> None:
         total = self.We.shape[0]

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from core import analysis, plots, presets
+from core import analysis, data, plots, presets
 from core.train import TrainResult, history_points
+from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button
@@ -67,11 +68,17 @@ preset_button(
 cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps))
 importance = cfg.broadcast()[1][0]
 titles = [presets.label_density(p) for p in densities]
+short = [f"p = {p:.3g}" for p in densities]
 
 
 def render(view: TrainResult) -> None:
     scale = chart_scale()
-    st.altair_chart(plots.arrows_row(view.W, titles, importance=importance, scale=scale), width="content")
+    show_chart(
+        plots.arrows_row(view.W, titles, importance=importance, scale=scale),
+        "five-in-two-arrows",
+        "f52_arrows",
+        alt_text="Feature directions of each trained model, one panel per density.",
+    )
     counts = analysis.n_represented(view.W)
     st.caption(
         "Each panel is one model. A line is a feature's direction W_i in the 2-D hidden space; its length is how "
@@ -81,16 +88,30 @@ def render(view: TrainResult) -> None:
     )
     steps_x, losses = history_points(view.loss_history)
     if len(steps_x):
-        chart = plots.loss_curve(
-            steps_x, losses, [f"p = {p:.3g}" for p in densities], legend_title="model", scale=scale
-        )
-        st.altair_chart(chart, width="content")
+        chart = plots.loss_curve(steps_x, losses, short, legend_title="model", scale=scale)
+        show_chart(chart, "five-in-two-loss", "f52_loss", alt_text="Training loss of each model, log scale.")
     pick = _chosen_instance()
     left, right = st.columns(2)
     with left:
-        st.altair_chart(plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale))
+        show_chart(plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale), "gram", "f52_gram")
     with right:
-        st.altair_chart(plots.norm_bars(view.W[pick], scale=scale))
+        show_chart(plots.norm_bars(view.W[pick], scale=scale), "norms", "f52_norms")
+    _hidden_view(view, pick, scale)
+    result_downloads(view, short, "five-in-two", "f52_dl")
+
+
+def _hidden_view(view: TrainResult, pick: int, scale: float) -> None:
+    x = data.sample_instance(cfg, 600, seed=int(seed) + 1, instance=pick)
+    pca = analysis.pca_of_hidden(analysis.hidden_cloud(view.W[pick], x))
+    directions = analysis.project_directions(pca.components, view.W[pick])
+    chart = plots.hidden_pca(
+        pca.coords, analysis.active_label(x), pca.explained_variance_ratio, directions, scale=scale
+    )
+    show_chart(chart, "hidden-pca", "f52_pca", alt_text="Hidden vectors of 600 inputs in PCA coordinates.")
+    st.caption(
+        "600 fresh inputs pushed through the chosen model. Inputs with a single active feature land on that "
+        "feature's line (dashed): the hidden space is organised by feature directions, not by its two axes."
+    )
 
 
 def _chosen_instance() -> int:

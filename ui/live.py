@@ -11,6 +11,8 @@ is shared between sessions.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,9 @@ from core.train import Trainer, TrainResult
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun
 THREADS = 2  # per run; the machines we target have two cores
+# Training chunks that may run at once on this server; more learners wait their turn
+# (a tick that finds no free slot just redraws and says so), so the server stays responsive.
+MAX_CONCURRENT = max(1, int(os.environ.get("SPL_MAX_TRAINING", "2")))
 
 Render = Callable[[TrainResult], None]
 
@@ -61,6 +66,24 @@ def get_run(key: str, cfg: ToyConfig) -> LiveRun:
 SPEEDS = {"Slow": 0.01, "Normal": 0.04, "Fast": None}
 
 
+@st.cache_resource(show_spinner=False)
+def training_slots() -> threading.BoundedSemaphore:
+    """One semaphore per server process, shared by every session."""
+    return threading.BoundedSemaphore(MAX_CONCURRENT)
+
+
+def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
+    """Train one tick if a training slot is free; False (and nothing trained) if the server is busy."""
+    slots = training_slots()
+    if not slots.acquire(blocking=False):
+        return False
+    try:
+        advance(run, budget, max_steps)
+    finally:
+        slots.release()
+    return True
+
+
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
     """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken."""
     steps = max(1, int(budget / run.sec_per_step))
@@ -82,10 +105,17 @@ def _pause(key: str) -> None:
     st.session_state[key].playing = False
 
 
+STEP_SECONDS = 1.5  # the Step button trains at most this long, even on a big model
+
+
 def _step(key: str, n_steps: int) -> None:
     run = st.session_state[key]
     run.playing = False
-    run.trainer.advance(n_steps)
+    target = min(run.cfg.steps, run.trainer.step + n_steps)
+    deadline = time.perf_counter() + STEP_SECONDS
+    with training_slots():  # waits for a free slot: a click is a deliberate, bounded request
+        while run.trainer.step < target and not run.trainer.done and time.perf_counter() < deadline:
+            advance(run, BUDGET_SECONDS, target - run.trainer.step)
 
 
 def _reset(key: str) -> None:
@@ -132,8 +162,9 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
         current = st.session_state.get(key)
         if not isinstance(current, LiveRun):
             return
-        if current.playing and not current.trainer.done:
-            advance(current, BUDGET_SECONDS, _max_steps(key, current.cfg))
+        busy = current.playing and not current.trainer.done
+        if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg)):
+            st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
             st.rerun()  # the whole page, so the buttons and the tick timer update

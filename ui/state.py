@@ -5,11 +5,13 @@ Every key that more than one page reads lives here, so a page never guesses a de
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
-DEFAULTS: dict[str, object] = {
-    "presenter": False,  # larger fonts and marks for a projector
-}
+# Keys bound to the URL (like "presenter") are not listed here: their default lives on the widget,
+# and a value set here first would override the link a teacher shared.
+DEFAULTS: dict[str, object] = {}
 
 PRESENTER_SCALE = 1.6
 
@@ -20,9 +22,16 @@ def init_state() -> None:
         st.session_state.setdefault(key, value)
 
 
+def presenting() -> bool:
+    """Presenter mode is on (from the toggle, or from ?presenter=true before the toggle has run)."""
+    if "presenter" in st.session_state:
+        return bool(st.session_state["presenter"])
+    return str(st.query_params.get("presenter", "")).lower() == "true"
+
+
 def chart_scale() -> float:
     """The scale every chart builder gets: 1.0 on a laptop, bigger in presenter mode."""
-    return PRESENTER_SCALE if st.session_state.get("presenter") else 1.0
+    return PRESENTER_SCALE if presenting() else 1.0
 
 
 def sidebar_controls() -> None:
@@ -31,8 +40,44 @@ def sidebar_controls() -> None:
         st.toggle(
             "Presenter mode",
             key="presenter",
-            help="Bigger chart text and marks, so a lecture room can read them from the back.",
+            bind="query-params",
+            help="Bigger text and charts, less clutter, only the key sentences: readable from the back of a room.",
         )
+
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+MAX_HIDDEN = 50
+
+
+def hidden_keys(raw: str | None) -> list[str]:
+    """Widget keys an instructor hid with ?hide=key1,key2 (anything malformed is ignored)."""
+    if not raw:
+        return []
+    keys = [k.strip() for k in str(raw)[:4000].split(",")]
+    return [k for k in keys if KEY_PATTERN.match(k)][:MAX_HIDDEN]
+
+
+def apply_url_chrome() -> None:
+    """Hide the controls named in ?hide=..., and trim the chrome in presenter mode.
+
+    A hidden control still exists (its value still comes from the URL or its default);
+    it is just not drawn, so a class sees only what the instructor chose to show.
+    """
+    css = [f".st-key-{k} {{display: none !important;}}" for k in hidden_keys(st.query_params.get("hide"))]
+    if presenting():
+        css.append("[data-testid='stHeader'] {display: none;} .stMainBlockContainer {padding-top: 1rem;}")
+        css.append("[data-testid='stMain'] p, [data-testid='stMain'] li {font-size: 1.35rem; line-height: 1.5;}")
+        css.append("[data-testid='stMain'] h1 {font-size: 3rem;}")
+    if css:
+        st.html("<style>" + "\n".join(css) + "</style>")
+
+
+def prose(text: str, key_sentence: str | None = None) -> None:
+    """Explanatory text; in presenter mode only its key sentence (the room listens to the speaker instead)."""
+    if presenting() and key_sentence:
+        st.markdown(f"**{key_sentence}**")
+    else:
+        st.markdown(text)
 
 
 def _apply(values: dict[str, object]) -> None:

@@ -1,0 +1,62 @@
+"""core/ is a plain library: nothing in it may import streamlit, directly or through its imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "core"
+CORE_FILES = sorted(CORE.glob("*.py"))
+
+
+def imported_modules(path: Path) -> list[str]:
+    """Every module an ``import`` or ``from ... import`` statement in the file names (at any depth)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_core_files_exist() -> None:
+    names = {p.stem for p in CORE_FILES}
+    assert {"__init__", "config", "data", "models", "train", "theory", "analysis"} <= names
+
+
+def test_imported_modules_sees_streamlit(tmp_path: Path) -> None:
+    """The checker itself finds every spelling of the import, even inside a function."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os, streamlit as st\nfrom streamlit.components import v1\ndef f():\n    import streamlit.runtime\n"
+    )
+    assert imported_modules(sample) == ["os", "streamlit", "streamlit.components", "streamlit.runtime"]
+
+
+def test_no_core_file_imports_streamlit() -> None:
+    offenders = {
+        path.name: mods
+        for path in CORE_FILES
+        if (mods := [m for m in imported_modules(path) if m == "streamlit" or m.startswith("streamlit.")])
+    }
+    assert offenders == {}
+
+
+def test_importing_core_does_not_load_streamlit() -> None:
+    modules = [f"core.{p.stem}" for p in CORE_FILES if p.stem != "__init__"]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.'))\n"
+        "print('core.train' in sys.modules, loaded)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True []", proc.stdout
