@@ -25,10 +25,22 @@ PAGES = {
     ],
     "Demonstrating superposition": [
         st.Page(
+            "pages/experiment_setup.py",
+            title="Experiment setup",
+            icon=":material/science:",
+            url_path="experiment-setup",
+        ),
+        st.Page(
             "pages/five_in_two.py",
             title="5 features in 2 dimensions",
             icon=":material/pentagon:",
             url_path="five-in-two",
+        ),
+        st.Page(
+            "pages/basic_results.py",
+            title="Basic results",
+            icon=":material/compare:",
+            url_path="basic-results",
         ),
     ],
 }

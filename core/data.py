@@ -66,7 +66,7 @@ def sample_batch(
             pick = torch.randint(0, int(size), (n_inst, batch_size, 1), generator=generator)
             one_hot = torch.nn.functional.one_hot(pick[..., 0], int(size)).bool()
             active[:, :, sl] = one_hot & group_on
-    values = torch.rand(shape, generator=generator)
+    values = 1.0 - torch.rand(shape, generator=generator)  # in (0, 1]: an active feature is never exactly 0
     if cfg.model == "abs":
         values = values * 2 - 1
     return torch.where(active, values, torch.zeros(()))

@@ -31,6 +31,9 @@ def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin
         .configure_legend(labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0)
         .configure_title(fontSize=15 * scale, anchor="start")
         .configure_view(stroke=None)
+        # "pad" keeps the plot area at its set size: Streamlit's default "fit" shrinks it to make room
+        # for long legend titles, which can squash a chart to nothing.
+        .properties(autosize=alt.AutoSizeParams(type="pad"))
     )
 
 
@@ -136,10 +139,14 @@ def gram_heatmap(
 
 
 def norm_bars(W_k: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0) -> alt.Chart:
-    """Horizontal bars of ||W_i||; colour shows how much of feature i's direction other features share."""
+    """Horizontal bars of ||W_i||; colour shows how much of feature i's direction other features share.
+
+    Features with ||W_i|| <= 0.5 (not represented) are grey.
+    """
     sup = analysis.superposition(W_k)
     df = pd.DataFrame({"feature": np.arange(sup.size), "norm": analysis.feature_norms(W_k), "superposition": sup})
-    df["colour"] = np.clip(sup, 0.0, 1.0)
+    # A feature that is not represented has no meaningful direction: grey, not a superposition colour.
+    df["colour"] = np.where(df["norm"] > 0.5, np.clip(sup, 0.0, 1.0), np.nan)
     legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
     chart = (
         alt.Chart(df)
@@ -147,7 +154,11 @@ def norm_bars(W_k: np.ndarray, title: str = "Feature norms ||W_i||", scale: floa
         .encode(
             y=alt.Y("feature:O", title="feature i"),
             x=alt.X("norm:Q", title="||W_i||"),
-            color=alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
+            color=alt.condition(
+                "isValid(datum.colour)",
+                alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
+                alt.value("#bbbbbb"),
+            ),
             tooltip=["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")],
         )
         # A step height (per bar), not a total: Streamlit overrides fixed heights on discrete axes.

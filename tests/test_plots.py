@@ -115,9 +115,12 @@ def test_norm_bars_values_and_superposition_colour() -> None:
     assert len(rows) == 6
     np.testing.assert_allclose([r["norm"] for r in rows], [1, 1, 1, 1, 1, 0], atol=1e-12)
     np.testing.assert_allclose([r["superposition"] for r in rows], [1.5] * 5 + [0.0], atol=1e-12)
-    np.testing.assert_allclose([r["colour"] for r in rows], [1.0] * 5 + [0.0], atol=1e-12)  # clipped at 1
+    colours = [r["colour"] for r in rows]
+    np.testing.assert_allclose(colours[:5], [1.0] * 5, atol=1e-12)  # clipped at 1
+    assert colours[5] is None or np.isnan(colours[5])  # not represented: no superposition colour (grey)
     (color,) = encodings(spec, "color")
-    assert color["scale"]["domain"] == [0, 1] and "superposition" in color["legend"]["title"]
+    assert color["condition"]["scale"]["domain"] == [0, 1] and "superposition" in color["condition"]["legend"]["title"]
+    assert color["value"] == "#bbbbbb"
 
 
 def test_loss_curve_rows_and_log_axis() -> None:

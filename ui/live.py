@@ -124,7 +124,9 @@ def _reset(key: str) -> None:
 
 def _controls(key: str, run: LiveRun, step_size: int) -> None:
     done = run.trainer.done
-    cols = st.columns([1, 1, 1, 1, 3], vertical_alignment="bottom")
+    # A horizontal container sizes buttons to their labels and wraps on narrow panels.
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    cols = [row] * 5
     cols[0].button("Play", key=f"{key}:play", on_click=_play, args=(key,), disabled=run.playing or done, type="primary")
     cols[1].button("Pause", key=f"{key}:pause", on_click=_pause, args=(key,), disabled=not run.playing)
     cols[2].button(

@@ -1,0 +1,232 @@
+"""The experiment setup and the paper's basic results: presets, checks and summaries for two chapters.
+
+"Basic results" (the paper's second figure) trains two models, linear and ReLU output, on
+n = 20 features squeezed into m = 5 hidden dimensions with importance I_i = 0.7**i, one instance
+per feature density p in 1, .3, .1, .03, .01, .003, .001. A larger variant uses n = 80, m = 20,
+I_i = 0.9**i. The "Experiment setup" chapter looks at one density at a time: a sample batch,
+how often each feature fires, and what a trained model rebuilds from it.
+
+Density p = 1 - S throughout (S is sparsity, the chance a feature is zero).
+Weights use the layout of ``core.analysis``: [..., n_features, n_hidden].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from core import analysis, theory
+from core.config import ToyConfig
+from core.data import sample_batch
+from core.models import forward
+
+MODELS = ("linear", "relu_output")
+MODEL_NAMES = {"linear": "Linear model", "relu_output": "ReLU-output model"}
+PAPER_DENSITIES = (1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)
+# What a learner may pick from: the paper's seven densities and a few in between.
+DENSITY_OPTIONS = (1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01, 0.005, 0.003, 0.002, 0.001)
+THRESHOLD = 0.5  # ||W_i|| above this counts as "represented"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A size of the basic-results experiment: n features, m hidden dimensions, importance decay r."""
+
+    n: int
+    m: int
+    decay: float
+    label: str
+
+
+PAPER = Setting(20, 5, 0.7, "n = 20, m = 5, I = 0.7ⁱ")
+LARGE = Setting(80, 20, 0.9, "n = 80, m = 20, I = 0.9ⁱ")
+
+
+def sorted_densities(densities: Iterable[float]) -> list[float]:
+    """Distinct densities, densest first (the order of the paper's figure)."""
+    return sorted({float(p) for p in densities}, reverse=True)
+
+
+def basic_results_config(
+    model: str = "relu_output",
+    n: int = PAPER.n,
+    m: int = PAPER.m,
+    decay: float = PAPER.decay,
+    densities: Iterable[float] = PAPER_DENSITIES,
+    seed: int = 0,
+    steps: int = 10_000,
+) -> ToyConfig:
+    """One run of the basic-results sweep: one instance per density, importance decay**i.
+
+    The defaults are the paper's: n = 20, m = 5, I_i = 0.7**i, the seven densities, and the
+    reference training recipe (AdamW lr 1e-3, weight decay 0.01, batch 1024, 10,000 steps).
+    """
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
+    return ToyConfig(
+        model=model,
+        n_features=int(n),
+        n_hidden=int(m),
+        feature_probability=sorted_densities(densities),
+        importance=float(decay),
+        steps=int(steps),
+        seed=int(seed),
+    )
+
+
+def large_config(model: str = "relu_output", seed: int = 0, steps: int = 10_000) -> ToyConfig:
+    """The paper's larger variant: n = 80, m = 20, I_i = 0.9**i, same seven densities."""
+    return basic_results_config(model, LARGE.n, LARGE.m, LARGE.decay, PAPER_DENSITIES, seed, steps)
+
+
+def basic_results_pair(**settings) -> dict[str, ToyConfig]:
+    """The linear and the ReLU-output run with the same settings, keyed by model."""
+    return {model: basic_results_config(model, **settings) for model in MODELS}
+
+
+def settings_problems(n: int, m: int, densities: Iterable[float]) -> list[str]:
+    """Plain-language reasons the chosen settings cannot make the experiment (empty = fine)."""
+    problems = []
+    if not list(densities):
+        problems.append("Pick at least one feature density p to train.")
+    if m >= n:
+        problems.append(
+            f"With m = {m} hidden dimensions and only n = {n} features every feature gets its own dimension, "
+            "so there is nothing to squeeze. Choose fewer hidden dimensions than features (m < n)."
+        )
+    return problems
+
+
+# ---- measures ---------------------------------------------------------------------------------
+
+
+def represented_superposition(W: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """Superposition sum_{j != i} (W_hat_i . W_j)^2 for represented features, 0 for dropped ones, [..., n].
+
+    A dropped feature keeps a tiny leftover direction; normalising it gives a meaningless unit
+    vector whose overlaps say nothing, so dropped features are reported as 0.
+    """
+    return np.where(analysis.represented(W, threshold), analysis.superposition(W), 0.0)
+
+
+def total_superposition(W: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """Sum of ``represented_superposition`` over features, [...]: 0 when every kept feature is orthogonal."""
+    return represented_superposition(W, threshold).sum(axis=-1)
+
+
+def closest_partner_cosine(W: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """For each represented feature, the most negative cosine to another represented feature, [..., n].
+
+    About -1 means it sits in an antipodal pair; 0 means it shares no line with anyone. Dropped
+    features (and features with no represented partner) get 0.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    rep = analysis.represented(W, threshold)
+    norms = np.where(rep, analysis.feature_norms(W), 1.0)
+    unit = W / norms[..., None]
+    cos = unit @ np.swapaxes(unit, -1, -2)
+    both = rep[..., :, None] & rep[..., None, :] & ~np.eye(W.shape[-2], dtype=bool)
+    return np.minimum(np.where(both, cos, 0.0).min(axis=-1), 0.0)
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """One number per instance (density) of a sweep, for the overview chart and the tests."""
+
+    densities: np.ndarray  # [I]
+    n_represented: np.ndarray  # [I]
+    total_superposition: np.ndarray  # [I]
+    in_superposition: np.ndarray  # [I] bool, W^T W of the represented features is singular
+    loss: np.ndarray  # [I] the run's loss (as reported by the TrainResult)
+    linear_optimum: np.ndarray  # [I] the best linear model's loss, closed form
+    untrained: np.ndarray  # [I] the loss of outputting 0
+
+
+def summarize(W: np.ndarray, loss: np.ndarray, cfg: ToyConfig) -> SweepSummary:
+    """Per-density numbers of a basic-results run with weights ``W`` [I, n, m]."""
+    p, imp = cfg.broadcast()
+    return SweepSummary(
+        densities=p[:, 0].copy(),
+        n_represented=analysis.n_represented(W, THRESHOLD),
+        total_superposition=total_superposition(W),
+        in_superposition=np.array([analysis.is_in_superposition(w, threshold=THRESHOLD) for w in W]),
+        loss=np.asarray(loss, dtype=np.float64),
+        linear_optimum=linear_optima(cfg),
+        untrained=theory.untrained_loss(p, imp),
+    )
+
+
+def linear_optima(cfg: ToyConfig) -> np.ndarray:
+    """The best linear model's loss for every instance of ``cfg``, closed form, [I]."""
+    p, imp = cfg.broadcast()
+    return theory.linear_optimal_loss(p, imp, cfg.n_hidden)
+
+
+def nearest_density(densities: Iterable[float], target: float = 0.1) -> float:
+    """The density closest to ``target`` on a log axis (the default instance to inspect)."""
+    options = sorted_densities(densities)
+    return min(options, key=lambda p: abs(np.log(p) - np.log(target)))
+
+
+# ---- the experiment-setup chapter -------------------------------------------------------------
+
+
+def setup_config(
+    model: str = "relu_output",
+    n: int = PAPER.n,
+    m: int = PAPER.m,
+    density: float = 0.1,
+    decay: float = PAPER.decay,
+    seed: int = 0,
+    steps: int = 10_000,
+) -> ToyConfig:
+    """A single model at one density, for watching the setup train (paper recipe by default)."""
+    return basic_results_config(model, n, m, decay, [density], seed, steps)
+
+
+def sample_features(n: int, density: float, batch: int, seed: int = 0, draw: int = 0) -> np.ndarray:
+    """A batch x [batch, n] from the paper's data: each feature 0 with chance 1 - p, else U[0, 1].
+
+    ``draw`` numbers successive samples for the same seed, so "draw another batch" is reproducible.
+    """
+    cfg = ToyConfig(n_features=int(n), n_hidden=1, feature_probability=float(density))
+    gen = torch.Generator().manual_seed(int(seed) * 1_000_003 + int(draw))
+    return sample_batch(cfg, int(batch), gen)[0].numpy().astype(np.float64)
+
+
+def feature_frequency(x: np.ndarray) -> np.ndarray:
+    """Fraction of examples in which each feature is non-zero, [n]."""
+    return (np.asarray(x) != 0).mean(axis=0)
+
+
+def frequency_band(density: float, batch: int, width: float = 2.0) -> tuple[float, float]:
+    """Where a feature's observed frequency usually lands: p +- ``width`` binomial standard errors, in [0, 1]."""
+    se = np.sqrt(density * (1.0 - density) / batch)
+    return float(max(0.0, density - width * se)), float(min(1.0, density + width * se))
+
+
+def importances(n: int, decay: float) -> np.ndarray:
+    """I_i = decay**i for i = 0..n-1."""
+    return float(decay) ** np.arange(int(n), dtype=np.float64)
+
+
+def reconstruct(model: str, W_k: np.ndarray, b_k: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The model's output x' [batch, n] for inputs x [batch, n], from one instance's weights."""
+    params = {
+        "W": torch.as_tensor(np.asarray(W_k, dtype=np.float32))[None],
+        "b": torch.as_tensor(np.asarray(b_k, dtype=np.float32))[None],
+    }
+    x_t = torch.as_tensor(np.asarray(x, dtype=np.float32))[None]
+    return forward(model, params, x_t)[0].numpy().astype(np.float64)
+
+
+def loss_levels(density: float, n: int, m: int, decay: float) -> dict[str, float]:
+    """Reference levels for a loss chart: outputting 0, and the best any linear model can do."""
+    imp = importances(n, decay)
+    return {
+        "output 0 (untrained level, mean Iᵢ·p/3)": float(theory.untrained_loss(density, imp)),
+        "best linear model (closed form)": float(theory.linear_optimal_loss(density, imp, m)),
+    }

@@ -1,0 +1,209 @@
+"""Chapter: basic results. The linear and the ReLU-output model side by side across feature densities."""
+
+import streamlit as st
+
+from core import analysis, plots_setup, sweeps
+from core.train import TrainResult, history_points
+from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
+from ui.live import live_training
+from ui.quiz import self_check
+from ui.state import chart_scale, preset_button, prose
+
+st.title("Basic results: linear versus ReLU output")
+prose(
+    """
+Two models get the same job and the same data, and differ only in a ReLU on the output: *n* features must pass
+through *m* < *n* hidden dimensions and come out again. The paper's figure uses *n* = 20 features, *m* = 5
+dimensions and importance *I*ᵢ = 0.7ⁱ. Train both models at each of its seven feature densities, from every
+feature always present (*p* = 1) down to one example in a thousand (*p* = 0.001), and compare what they keep.
+""",
+    "Same data, same bottleneck, only the ReLU differs: which features does each model keep as they get rarer?",
+)
+
+PAPER_VALUES = {
+    "br_n": sweeps.PAPER.n,
+    "br_m": sweeps.PAPER.m,
+    "br_decay": sweeps.PAPER.decay,
+    "br_densities": list(sweeps.PAPER_DENSITIES),
+    "br_seed": 0,
+    "br_steps": 10_000,
+}
+LARGE_VALUES = PAPER_VALUES | {"br_n": sweeps.LARGE.n, "br_m": sweeps.LARGE.m, "br_decay": sweeps.LARGE.decay}
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([1, 2, 1])
+    n = c1.number_input("Features n", 2, 100, sweeps.PAPER.n, key="br_n", bind="query-params")
+    m = c1.number_input("Hidden dimensions m", 1, 40, sweeps.PAPER.m, key="br_m", bind="query-params")
+    decay = c2.slider(
+        "Importance decay r (feature i counts Iᵢ = rⁱ in the loss)",
+        0.5,
+        1.0,
+        0.7,
+        0.05,
+        key="br_decay",
+        bind="query-params",
+    )
+    densities = c2.multiselect(
+        "Feature densities p = 1 − S (one model per density; S is the sparsity)",
+        list(sweeps.DENSITY_OPTIONS),
+        default=list(sweeps.PAPER_DENSITIES),
+        format_func=density_option,
+        key="br_densities",
+        bind="query-params",
+    )
+    c2.caption(sparsity_note(sweeps.sorted_densities(densities)))
+    seed = c3.number_input("Seed", 0, 2**31 - 1, 0, 1, key="br_seed", bind="query-params")
+    steps = c3.select_slider(
+        "Training steps (AdamW, lr 0.001, batch 1024)",
+        [1_000, 2_000, 5_000, 10_000],
+        10_000,
+        key="br_steps",
+        bind="query-params",
+    )
+    b1, b2 = st.columns([1, 3])
+    with b1:
+        preset_button(
+            "Paper settings",
+            PAPER_VALUES,
+            key="br_paper",
+            help="n = 20, m = 5, I = 0.7ⁱ, densities 1, .3, .1, .03, .01, .003, .001, 10,000 steps, seed 0.",
+        )
+    with b2:
+        preset_button(
+            "Larger variant: n = 80, m = 20, I = 0.9ⁱ",
+            LARGE_VALUES,
+            key="br_large",
+            help="The paper's bigger version of the same figure (about 15× the work: allow half a minute per model).",
+        )
+
+n, m, seed, steps = int(n), int(m), int(seed), int(steps)
+densities = sweeps.sorted_densities(densities)
+scale = chart_scale()
+KEYS = {model: f"br:{model}" for model in sweeps.MODELS}
+
+
+def inspect_choice() -> float:
+    keep_choice("br_inspect", densities, sweeps.nearest_density(densities))
+    return st.select_slider(
+        "Look closely at the models trained at density",
+        densities,
+        format_func=density_option,
+        key="br_inspect",
+        bind="query-params",
+        help="Both panels below show the instance trained at this density; the overview further down shows all.",
+    )
+
+
+def make_render(model: str, k: int, cfg):
+    """The panel of one model: the chosen density's Wᵀ W with b, ||Wᵢ|| bars, PCA, and the loss curves."""
+    optimum = sweeps.linear_optima(cfg)
+
+    def render(view: TrainResult) -> None:
+        w, b, p = view.W[k], view.b[k], densities[k]
+        loss = f"loss {view.loss[k]:.3g}" if view.steps_done else "not trained yet"
+        st.markdown(
+            f"**p = {p:g}**: {int(analysis.n_represented(w))} of {n} features represented in {m} dimensions · "
+            f"total superposition {sweeps.total_superposition(w):.2f} · {loss} "
+            f"(best linear model: {optimum[k]:.3g})"
+        )
+        title = f"{model_label(model)}, p = {p:g}"
+        st.altair_chart(plots_setup.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale), width="content")
+        st.altair_chart(plots_setup.norm_bars_superposition(w, scale=scale), width="content")
+        if m >= 2:
+            st.altair_chart(plots_setup.pca_features(w, f"Feature directions: {title}", scale=scale), width="content")
+        steps_x, losses = history_points(view.loss_history)
+        if len(steps_x):
+            st.altair_chart(plots_setup.loss_by_density(steps_x, losses, densities, scale=scale), width="content")
+
+    return render
+
+
+def model_panels() -> None:
+    """Both models trained live, side by side, on the same settings."""
+    configs = sweeps.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
+    k = densities.index(inspect_choice())
+    play_all_button(list(KEYS.values()), key="br_play_both")
+    columns = st.columns(2, gap="large")
+    for column, model in zip(columns, sweeps.MODELS):
+        with column:
+            st.subheader(model_label(model))
+            st.latex(MODEL_LATEX[model])
+            live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
+
+
+def overview() -> None:
+    """Every density at once, both models on one chart (refreshed on each full rerun, e.g. at Pause)."""
+    st.subheader("All densities at a glance")
+    runs = {model: st.session_state.get(KEYS[model]) for model in sweeps.MODELS}
+    summaries = {}
+    for model, run in runs.items():
+        if run is not None and run.trainer.step > 0:
+            view = run.trainer.view()
+            summaries[f"{model_label(model)} ({view.steps_done:,} steps)"] = sweeps.summarize(
+                view.W, view.loss, run.cfg
+            )
+    if not summaries:
+        st.info("Train the models (Play, or Train both) to fill in this overview.", icon=":material/info:")
+        return
+    st.altair_chart(plots_setup.sweep_overview(summaries, m, scale=scale), width="content")
+    st.caption(
+        "Left: how many features have ||Wᵢ|| > 0.5. Middle: the superposition of all kept features added up "
+        "(0 = every kept feature has a direction of its own). Right: loss divided by the best loss any linear "
+        "model can reach (1 = that best). This chart refreshes when a run finishes or you press Pause."
+    )
+
+
+if warn(sweeps.settings_problems(n, m, densities)):
+    model_panels()
+    overview()
+
+st.subheader("What to notice")
+st.markdown(
+    """
+- **Linear, every density**: exactly the five most important features, each with ||Wᵢ|| = 1 and its own
+  direction (dark bars, an identity block in Wᵀ W), and nothing else. The dropped features' biases sit at their
+  mean, *p*/2. This is what PCA would keep, and its loss matches the closed form at every density.
+- **ReLU output, dense (*p* = 1)**: the same five features and the same loss as the linear model.
+- **ReLU output, sparser**: more and more features are stored, in *superposition* (yellow bars). First, pairs of
+  features share one line as **antipodal pairs** (in Wᵀ W, a −1 off the diagonal; in the PCA view, two
+  features pointing in opposite directions). At the sparsest densities they form other, tighter arrangements, the
+  biases turn negative to clip the interference, and norms grow a little above 1.
+- **Loss**: the ReLU model beats the best possible linear model by a wider and wider margin as features get rarer.
+  Superposition is not a quirk of training: it is what lowers the loss.
+"""
+)
+with st.expander("The settings, exactly"):
+    st.markdown(
+        f"""
+n = {n} features, m = {m} hidden dimensions, importance *I*ᵢ = {decay:g}ⁱ, densities p =
+{", ".join(f"{p:g}" for p in densities) or "(none chosen)"} (sparsity S = 1 − p), one model per density.
+Linear: x' = WᵀWx + b. ReLU output: x' = ReLU(WᵀWx + b). Data: each feature 0 with probability S, else uniform on
+[0, 1], fresh every step. Loss: importance-weighted squared error averaged over batch and features. AdamW, learning
+rate 0.001, weight decay 0.01, batch 1024, {steps:,} steps, seed {seed}. "Represented" means ||Wᵢ|| > 0.5.
+The paper's figure: n = 20, m = 5, I = 0.7ⁱ, densities 1, .3, .1, .03, .01, .003, .001; its larger variant uses
+n = 80, m = 20, I = 0.9ⁱ.
+"""
+    )
+
+self_check(
+    [
+        (
+            "Why does the linear model never store a sixth feature, however rare the features are?",
+            "Without a ReLU every overlap between two directions leaks into the output whenever either feature is "
+            "active, and nothing can remove it. Adding a feature to an occupied direction always costs more than it "
+            "gains, so the best linear model keeps the top five orthogonally and predicts the mean for the rest.",
+        ),
+        (
+            "In Wᵀ W of a sparse ReLU model you see a −1 at row 6, column 7. What does it mean, and why is it cheap?",
+            "Features 6 and 7 share one direction, pointing opposite ways (an antipodal pair). When feature 7 fires "
+            "alone, output 6 receives a negative value, which the ReLU turns into 0: no error. It only hurts when "
+            "both fire together, which at low density is rare.",
+        ),
+        (
+            "Which features join first as density falls, and why those?",
+            "The most important of the dropped ones: features 5, 6, 7 and so on, in order of importance. Among the features without a "
+            "dimension, they lose the most by being dropped, so they are the first whose benefit outweighs the "
+            "small, rare cost of interference.",
+        ),
+    ]
+)

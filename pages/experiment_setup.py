@@ -1,0 +1,248 @@
+"""Chapter: the experiment setup. What the data, the importance, the models and the loss are, trained live."""
+
+import streamlit as st
+
+from core import plots_setup, sweeps
+from core.train import TrainResult, history_points
+from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
+from ui.live import live_training
+from ui.quiz import self_check
+from ui.state import chart_scale, preset_button, prose
+
+BATCH = 1024  # one training batch
+SHOWN = 32  # examples drawn in the heatmaps
+
+st.title("Experiment setup")
+prose(
+    """
+Every experiment in the paper uses the same small recipe: **synthetic features** that are usually zero, a model
+that must push them through a **bottleneck** of fewer dimensions and rebuild them, and a loss that cares more
+about some features than others. This page takes the recipe apart, one ingredient at a time, then trains it.
+""",
+    "Rare synthetic features, a narrow bottleneck, an importance-weighted loss: the whole recipe, then trained.",
+)
+
+with st.container(border=True):
+    left, right = st.columns(2)
+    n = left.slider("Number of features n", 2, 40, 20, key="es_n", bind="query-params")
+    m = left.slider(
+        "Hidden dimensions m (the bottleneck)",
+        1,
+        10,
+        5,
+        key="es_m",
+        bind="query-params",
+        help="How many numbers the model may use to carry all n features.",
+    )
+    decay = left.slider(
+        "Importance decay r (feature i counts Iᵢ = rⁱ in the loss)",
+        0.5,
+        1.0,
+        0.7,
+        0.05,
+        key="es_decay",
+        bind="query-params",
+    )
+    density = right.select_slider(
+        "Feature density p = 1 − S (chance a feature is non-zero; S is the sparsity)",
+        options=list(sweeps.DENSITY_OPTIONS),
+        value=0.1,
+        format_func=density_option,
+        key="es_density",
+        bind="query-params",
+    )
+    right.caption(sparsity_note([float(density)]))
+    model = right.radio(
+        "Model to train",
+        list(sweeps.MODELS),
+        index=1,
+        format_func=model_label,
+        key="es_model",
+        bind="query-params",
+        horizontal=True,
+    )
+    seed = right.number_input(
+        "Seed (data sample and initial weights)",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=0,
+        step=1,
+        key="es_seed",
+        bind="query-params",
+    )
+
+preset_button(
+    "Paper settings",
+    {"es_n": 20, "es_m": 5, "es_decay": 0.7, "es_density": 0.1, "es_model": "relu_output", "es_seed": 0},
+    key="es_paper",
+    help="The paper's basic-results setting: n = 20, m = 5, I = 0.7ⁱ, at density p = 0.1 (one of its seven), "
+    "ReLU-output model, AdamW lr 0.001, batch 1024, 10,000 steps.",
+)
+n, m, density, seed = int(n), int(m), float(density), int(seed)
+scale = chart_scale()
+
+st.header("1. The data: a batch of sparse features")
+prose(
+    f"""
+Each example is a vector of *n* = {n} numbers, one per feature. Every feature, independently and in every example,
+is switched off (exactly 0) with probability *S*, the **sparsity**, or on with probability *p* = 1 − *S*, the
+**density**, and then takes a random value between 0 and 1. A new batch of {BATCH:,} examples is drawn at every
+training step, so the model never sees the same example twice.
+""",
+    f"Each feature is 0 with probability S (the sparsity), otherwise uniform on [0, 1]: density p = 1 − S = {density:g}.",
+)
+st.latex(DATA_LATEX)
+st.session_state.setdefault("es_draws", 0)
+if st.button("Draw another batch", key="es_draw", icon=":material/casino:"):
+    st.session_state["es_draws"] += 1
+x = sweeps.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
+st.altair_chart(
+    plots_setup.batch_heatmap([x[:SHOWN]], [f"{SHOWN} of the {BATCH:,} examples in one batch"], scale=scale),
+    width="content",
+)
+active = (x != 0).sum(axis=1)
+st.caption(
+    f"Each row is one example, each column one feature; grey cells are exactly 0. At p = {density:g} an example has "
+    f"on average p·n = {density * n:.3g} active features; in this batch the average is {active.mean():.3g}, and "
+    f"{(active == 0).mean():.0%} of the examples are all zeros."
+)
+st.altair_chart(
+    plots_setup.frequency_bars(
+        sweeps.feature_frequency(x), density, sweeps.frequency_band(density, BATCH), BATCH, scale=scale
+    ),
+    width="content",
+)
+st.caption(
+    "Every feature fires at the same chosen rate p; the bars differ only by chance. At very small p a feature may "
+    "not appear at all in a batch, which is why sparse models need many steps to learn."
+)
+
+st.header("2. Importance: not every feature matters equally")
+prose(
+    f"""
+Feature *i*'s reconstruction error is multiplied by its **importance** *I*ᵢ = *r*ⁱ. With *r* = {decay:g}, feature 0
+counts {1 / decay ** (n - 1):,.3g} times as much as feature {n - 1}. Importance stands in for the idea that, in a real
+network, some features are worth more to the task than others. It decides *which* features a model keeps when it
+cannot keep them all.
+""",
+    "Importance Iᵢ = rⁱ decides which features a model keeps when it cannot keep them all.",
+)
+st.altair_chart(plots_setup.importance_bars(sweeps.importances(n, decay), scale=scale), width="content")
+
+st.header("3. The models: squeeze, then rebuild")
+prose(
+    f"""
+*W* is an *m* × *n* matrix: column *W*ᵢ is the direction in the *m* = {m} dimensional hidden space that feature *i*
+is written to. The model compresses *x* to *h* = *Wx* and rebuilds it with the same weights, transposed, plus a
+bias *b* per feature. The paper compares two versions that differ only in a final ReLU:
+""",
+    "Squeeze x into m numbers with W, rebuild with Wᵀ and a bias; the two models differ only in a final ReLU.",
+)
+for name in sweeps.MODELS:
+    st.markdown(f"**{model_label(name)}**")
+    st.latex(MODEL_LATEX[name])
+st.markdown(
+    """
+The ReLU cannot output a negative number. That sounds minor, but it lets the model throw away small *negative*
+leaks from other features for free, and that is what makes superposition possible.
+"""
+)
+
+st.header("4. The loss")
+st.latex(LOSS_LATEX)
+prose(
+    """
+The loss is the importance-weighted squared error, averaged over the features and over the batch. A model that
+outputs 0 for everything loses mean(*I*ᵢ) · *p*/3, because E[*x*ᵢ²] = *p*/3: that is the level an untrained model
+starts near. Training uses AdamW (learning rate 0.001, weight decay 0.01), batches of 1,024 and 10,000 steps, as in
+the paper's reference code.
+""",
+    "Importance-weighted squared error; outputting 0 scores mean(Iᵢ)·p/3, where every model starts.",
+)
+
+st.header("5. Train it")
+problems = sweeps.settings_problems(n, m, [density])
+if warn(problems):
+    cfg = sweeps.setup_config(model, n, m, density, decay, seed)
+    levels = sweeps.loss_levels(density, n, m, decay)
+
+    def render(view: TrainResult) -> None:
+        steps_x, losses = history_points(view.loss_history)
+        if len(steps_x):
+            chart = plots_setup.loss_with_levels(steps_x, losses, levels, scale=scale)
+            st.altair_chart(chart, width="content")
+        rebuilt = sweeps.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
+        panels = [x[:SHOWN], rebuilt]
+        titles = ["input x (the same examples as above)", f"output x' after {view.steps_done:,} steps"]
+        st.altair_chart(plots_setup.batch_heatmap(panels, titles, scale=scale), width="content")
+        left, right = st.columns(2)
+        with left:
+            st.altair_chart(
+                plots_setup.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale), width="content"
+            )
+        with right:
+            st.altair_chart(plots_setup.norm_bars_superposition(view.W[0], scale=scale), width="content")
+        if m >= 2:
+            st.altair_chart(plots_setup.pca_features(view.W[0], "Feature directions", scale=scale), width="content")
+
+    live_training("es:run", cfg, render)
+    st.caption(
+        "Dashed lines: the loss of outputting 0, and the best loss any linear model can reach with "
+        f"m = {m} dimensions (keep the top {m} features, predict the mean p/2 for the rest). "
+        "A ReLU-output model with sparse features goes below the second line."
+    )
+
+st.subheader("What each control means")
+st.markdown(
+    """
+| control | what it changes |
+| --- | --- |
+| number of features *n* | how many things the model must carry |
+| hidden dimensions *m* | the width of the bottleneck; superposition needs *m* < *n* |
+| importance decay *r* | how fast importance falls from feature 0 (*I*ᵢ = *r*ⁱ); *r* = 1 makes all equal |
+| feature density *p* = 1 − *S* | how often a feature is non-zero; small *p* = high sparsity = rare features |
+| model | linear, or ReLU on the output |
+| seed | which random batches and initial weights; the same seed gives the same run |
+"""
+)
+
+st.subheader("What to notice")
+st.markdown(
+    """
+- **Density versus sparsity.** The paper's axes use 1/(1 − *S*) = 1/*p*: "sparser" means a *smaller* density *p*.
+  At *p* = 0.001 a feature fires about once per thousand examples.
+- **The rebuilt batch.** A trained linear model copies the top *m* features and fills every other column with a
+  constant (their mean, *p*/2). A ReLU-output model trained on sparse data also rebuilds some of the less important
+  features, and outputs exact zeros (grey) where a feature is off.
+- **The loss.** Both start near the "output 0" line. The linear model stops at its closed-form best; with rare
+  features the ReLU model goes well below it, because it is storing more features than it has dimensions.
+"""
+)
+with st.expander("The settings, exactly"):
+    st.markdown(
+        f"""
+n = {n} features, m = {m} hidden dimensions, importance *I*ᵢ = {decay:g}ⁱ, density p = {density:g}
+(sparsity S = {1 - density:.4g}), model: {model_label(model)}. Data: each feature is 0 with probability S, otherwise
+uniform on [0, 1], fresh every step. Weights start Xavier-normal, bias 0. AdamW, learning rate 0.001, weight decay
+0.01, batch {BATCH:,}, 10,000 steps, seed {seed}. Sample shown above: draw {st.session_state["es_draws"]} for this seed.
+"""
+    )
+
+self_check(
+    [
+        (
+            "A feature has sparsity S = 0.99. What is its density, and in how many of 1,024 examples do you expect it?",
+            "Density p = 1 − S = 0.01, so about 10 of 1,024 examples (1,024 × 0.01), give or take about 3 by chance.",
+        ),
+        (
+            "Why does an untrained model's loss sit near mean(Iᵢ)·p/3, and why does it shrink as p falls?",
+            "An output of about 0 is wrong by xᵢ, and E[xᵢ²] = p · E[u²] = p/3 for u uniform on [0, 1]. Rare features "
+            "are mostly 0 already, so outputting 0 is nearly right: the loss scale itself shrinks with p.",
+        ),
+        (
+            "With m = 5 and n = 20, which features should a linear model keep, and what does it output for the rest?",
+            "The five most important (0 to 4), each stored exactly. For the other fifteen the best it can do is a "
+            "constant, their average value p/2, set by the bias.",
+        ),
+    ]
+)

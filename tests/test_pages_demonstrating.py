@@ -1,0 +1,211 @@
+"""AppTests for the "Experiment setup" and "Basic results" pages: the main controls change the charts."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages import charts, open_page
+
+SETUP = "pages/experiment_setup.py"
+RESULTS = "pages/basic_results.py"
+
+
+def mentions(spec: str, text: str) -> bool:
+    """``text`` appears in a JSON spec, as written or with non-ASCII characters escaped."""
+    return text in spec or json.dumps(text)[1:-1] in spec
+
+
+def chart_with(at: AppTest, text: str) -> str:
+    """The one chart whose spec mentions ``text`` (a title), serialised with its data."""
+    found = [c for c in charts(at) if mentions(c, text)]
+    assert len(found) == 1, f"expected one chart mentioning {text!r}, found {len(found)}"
+    return found[0]
+
+
+def chart_tables(at: AppTest, text: str) -> list[pa.Table]:
+    """The datasets of the one chart whose spec mentions ``text``."""
+    found = [el.proto for el in at.get("vega_lite_chart") if mentions(el.proto.spec, text)]
+    assert len(found) == 1, f"expected one chart mentioning {text!r}, found {len(found)}"
+    return [pa.ipc.open_stream(d.data.data).read_all() for d in found[0].datasets]
+
+
+def dataset_rows(at: AppTest, text: str) -> list[int]:
+    return sorted(t.num_rows for t in chart_tables(at, text))
+
+
+def column_values(at: AppTest, text: str, column: str) -> list:
+    return [v for t in chart_tables(at, text) if column in t.column_names for v in t.column(column).to_pylist()]
+
+
+def progress(at: AppTest) -> list[str]:
+    return [p.proto.text for p in at.get("progress")]
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+# ---- Experiment setup ------------------------------------------------------------------------
+
+
+def test_setup_writes_out_the_data_models_and_loss() -> None:
+    at = open_page(SETUP)
+    formulas = " ".join(el.value for el in at.latex)
+    assert "ReLU" in formulas and "W^\\top W x + b" in formulas and "I_i" in formulas and "1 - p" in formulas
+    label = at.select_slider(key="es_density").label
+    assert "density p = 1 − S" in label and "sparsity" in label
+    for title in ("examples in one batch", "How often each feature fired", "Importance of each feature"):
+        chart_with(at, title)
+    assert progress(at) == ["Step 0 of 10,000 · press Play to train"]
+
+
+def test_setup_density_changes_the_batch_and_the_frequency_chart() -> None:
+    at = open_page(SETUP)
+    batch, freq, imp = (chart_with(at, t) for t in ("in one batch", "each feature fired", "Importance of"))
+    at.select_slider(key="es_density").set_value(0.01).run()
+    assert not at.exception
+    assert chart_with(at, "in one batch") != batch
+    new_freq = chart_with(at, "each feature fired")
+    assert new_freq != freq and column_values(at, "each feature fired", "label") == ["chosen density p = 0.01"]
+    assert chart_with(at, "Importance of") == imp  # importance does not depend on density
+
+
+def test_setup_n_and_decay_change_the_importance_bars() -> None:
+    at = open_page(SETUP)
+    imp = chart_with(at, "Importance of")
+    at.slider(key="es_decay").set_value(0.9).run()
+    decayed = chart_with(at, "Importance of")
+    assert decayed != imp
+    batch = chart_with(at, "in one batch")
+    at.slider(key="es_n").set_value(12).run()
+    assert chart_with(at, "Importance of") != decayed
+    assert chart_with(at, "in one batch") != batch
+
+
+def test_setup_draw_another_batch_resamples() -> None:
+    at = open_page(SETUP)
+    batch = chart_with(at, "in one batch")
+    at.button(key="es_draw").click().run()
+    assert chart_with(at, "in one batch") != batch
+
+
+def test_setup_trains_live_and_draws_the_loss_with_reference_levels() -> None:
+    at = open_page(SETUP)
+    rebuilt = chart_with(at, "output x'")
+    assert not [c for c in charts(at) if mentions(c, "Training loss")]
+    at.button(key="es:run:step").click().run()
+    assert not at.exception
+    assert progress(at)[0].startswith("Step 500 of 10,000")
+    levels = column_values(at, "Training loss", "name")
+    assert levels == ["output 0 (untrained level, mean Iᵢ·p/3)", "best linear model (closed form)"]
+    assert chart_with(at, "output x'") != rebuilt
+    at.radio(key="es_model").set_value("linear").run()
+    assert progress(at)[0].startswith("Step 0 of")  # a new model, a new run
+
+
+def test_setup_warns_instead_of_training_when_m_is_not_below_n() -> None:
+    at = open_page(SETUP)
+    at.slider(key="es_n").set_value(4).run()
+    at.slider(key="es_m").set_value(6).run()
+    assert not at.exception
+    assert "m < n" in warnings(at)
+    assert progress(at) == []
+    chart_with(at, "in one batch")  # the data pictures still work
+
+
+def test_setup_paper_settings_restore_the_paper() -> None:
+    at = open_page(SETUP)
+    at.slider(key="es_n").set_value(8).run()
+    at.select_slider(key="es_density").set_value(0.5).run()
+    at.radio(key="es_model").set_value("linear").run()
+    at.button(key="es_paper").click().run()
+    assert at.slider(key="es_n").value == 20 and at.slider(key="es_m").value == 5
+    assert at.slider(key="es_decay").value == 0.7 and at.select_slider(key="es_density").value == 0.1
+    assert at.radio(key="es_model").value == "relu_output"
+
+
+# ---- Basic results -----------------------------------------------------------------------------
+
+
+def step_both(at: AppTest) -> None:
+    for model in ("linear", "relu_output"):
+        at.button(key=f"br:{model}:step").click().run()
+        assert not at.exception
+
+
+def test_results_trains_both_models_side_by_side() -> None:
+    at = open_page(RESULTS)
+    assert progress(at) == ["Step 0 of 10,000 · press Play to train"] * 2
+    before = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in ("Linear model", "ReLU-output model")]
+    assert not [c for c in charts(at) if mentions(c, "features represented")]  # no overview before training
+    step_both(at)
+    assert all(p.startswith("Step 500 of 10,000") for p in progress(at))
+    after = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in ("Linear model", "ReLU-output model")]
+    assert after[0] != before[0] and after[1] != before[1]
+    models = set(column_values(at, "features represented", "model"))
+    assert models == {"Linear model (500 steps)", "ReLU-output model (500 steps)"}
+
+
+def test_results_train_both_button_starts_both_runs() -> None:
+    at = open_page(RESULTS)
+    at.button(key="br_play_both").click().run()
+    assert not at.exception
+    assert all(not p.startswith("Step 0 of") for p in progress(at)), progress(at)
+
+
+def test_results_inspected_density_changes_the_detail_charts() -> None:
+    at = open_page(RESULTS)
+    step_both(at)
+    at.select_slider(key="br_inspect").set_value(0.001).run()
+    assert not at.exception
+    for name in ("Linear model", "ReLU-output model"):
+        chart_with(at, f"Wᵀ W and b: {name}, p = 0.001")
+        chart_with(at, f"Feature directions: {name}, p = 0.001")
+    assert not [c for c in charts(at) if mentions(c, "Wᵀ W and b: Linear model, p = 0.1")]
+
+
+def test_results_free_settings_start_new_runs() -> None:
+    at = open_page(RESULTS)
+    step_both(at)
+    heat = chart_with(at, "Wᵀ W and b: ReLU-output model, p = 0.1")
+    at.slider(key="br_decay").set_value(0.9).run()
+    assert progress(at) == ["Step 0 of 10,000 · press Play to train"] * 2
+    at.number_input(key="br_n").set_value(12).run()
+    at.number_input(key="br_m").set_value(3).run()
+    at.multiselect(key="br_densities").set_value([1.0, 0.05]).run()
+    assert not at.exception
+    assert at.select_slider(key="br_inspect").value == 0.05  # a stale choice falls back to the nearest to 0.1
+    assert chart_with(at, "Wᵀ W and b: ReLU-output model, p = 0.05") != heat
+    assert dataset_rows(at, "Wᵀ W and b: ReLU-output model") == [12, 12 * 12]  # bias column, W^T W cells
+
+
+def test_results_bad_settings_warn_without_a_traceback() -> None:
+    at = open_page(RESULTS)
+    at.multiselect(key="br_densities").set_value([]).run()
+    assert not at.exception
+    assert "at least one feature density" in warnings(at)
+    assert progress(at) == []
+    at.multiselect(key="br_densities").set_value([0.1]).run()
+    at.number_input(key="br_m").set_value(25).run()
+    assert not at.exception
+    assert "m < n" in warnings(at) and progress(at) == []
+
+
+def test_results_presets_switch_between_the_papers_two_sizes() -> None:
+    at = open_page(RESULTS)
+    small = chart_with(at, "Wᵀ W and b: Linear model, p = 0.1")
+    at.button(key="br_large").click().run()
+    assert not at.exception
+    assert (at.number_input(key="br_n").value, at.number_input(key="br_m").value) == (80, 20)
+    assert at.slider(key="br_decay").value == 0.9
+    assert dataset_rows(at, "Wᵀ W and b: Linear model") == [80, 80 * 80]
+    assert chart_with(at, "Wᵀ W and b: Linear model, p = 0.1") != small
+    at.multiselect(key="br_densities").set_value([0.5]).run()
+    at.button(key="br_paper").click().run()
+    assert (at.number_input(key="br_n").value, at.number_input(key="br_m").value) == (20, 5)
+    assert at.slider(key="br_decay").value == 0.7
+    assert at.multiselect(key="br_densities").value == [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
+    assert chart_with(at, "Wᵀ W and b: Linear model, p = 0.1") == small

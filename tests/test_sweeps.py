@@ -1,0 +1,235 @@
+"""core.sweeps: the basic-results presets, the setup-page helpers, and the paper's claims about its second figure.
+
+The claims are checked on runs with the paper's exact settings (n = 20, m = 5, I = 0.7**i, seven densities,
+10,000 steps, batch 1024, seed 0), trained once per module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import analysis, theory
+from core.sweeps import (
+    DENSITY_OPTIONS,
+    MODELS,
+    PAPER_DENSITIES,
+    basic_results_config,
+    basic_results_pair,
+    closest_partner_cosine,
+    feature_frequency,
+    frequency_band,
+    importances,
+    large_config,
+    loss_levels,
+    nearest_density,
+    reconstruct,
+    represented_superposition,
+    sample_features,
+    settings_problems,
+    setup_config,
+    sorted_densities,
+    summarize,
+    total_superposition,
+)
+from core.train import train
+
+M = 5
+
+
+# ---- presets -----------------------------------------------------------------------------------
+
+
+def test_paper_preset_is_the_papers_configuration() -> None:
+    for model in MODELS:
+        cfg = basic_results_config(model)
+        p, imp = cfg.broadcast()
+        assert cfg.model == model and (cfg.n_features, cfg.n_hidden) == (20, 5)
+        assert np.allclose(p[:, 0], [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001])
+        assert np.allclose(imp, 0.7 ** np.arange(20))
+        assert (cfg.steps, cfg.batch_size, cfg.lr, cfg.weight_decay, cfg.betas) == (
+            10_000,
+            1024,
+            1e-3,
+            0.01,
+            (0.9, 0.999),
+        )
+
+
+def test_large_variant_is_n80_m20_decay_09() -> None:
+    cfg = large_config("linear")
+    p, imp = cfg.broadcast()
+    assert (cfg.model, cfg.n_features, cfg.n_hidden) == ("linear", 80, 20)
+    assert np.allclose(imp[0], 0.9 ** np.arange(80))
+    assert np.allclose(p[:, 0], PAPER_DENSITIES)
+
+
+def test_pair_differs_only_in_the_model() -> None:
+    pair = basic_results_pair(n=12, m=3, decay=0.8, densities=[0.1, 1.0], seed=4, steps=500)
+    assert set(pair) == set(MODELS)
+    lin, relu = pair["linear"], pair["relu_output"]
+    assert lin.with_(model="relu_output") == relu
+    assert lin.feature_probability == [1.0, 0.1]  # densest first, like the figure
+
+
+def test_sorted_densities_dedupes_and_orders_densest_first() -> None:
+    assert sorted_densities([0.01, 1, 0.3, 0.01]) == [1.0, 0.3, 0.01]
+    assert set(PAPER_DENSITIES) <= set(DENSITY_OPTIONS)
+
+
+def test_settings_problems_explain_empty_and_too_wide() -> None:
+    assert settings_problems(20, 5, [0.1]) == []
+    empty = settings_problems(20, 5, [])
+    assert len(empty) == 1 and "density" in empty[0]
+    wide = settings_problems(5, 5, [0.1])
+    assert len(wide) == 1 and "m < n" in wide[0]
+    assert len(settings_problems(3, 7, [])) == 2
+
+
+def test_nearest_density_on_a_log_axis() -> None:
+    assert nearest_density(PAPER_DENSITIES, 0.1) == 0.1
+    assert nearest_density([1.0, 0.03], 0.1) == 0.03  # log distance 1.2 beats 2.3
+    assert nearest_density([0.5], 0.1) == 0.5
+
+
+def test_setup_config_is_one_instance() -> None:
+    cfg = setup_config("linear", n=7, m=2, density=0.05, decay=0.9, seed=3)
+    assert cfg.n_instances == 1 and cfg.model == "linear" and cfg.seed == 3
+    assert np.allclose(cfg.broadcast()[0], 0.05)
+
+
+# ---- measures on hand-built weights ------------------------------------------------------------
+
+
+def test_represented_superposition_ignores_dropped_features() -> None:
+    # feature 0 alone on axis 0, features 1 and 2 an antipodal pair on axis 1, feature 3 dropped (tiny)
+    W = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, -1.0], [1e-3, 1e-3]])
+    assert np.allclose(represented_superposition(W), [0.0, 1.0, 1.0, 0.0], atol=1e-5)
+    assert analysis.superposition(W)[3] > 0.5  # the raw measure calls the leftover direction "shared"
+    assert total_superposition(W) == pytest.approx(2.0, abs=1e-4)
+    assert np.allclose(closest_partner_cosine(W), [0.0, -1.0, -1.0, 0.0])
+
+
+def test_reconstruct_matches_the_model_equations() -> None:
+    W = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    b = np.array([0.1, -0.2, 0.0])
+    x = np.array([[0.5, 0.0, 0.8]])
+    linear = x @ W @ W.T + b
+    assert np.allclose(reconstruct("linear", W, b, x), linear)
+    assert np.allclose(reconstruct("relu_output", W, b, x), np.maximum(linear, 0))
+    assert linear[0, 1] < 0  # the pair's negative interference, which the ReLU removes
+
+
+# ---- the setup page's data helpers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("density", [1.0, 0.3, 0.03])
+def test_sample_features_fire_at_the_chosen_density(density: float) -> None:
+    batch = 20_000
+    x = sample_features(10, density, batch, seed=1)
+    assert x.shape == (batch, 10) and x.min() >= 0 and x.max() <= 1
+    se = np.sqrt(density * (1 - density) / batch)
+    # + 2/batch: U[0, 1) in float32 can itself return exactly 0 (chance 2**-24 per draw)
+    assert np.all(np.abs(feature_frequency(x) - density) <= 5 * se + 2 / batch)
+    nonzero = x[x != 0]
+    assert nonzero.mean() == pytest.approx(0.5, abs=5 * np.sqrt(1 / 12 / nonzero.size))
+
+
+def test_draws_are_reproducible_and_distinct() -> None:
+    a = sample_features(6, 0.5, 64, seed=2, draw=0)
+    assert np.array_equal(a, sample_features(6, 0.5, 64, seed=2, draw=0))
+    assert not np.array_equal(a, sample_features(6, 0.5, 64, seed=2, draw=1))
+
+
+def test_frequency_band_is_two_standard_errors_clipped() -> None:
+    lo, hi = frequency_band(0.1, 1024)
+    se = np.sqrt(0.1 * 0.9 / 1024)
+    assert (lo, hi) == pytest.approx((0.1 - 2 * se, 0.1 + 2 * se))
+    assert frequency_band(1.0, 1024) == (1.0, 1.0)
+    assert frequency_band(0.001, 1024)[0] == 0.0
+
+
+def test_loss_levels_are_the_closed_forms() -> None:
+    levels = list(loss_levels(0.1, 20, 5, 0.7).values())
+    imp = importances(20, 0.7)
+    assert levels[0] == pytest.approx(np.mean(imp) * 0.1 / 3)
+    assert levels[1] == pytest.approx(imp[5:].sum() * (0.1 / 3 - 0.01 / 4) / 20)
+
+
+# ---- the paper's claims, on the paper's settings ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict:
+    return {model: train(basic_results_config(model), threads=2) for model in MODELS}
+
+
+def test_linear_keeps_exactly_the_top_m_at_every_density(runs) -> None:
+    kept = analysis.represented(runs["linear"].W)
+    top = np.arange(20) < M
+    assert np.array_equal(kept, np.broadcast_to(top, kept.shape))
+    assert np.allclose(analysis.feature_norms(runs["linear"].W)[:, :M], 1.0, atol=0.02)
+
+
+def test_linear_meets_its_closed_form_loss_within_2_percent(runs) -> None:
+    res = runs["linear"]
+    p, imp = res.config.broadcast()
+    exact = theory.linear_expected_loss(res.W, res.b, p, imp)  # the trained weights' true expected loss
+    best = theory.linear_optimal_loss(p, imp, M)
+    assert np.all(np.abs(exact / best - 1) < 0.02)
+    # the measured (sampled) loss agrees too where the sample is large enough to be precise
+    assert res.loss[0] == pytest.approx(best[0], rel=0.02)
+
+
+def test_linear_is_never_in_superposition(runs) -> None:
+    W = runs["linear"].W
+    assert not any(analysis.is_in_superposition(w) for w in W)
+    assert total_superposition(W).max() < 0.05
+
+
+def test_relu_matches_linear_when_dense(runs) -> None:
+    lin, relu = runs["linear"], runs["relu_output"]
+    assert np.array_equal(analysis.represented(relu.W[0]), analysis.represented(lin.W[0]))
+    assert relu.loss[0] == pytest.approx(lin.loss[0], rel=0.03)
+    assert relu.loss[0] == pytest.approx(float(theory.dense_relu_loss(0.7 ** np.arange(20), M)), rel=0.03)
+    assert not analysis.is_in_superposition(relu.W[0])
+
+
+def test_relu_represents_more_features_monotonically_as_density_falls(runs) -> None:
+    counts = analysis.n_represented(runs["relu_output"].W)
+    assert np.all(np.diff(counts) >= 0), counts  # densities are ordered densest first
+    assert counts[0] == M and counts[-1] >= 2 * M
+
+
+def test_sparse_relu_features_are_in_superposition(runs) -> None:
+    res = runs["relu_output"]
+    summary = summarize(res.W, res.loss, res.config)
+    sparse = summary.densities < 1
+    assert np.all(summary.in_superposition[sparse]) and not summary.in_superposition[0]
+    assert np.all(summary.n_represented[sparse] > M)
+    assert np.all(summary.total_superposition[sparse] > 1.0)
+    assert summary.total_superposition[0] < 0.05
+
+
+def test_superposition_first_appears_as_antipodal_pairs(runs) -> None:
+    W = runs["relu_output"].W[1]  # p = 0.3, the first density where extra features appear
+    rep = analysis.represented(W)
+    alone = represented_superposition(W) < 0.05
+    paired = closest_partner_cosine(W) < -0.95
+    assert np.all((alone | paired)[rep])
+    assert paired.sum() >= 2
+
+
+def test_relu_beats_the_best_linear_model_when_sparse(runs) -> None:
+    res = runs["relu_output"]
+    summary = summarize(res.W, res.loss, res.config)
+    ratio = summary.loss / summary.linear_optimum
+    assert np.all(ratio[summary.densities <= 0.1] < 0.9)
+    assert np.all(summary.loss < summary.untrained)
+
+
+def test_summary_agrees_with_analysis(runs) -> None:
+    res = runs["relu_output"]
+    summary = summarize(res.W, res.loss, res.config)
+    assert np.array_equal(summary.n_represented, analysis.n_represented(res.W))
+    assert np.allclose(summary.densities, PAPER_DENSITIES)

@@ -1,0 +1,63 @@
+"""Streamlit helpers shared by the "Experiment setup" and "Basic results" pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import sweeps
+from ui.live import LiveRun
+
+MODEL_LATEX = {
+    "linear": r"h = W x, \qquad x' = W^\top h + b = W^\top W x + b",
+    "relu_output": r"h = W x, \qquad x' = \mathrm{ReLU}\!\left(W^\top W x + b\right)",
+}
+DATA_LATEX = r"x_i = \begin{cases} 0 & \text{with probability } S = 1 - p \\ \text{uniform on } [0, 1] & \text{with probability } p \end{cases}"
+LOSS_LATEX = r"L = \frac{1}{n} \sum_{i=1}^{n} I_i \; \mathbb{E}_x\!\left[(x_i - x'_i)^2\right], \qquad I_i = r^{\,i}"
+
+
+def density_option(p: float) -> str:
+    """How a density option reads in a widget (and in the URL): the plain number; the widget label names it p."""
+    return f"{p:g}"
+
+
+def sparsity_note(densities: list[float]) -> str:
+    """The sparsities that go with the chosen densities, so neither is ever shown without the other."""
+    pairs = ", ".join(f"p = {p:g} ↔ S = {1 - p:.4g}" for p in densities)
+    return f"Density p is the chance a feature is non-zero; sparsity S = 1 − p is the chance it is zero. Here: {pairs}."
+
+
+def model_label(model: str) -> str:
+    return sweeps.MODEL_NAMES[model]
+
+
+def _play_all(keys: list[str]) -> None:
+    for key in keys:
+        run = st.session_state.get(key)
+        if isinstance(run, LiveRun) and not run.trainer.done:
+            run.playing = True
+
+
+def play_all_button(keys: list[str], key: str, label: str = "Train both") -> None:
+    """One button that presses Play on several live runs at once (each keeps its own Pause)."""
+    st.button(
+        label,
+        key=key,
+        on_click=_play_all,
+        args=(keys,),
+        type="primary",
+        icon=":material/play_arrow:",
+        help="Start (or continue) training every model on this page; each panel still has its own Pause.",
+    )
+
+
+def keep_choice(key: str, options: list, default) -> None:
+    """Before a widget with changing options is drawn, replace a stale stored choice by ``default``."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def warn(problems: list[str]) -> bool:
+    """Show each problem as a warning; True when there were none."""
+    for text in problems:
+        st.warning(text, icon=":material/warning:")
+    return not problems
