@@ -42,6 +42,12 @@ PAGES = {
             icon=":material/compare:",
             url_path="basic-results",
         ),
+        st.Page(
+            "pages/math_understanding.py",
+            title="Mathematical understanding",
+            icon=":material/functions:",
+            url_path="mathematical-understanding",
+        ),
     ],
 }
 

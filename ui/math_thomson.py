@@ -1,0 +1,162 @@
+"""The Thomson-problem section: k points on a sphere that repel through interference, and a trained model beside them."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import analysis, landscape, plots, plots_math
+from core.config import ToyConfig
+from ui.cache import trained
+from ui.state import chart_scale
+
+ENERGY_LABELS = {
+    "Toy-model interference: Σ ReLU(cos θ)² / 3": "interference",
+    "Electric charges (J. J. Thomson): Σ 1/distance": "coulomb",
+}
+TRAINED_DENSITIES = [0.3, 0.1, 0.05, 0.02, 0.01]
+DEFAULTS: dict[str, object] = {"mu_k": 5, "mu_d": 2, "mu_energy": next(iter(ENERGY_LABELS)), "mu_tp": 0.05}
+K_RANGE = range(2, 11)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _solution(k: int, d: int, energy: str) -> landscape.ThomsonSolution:
+    return landscape.thomson(k, d, energy)
+
+
+@st.cache_data(max_entries=16, show_spinner="Solving for every k…")
+def _energy_curve(d: int, energy: str) -> np.ndarray:
+    return np.array([_solution(k, d, energy).energy for k in K_RANGE])
+
+
+def _num(x: float) -> str:
+    """Four significant digits; rounding noise below 1e-12 shows as 0."""
+    return "0" if abs(x) < 1e-12 else f"{x:.4g}"
+
+
+def _show(chart) -> None:
+    st.altair_chart(plots_math.natural_size(chart), width="content")
+
+
+def uniform_5in2(p: float) -> ToyConfig:
+    """Five equally important features in two dimensions, best of 4 seeds (the paper kept the best of many)."""
+    return ToyConfig(n_features=5, n_hidden=2, feature_probability=p, importance=1.0, steps=10_000, n_seeds=4)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _comparison(p: float) -> landscape.ThomsonComparison:
+    return landscape.compare_with_thomson(trained(uniform_5in2(p)).W[0])
+
+
+def explorer() -> None:
+    """Choose k, d and the energy; see the arrangement and how the lowest energy grows with k."""
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([1, 1, 2])
+        k = c1.slider("Points k (features)", K_RANGE.start, K_RANGE.stop - 1, 5, key="mu_k", bind="query-params")
+        d = c2.radio("Dimensions d", [2, 3], key="mu_d", horizontal=True, bind="query-params")
+        label = c3.radio("Energy to minimise", list(ENERGY_LABELS), key="mu_energy", bind="query-params")
+    energy = ENERGY_LABELS[label]
+    sol = _solution(int(k), int(d), energy)
+    scale = chart_scale()
+    left, right = st.columns(2)
+    with left:
+        if d == 2:
+            _show(plots.feature_arrows(sol.U, title=f"Lowest energy found: {k} points in 2-D", scale=scale))
+        else:
+            title = f"Lowest energy found: {k} points in 3-D (cosine of each angle)"
+            st.altair_chart(plots_math.cosine_heatmap(sol.U, title, scale), width="content")
+    with right:
+        y_title = "lowest interference L₁" if energy == "interference" else "lowest Coulomb energy"
+        chart = plots_math.energy_by_count(
+            np.array(K_RANGE),
+            _energy_curve(int(d), energy),
+            int(k),
+            f"Cost of packing k points in {d}-D",
+            y_title,
+            scale,
+        )
+        st.altair_chart(chart, width="content")
+    angles = landscape.angle_spectrum(sol.U)
+    distinct = ", ".join(f"{a:.0f}°" for a in np.unique(np.round(angles)))
+    st.caption(
+        f"Energy {_num(sol.energy)}. Angles between pairs of points: {distinct}. Best of 12 random starts of gradient descent on the sphere."
+    )
+    _notes(int(k), int(d), energy, angles)
+
+
+def _notes(k: int, d: int, energy: str, angles: np.ndarray) -> None:
+    """Point out the two ways the toy-model energy differs from electric charges."""
+    if energy == "interference" and k <= 2 * d:
+        st.info(
+            f"With k ≤ 2d = {2 * d} points the interference can be exactly zero: pairs pointing opposite ways, the "
+            "pairs at right angles to each other. Every pair at 90° or more costs nothing, so many arrangements tie."
+        )
+    elif energy == "interference" and np.any(angles < 1):
+        st.info(
+            "Some points sit on top of each other. With unit lengths forced on every point, sharing a direction "
+            "can cost less than squeezing in one more; a real model has a cheaper way out: it drops the feature (||W_i|| → 0)."
+        )
+
+
+def trained_vs_thomson() -> None:
+    """A trained uniform 5-in-2 model's directions against the Thomson solution with as many points."""
+    p = st.select_slider(
+        "Feature density p = 1 − S of the trained model (5 equally important features, 2 dimensions)",
+        TRAINED_DENSITIES,
+        0.05,
+        key="mu_tp",
+        bind="query-params",
+    )
+    comp = _comparison(float(p))
+    W = trained(uniform_5in2(float(p))).W[0]
+    k = comp.features.size
+    scale = chart_scale()
+    cols = st.columns(3)
+    with cols[0]:
+        _show(plots.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale))
+    with cols[1]:
+        U = landscape.align_2d(comp.solution.U[:k], comp.directions)
+        _show(plots.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale))
+    with cols[2]:
+        series = {"trained model": comp.model_angles, "Thomson solution": comp.thomson_angles}
+        st.altair_chart(plots_math.angle_spectrum(series, "Every pairwise angle", scale), width="content")
+    st.markdown(
+        f"The model stores **{k}** of its 5 features (||W_i|| > 0.5). Their sorted pairwise angles differ from "
+        f"the Thomson solution's by at most **{comp.max_angle_gap:.1f}°**. Interference energy of the model's "
+        f"directions (lengths set to 1): **{_num(comp.model_energy)}**; of the Thomson solution: **{_num(comp.solution.energy)}**."
+    )
+    _norm_bias(comp, W, float(p), scale)
+
+
+def _norm_bias(comp: landscape.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
+    norms, biases = np.linspace(0.6, 1.6, 51), np.linspace(-0.6, 0.3, 46)
+    land = landscape.norm_bias_landscape(comp.solution.U[: comp.features.size], norms, biases)
+    r_best, b_best, best = land.best
+    kept = comp.features
+    b = trained(uniform_5in2(p)).b[0]
+    r_model, b_model = float(analysis.feature_norms(W)[kept].mean()), float(b[kept].mean())
+    markers = [
+        ("Thomson: r = 1, b = 0", 1.0, 0.0),
+        ("lowest L₁ on the grid", r_best, b_best),
+        ("trained model (means)", r_model, b_model),
+    ]
+    chart = plots_math.loss_heatmap(
+        land,
+        "length r of every W_i",
+        "shared bias b",
+        markers,
+        "1-sparse loss L₁ of the Thomson shape, scaled and shifted",
+        scale=scale,
+    )
+    left, right = st.columns([1.2, 1])
+    left.altair_chart(chart, width="content")
+    at_thomson = float(landscape.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0])
+    right.markdown(
+        f"""
+At r = 1 and b = 0 this is the Thomson energy: **{_num(at_thomson)}**.
+Letting the length and a shared bias move lowers L₁ to **{_num(best)}** at r = {r_best:.2f}, b = {b_best + 0:.2f}.
+
+The trained model (density p = {p:g}) sits at r = {r_model:.2f}, b = {b_model:.2f} (averages over its stored features).
+As p shrinks, the 1-sparse term takes over the loss, and the trained model moves toward the L₁ optimum.
+"""
+    )
