@@ -23,6 +23,26 @@ PAGES = {
     "Start here": [
         st.Page("pages/home.py", title="Welcome", icon=":material/home:", default=True),
     ],
+    "Definitions and motivation": [
+        st.Page(
+            "pages/features_as_directions.py",
+            title="Features as directions",
+            icon=":material/arrow_outward:",
+            url_path="features-as-directions",
+        ),
+        st.Page(
+            "pages/privileged_basis.py",
+            title="Privileged basis",
+            icon=":material/grid_on:",
+            url_path="privileged-basis",
+        ),
+        st.Page(
+            "pages/superposition_hypothesis.py",
+            title="The superposition hypothesis",
+            icon=":material/hub:",
+            url_path="superposition-hypothesis",
+        ),
+    ],
     "Demonstrating superposition": [
         st.Page(
             "pages/experiment_setup.py",

@@ -1,0 +1,134 @@
+"""Rendering (and caching) for "The superposition hypothesis" chapter."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import analysis, plots, plots_basics
+from core import hypothesis as hyp
+from core import representation as rep
+from core.config import ToyConfig
+from core.train import TrainResult
+
+SAMPLE_VECTORS = 300  # random unit vectors for the |cos| histogram
+SIGNAL_N = 100  # length of the sparse vector in the compressed-sensing demo
+CHECK_BATCH = 256
+CHECK_SEED = 7
+MARKS = {
+    "yes": ":material/check_circle: **yes**",
+    "approximately": ":material/check: **approximately**",
+    "partly": ":material/contrast: **partly**",
+    "no": ":material/cancel: **no**",
+    "not applicable": ":material/remove: not applicable",
+}
+
+
+@st.cache_data(max_entries=32, show_spinner="Drawing random vectors…")
+def fit_counts(eps: float, seed: int) -> hyp.FitCounts:
+    return hyp.fit_counts(eps, seed=seed)
+
+
+def sensing_ks(m: int) -> np.ndarray:
+    """Sparsity levels for the recovery curve: from 1 to well past m."""
+    return np.unique(np.linspace(1, min(SIGNAL_N, int(1.6 * m) + 2), 14).round().astype(int))
+
+
+@st.cache_data(max_entries=32, show_spinner="Trying many sparse vectors…")
+def recovery(m: int, method: str, seed: int) -> np.ndarray:
+    return hyp.recovery_curve(SIGNAL_N, m, sensing_ks(m), trials=8, method=method, seed=seed)
+
+
+def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
+    """|cos| histogram at one m, and how many random directions fit under eps as m grows."""
+    V = hyp.random_unit_vectors(SAMPLE_VECTORS, m, seed)
+    cos = hyp.pairwise_abs_cos(V)
+    t = np.linspace(0.0, 0.995, 200)
+    left, right = st.columns(2)
+    with left:
+        chart = plots_basics.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale)
+        st.altair_chart(chart, width="content")
+        below = float((cos < eps).mean())
+        exact = 1.0 - hyp.prob_abs_cos_at_least(eps, m)
+        first, capped = hyp.first_collision(V, eps)
+        st.caption(
+            f"{SAMPLE_VECTORS} random unit vectors in m = {m} dimensions give {cos.size:,} pairs: {100 * below:.2f}% "
+            f"have |cos| < {eps:g} (exact probability {100 * exact:.2f}%); the largest |cos| is {cos.max():.3f}. "
+            + (
+                f"Taken in order, all {SAMPLE_VECTORS} are pairwise within ε of orthogonal."
+                if capped
+                else f"Taken in order, the first {first} of them are pairwise within ε of orthogonal."
+            )
+        )
+    with right:
+        fc = fit_counts(eps, seed)
+        chart = plots_basics.fit_counts_chart(fc.ms, fc.counts, fc.capped, fc.birthday, fc.jl, fc.cap, eps, scale=scale)
+        st.altair_chart(chart, width="content")
+        st.caption(
+            f"Computed: for each m, random unit vectors are drawn one at a time ({fc.counts.shape[1]} runs, seeded) "
+            f"until one has |cos| ≥ {eps:g} with an earlier one; an orange dot is how many came before it (a "
+            f"triangle: none by the cap of {fc.cap}). Solid line: the typical count predicted from the exact |cos| distribution. Dashed line: "
+            "exp(m ε²/4), the Johnson–Lindenstrauss rate. Grey: N = m, the most directions that can be exactly "
+            "orthogonal. On a log axis exponential growth is a straight line, so it overtakes m."
+        )
+
+
+def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
+    """One sparse vector squeezed to m numbers and recovered, and the success rate against k."""
+    demo = hyp.sensing_demo(SIGNAL_N, m, k, method, seed)
+    left, right = st.columns([1.3, 1])
+    with left:
+        st.altair_chart(
+            plots_basics.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale), width="content"
+        )
+        verdict = "recovered exactly" if demo.success else "not recovered"
+        st.caption(
+            f"x has {k} non-zeros out of {SIGNAL_N}; y = A x has only {m} numbers. Result: **{verdict}** "
+            f"(relative error {demo.error:.1e}; success means below {hyp.SUCCESS_TOL:g}). The least-norm answer, "
+            f"which ignores sparsity, is off by {hyp.relative_error(demo.x, demo.least_norm):.0%}."
+        )
+    with right:
+        ks = sensing_ks(m)
+        st.altair_chart(plots_basics.recovery_chart(ks, recovery(m, method, seed), m, k, scale=scale), width="content")
+        st.caption("Each point: 8 random sparse vectors and random projections at that k (seeded).")
+
+
+def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
+    """W^T W and norms, the Gram eigenvalues of stored features, a PCA view, and the property checklist."""
+    W = view.W[0].astype(np.float64)
+    g = hyp.gram_check(W)
+    c1, c2 = st.columns([1.5, 1])
+    with c1:
+        st.altair_chart(plots_basics.padded(plots.gram_heatmap(W, view.b[0], scale=scale)), width="content")
+    with c2:
+        st.altair_chart(plots_basics.padded(plots.norm_bars(W, scale=scale)), width="content")
+    c1, c2 = st.columns([1.5, 1])
+    with c1:
+        title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
+        if g.eigenvalues.size:
+            st.altair_chart(plots_basics.eigen_bars(g.eigenvalues, g.m, title, scale=scale), width="content")
+    with c2:
+        pca = analysis.pca_of_features(W)
+        labels = [str(i) for i in range(W.shape[0])]
+        title = "Features in their top two principal axes"
+        chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
+        st.altair_chart(plots_basics.padded(chart), width="content")
+    verdict = "**singular: in superposition**" if g.in_superposition else "**invertible: no superposition**"
+    st.markdown(
+        f"{g.represented.size} features are stored (‖Wᵢ‖ > 0.5) in m = {g.m} dimensions. Their Gram matrix has rank "
+        f"{g.rank}, so it is {verdict}."
+    )
+    checklist(cfg, W)
+
+
+def checklist(cfg: ToyConfig, W: np.ndarray) -> None:
+    """The hierarchy of properties as a table of computed verdicts."""
+    x = rep.fixed_batch(cfg, CHECK_BATCH, CHECK_SEED)
+    rows = ["| property | this model | how it was checked |", "| --- | --- | --- |"]
+    for c in hyp.property_checklist(cfg.model, W, x):
+        rows.append(f"| {c.name} | {MARKS.get(c.verdict, c.verdict)} | {c.detail} |")
+    st.markdown("**The hierarchy of feature properties, checked on this model**\n\n" + "\n".join(rows))
+    st.caption(
+        f"Errors are relative, on {CHECK_BATCH} inputs from the training distribution: below {hyp.EXACT_TOL:g} "
+        f"counts as exact (rounding), below {hyp.APPROX_TOL:g} as approximate."
+    )

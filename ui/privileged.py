@@ -1,0 +1,77 @@
+"""Rendering for the "Privileged basis" chapter: one model's panel under a rotation of its hidden space."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core import analysis, plots_basics
+from core import representation as rep
+from core.config import ToyConfig
+from core.train import TrainResult
+
+EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
+EVAL_SEED = 2024
+PCA_ROWS = 1024
+ANGLES = np.arange(0, 361, 15)
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What the learner chose: mode "plane" (neurons 0 and 1) or "random" (all neurons), angle in degrees, seed."""
+
+    mode: str
+    angle: float
+    seed: int
+
+
+def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) -> None:
+    """Loss under rotation, the rotated weights in the neuron and PCA bases, and how basis-aligned they are."""
+    W = view.W[0].astype(np.float64)
+    b = view.b[0].astype(np.float64)
+    importance = cfg.broadcast()[1][0]
+    m = W.shape[1]
+    x = rep.fixed_batch(cfg, EVAL_BATCH, EVAL_SEED)
+    M = rep.rotation(m, rot.angle, rot.mode, rot.seed)
+    before, after = rep.loss_under_rotation(cfg.model, W, b, importance, x, M)
+    curve = rep.loss_vs_angle(cfg.model, W, b, importance, x, ANGLES, rot.mode, rot.seed)
+    Wr = rep.rotate(W, M)
+    c1, c2, c3 = st.columns([1, 1.3, 0.8])
+    with c1:
+        names = ("neuron 0", "neuron 1")
+        title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
+        st.altair_chart(plots_basics.plane_arrows(Wr[:, :2], names, title, scale=scale), width="content")
+    with c2:
+        chart = plots_basics.rotation_loss(ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale)
+        st.altair_chart(chart, width="content")
+    with c3:
+        change = rep.relative_change(before, after)
+        st.metric("Loss as trained", f"{before:.6g}")
+        st.metric(f"Loss after turning {rot.angle:g}°", f"{after:.6g}")
+        st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
+    _bases(cfg.model, Wr, x, scale)
+
+
+def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
+    views = rep.basis_views(model, Wr, x[:, :PCA_ROWS])
+    stored = np.flatnonzero(analysis.represented(Wr))
+    left, right = st.columns([1.3, 1])
+    with left:
+        title = "The (rotated) weights W, two ways"
+        st.altair_chart(plots_basics.basis_heatmaps(views.neuron, views.pca, title, scale=scale), width="content")
+    with right:
+        if stored.size:
+            chart = plots_basics.alignment_bars(
+                views.align_neuron, views.align_pca, stored, Wr.shape[1], "How basis-aligned is each feature?", scale
+            )
+            st.altair_chart(chart, width="content")
+            mono = int(analysis.monosemantic_count(Wr))
+            st.caption(
+                f"Mean share, stored features: neuron basis {views.align_neuron[stored].mean():.2f}, PCA basis "
+                f"{views.align_pca[stored].mean():.2f} (dashed line: 1/m, spread evenly). Monosemantic neurons "
+                f"(one feature ≥ 90% of the neuron's |weight|): {mono} of {Wr.shape[1]}."
+            )
+        else:
+            st.caption("No feature is stored yet (every ||Wᵢ|| ≤ 0.5): train a little longer.")
