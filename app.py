@@ -69,6 +69,26 @@ PAGES = {
             url_path="mathematical-understanding",
         ),
     ],
+    "Beyond the basics": [
+        st.Page(
+            "pages/learning_dynamics.py",
+            title="Learning dynamics",
+            icon=":material/timeline:",
+            url_path="learning-dynamics",
+        ),
+        st.Page(
+            "pages/privileged_superposition.py",
+            title="Superposition in a privileged basis",
+            icon=":material/view_column:",
+            url_path="privileged-superposition",
+        ),
+        st.Page(
+            "pages/computation.py",
+            title="Computation in superposition",
+            icon=":material/calculate:",
+            url_path="computation-in-superposition",
+        ),
+    ],
 }
 
 page = st.navigation(PAGES)

@@ -1,0 +1,203 @@
+"""Charts for learning dynamics: D_i over training with the loss below on the same time axis.
+
+Arrays in, Altair out, same conventions as core.plots (``scale`` for presenter mode,
+colour-blind-safe palettes, titled axes and legends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.plots import DIMENSIONALITY_GUIDES, OKABE_ITO, SEQUENTIAL, configure
+
+D_TITLE = "feature dimensionality D_i"
+GUIDE_COLOR = "#999999"
+
+
+def _x(log_x: bool, domain: tuple[float, float]) -> alt.X:
+    title = "training step" + (" (log scale)" if log_x else "")
+    lo = max(1.0, domain[0]) if log_x else domain[0]
+    sc = alt.Scale(type="log", domain=[lo, domain[1]]) if log_x else alt.Scale(domain=list(domain), nice=False)
+    return alt.X("step:Q", scale=sc, title=title)
+
+
+def _feature_color(features: Sequence[int]) -> alt.Color:
+    labels = [int(f) for f in features]
+    legend = alt.Legend(title="feature i", columns=2 if len(labels) > 12 else 1, symbolLimit=0)
+    if len(labels) <= len(OKABE_ITO):
+        return alt.Color("feature:N", scale=alt.Scale(domain=labels, range=OKABE_ITO[: len(labels)]), legend=legend)
+    return alt.Color("feature:O", sort=labels, scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+
+
+def _rules(steps: Sequence[float], color: str, dash: list[int] | None, log_x: bool, domain, tooltip: str) -> alt.Chart:
+    df = pd.DataFrame({"step": [max(float(s), 1.0) if log_x else float(s) for s in steps], "what": tooltip})
+    opacity = 1.0 if len(df) <= 12 else max(0.15, 12 / len(df))  # many jumps: faint rules that add up to a band
+    mark = alt.Chart(df).mark_rule(color=color, strokeDash=dash or [], strokeWidth=1.5, opacity=opacity)
+    return mark.encode(x=_x(log_x, domain), tooltip=["what:N", alt.Tooltip("step:Q", format=",")])
+
+
+def dimensionality_lines(
+    steps: np.ndarray,
+    D: np.ndarray,
+    features: Sequence[int] | None = None,
+    jump_steps: Sequence[float] = (),
+    marker: float | None = None,
+    log_x: bool = False,
+    title: str = "Each feature's dimensionality during training",
+    scale: float = 1.0,
+    width: float = 620,
+    one_colour: bool = False,
+) -> alt.LayerChart:
+    """One line per feature (D_i against step), dashed guides at 1, 3/4, 2/3, 1/2, 2/5, 3/8, rules at jumps and the replay step.
+
+    ``one_colour`` draws every line in one colour without a legend (for many features).
+    """
+    steps = np.asarray(steps, dtype=np.float64)
+    D = np.asarray(D, dtype=np.float64).reshape(steps.size, -1)
+    features = list(range(D.shape[1])) if features is None else [int(f) for f in features]
+    if len(features) != D.shape[1]:
+        raise ValueError(f"need one feature label per column of D ({D.shape[1]}), got {len(features)}")
+    x_steps = np.maximum(steps, 1.0) if log_x else steps
+    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    df = pd.DataFrame(
+        {"step": np.repeat(x_steps, len(features)), "D": D.ravel(), "feature": np.tile(features, steps.size)}
+    )
+    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
+    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
+    layers = [alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3], opacity=0.6).encode(y=y)]
+    layers.append(
+        alt.Chart(guides)
+        .mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
+        .encode(y=y, x=alt.value(0), text="level:N")
+    )
+    tooltip = ["feature:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("D:Q", format=".3f")]
+    if one_colour:
+        lines = alt.Chart(df).mark_line(strokeWidth=1.0 * scale, opacity=0.45, clip=True, color=OKABE_ITO[0])
+        layers.append(lines.encode(x=_x(log_x, domain), y=y, detail="feature:N", tooltip=tooltip))
+    else:
+        lines = alt.Chart(df).mark_line(strokeWidth=1.6 * scale, opacity=0.85, clip=True)
+        layers.append(lines.encode(x=_x(log_x, domain), y=y, color=_feature_color(features), tooltip=tooltip))
+    if len(jump_steps):
+        layers.append(_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump"))
+    if marker is not None:
+        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    return alt.layer(*layers).properties(width=width * scale, height=250 * scale, title=title)
+
+
+def loss_line(
+    steps: np.ndarray,
+    losses: np.ndarray,
+    jump_steps: Sequence[float] = (),
+    marker: float | None = None,
+    log_x: bool = False,
+    title: str = "Loss on a fixed evaluation batch (log scale)",
+    scale: float = 1.0,
+    width: float = 620,
+) -> alt.LayerChart:
+    """The loss curve, log y, with the same rules as ``dimensionality_lines`` so the two line up."""
+    steps = np.asarray(steps, dtype=np.float64)
+    losses = np.asarray(losses, dtype=np.float64)
+    x_steps = np.maximum(steps, 1.0) if log_x else steps
+    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    df = pd.DataFrame({"step": x_steps, "loss": losses})
+    df = df[df["loss"] > 0]
+    y = alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log scale)")
+    layers = [
+        alt.Chart(df)
+        .mark_line(strokeWidth=2 * scale, color=OKABE_ITO[0], clip=True)
+        .encode(
+            x=_x(log_x, domain), y=y, tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g")]
+        )
+    ]
+    if len(jump_steps):
+        layers.append(_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump"))
+    if marker is not None:
+        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    return alt.layer(*layers).properties(width=width * scale, height=150 * scale, title=title)
+
+
+def dynamics_panel(
+    steps: np.ndarray,
+    D: np.ndarray,
+    losses: np.ndarray,
+    features: Sequence[int] | None = None,
+    jump_steps: Sequence[float] = (),
+    marker: float | None = None,
+    log_x: bool = False,
+    one_colour: bool = False,
+    scale: float = 1.0,
+) -> alt.VConcatChart:
+    """D_i over training on top, the loss curve below, one shared time axis."""
+    top = dimensionality_lines(steps, D, features, jump_steps, marker, log_x, scale=scale, one_colour=one_colour)
+    bottom = loss_line(steps, losses, jump_steps, marker, log_x, scale=scale)
+    return configure(alt.vconcat(top, bottom, spacing=8 * scale).resolve_scale(x="shared", color="independent"), scale)
+
+
+def measures_lines(
+    steps: np.ndarray,
+    measures: dict[str, np.ndarray],
+    marker: float | None = None,
+    log_x: bool = False,
+    title: str = "The shape, measured",
+    scale: float = 1.0,
+) -> alt.LayerChart:
+    """A few shape measures (each in [0, ~1]) against step, one colour per measure."""
+    steps = np.asarray(steps, dtype=np.float64)
+    x_steps = np.maximum(steps, 1.0) if log_x else steps
+    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    names = list(measures)
+    df = pd.DataFrame(
+        {
+            "step": np.tile(x_steps, len(names)),
+            "value": np.concatenate([np.asarray(measures[k], dtype=np.float64) for k in names]),
+            "measure": np.repeat(names, steps.size),
+        }
+    )
+    color = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)]),
+        legend=alt.Legend(title="measure", orient="bottom", columns=1, labelLimit=0),
+    )
+    lines = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2 * scale, clip=True)
+        .encode(
+            x=_x(log_x, domain),
+            y=alt.Y("value:Q", title="value", scale=alt.Scale(domain=[0, 1.1], nice=False)),
+            color=color,
+            tooltip=["measure:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("value:Q", format=".3f")],
+        )
+    )
+    layers = [lines]
+    if marker is not None:
+        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    return configure(alt.layer(*layers).properties(width=620 * scale, height=200 * scale, title=title), scale)
+
+
+def dimensionality_strip(
+    D: np.ndarray, n_total: int, title: str = "D_i of every feature at this step", scale: float = 1.0
+) -> alt.LayerChart:
+    """All features' D_i at one step as dots sorted by value, with the polytope guide lines."""
+    D = np.sort(np.asarray(D, dtype=np.float64))[::-1]
+    df = pd.DataFrame({"rank": np.arange(D.size), "D": D})
+    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
+    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
+    rules = alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3]).encode(y=y)
+    names = alt.Chart(guides).mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
+    names = names.encode(y=y, x=alt.value(0), text="level:N")
+    dots = (
+        alt.Chart(df)
+        .mark_circle(size=28 * scale**2, color=OKABE_ITO[0], opacity=0.8)
+        .encode(
+            x=alt.X("rank:Q", title=f"features, sorted by D_i (of {n_total})"),
+            y=y,
+            tooltip=[alt.Tooltip("D:Q", format=".3f")],
+        )
+    )
+    return configure(
+        alt.layer(rules, names, dots).properties(width=420 * scale, height=240 * scale, title=title), scale
+    )

@@ -1,0 +1,215 @@
+"""Chapter: computation in superposition (the absolute-value model), precomputed results plus live training."""
+
+import numpy as np
+import streamlit as st
+
+from core import computation, plots_neurons, presets
+from core.train import TrainResult
+from ui.assets import asset_or_none
+from ui.cache import trained
+from ui.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
+from ui.live import live_training
+from ui.quiz import self_check
+from ui.state import chart_scale, preset_button
+
+st.title("Computation in superposition")
+st.markdown(
+    """
+Storing features is one thing; can a model **compute** with features it keeps in superposition? The paper's test
+is the absolute value. Each input feature is 0 most of the time and otherwise uniform on **[−1, 1]**; the model must
+output |*x*ᵢ| for every feature: `h = ReLU(W1 x)`, `y' = ReLU(W2 h + b)`, with separate (untied) *W1* and *W2*.
+
+One ReLU cannot make |*x*|, but two can: **|x| = ReLU(x) + ReLU(−x)**. So a model with two neurons per feature has
+an exact answer. What happens with fewer neurons than that?
+"""
+)
+scale = chart_scale()
+B = computation.BUILDERS
+LIVE_SWEEP = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003]
+
+
+def _asset_arrays(name: str) -> dict[str, np.ndarray] | None:
+    asset = asset_or_none(name, B[name].version)
+    return None if asset is None else {k: v.astype(np.float64) for k, v in asset.arrays.items()}
+
+
+st.header("Three features, six neurons")
+circuit = _asset_arrays("computation_circuit")
+if circuit is None:
+    fallback = trained(computation.circuit_config(n_seeds=8))
+    circuit = {"W1": fallback.W, "W2": fallback.W2}
+    st.caption("Trained now (best of 8 seeds) because the precomputed file is missing; cached after the first visit.")
+else:
+    st.caption(
+        f"Precomputed, shown instantly: dense features (p = 1), importance 1, the lowest-loss of "
+        f"{B['computation_circuit'].config['n_seeds']} seeds after {B['computation_circuit'].config['steps']:,} steps."
+    )
+circuit_views(circuit["W1"][0], circuit["W2"][0], scale)
+st.caption(
+    "Each neuron is rescaled so its largest input weight is ±1 and its output weights grow by the same factor: a "
+    "ReLU neuron computes the same thing after such a rescaling, and the picture becomes comparable across neurons."
+)
+
+st.header("A hundred features, forty neurons")
+sweep = _asset_arrays("computation_sweep")
+spec = B["computation_sweep"].config
+if sweep is None:
+    small = trained(computation.abs_config(30, 12, LIVE_SWEEP, decay=0.8, n_seeds=2))
+    sweep = {"densities": np.asarray(LIVE_SWEEP), "W1": small.W, "W2": small.W2}
+    st.caption("The precomputed 100-feature sweep is missing: showing a smaller one (n = 30, m = 12) trained now.")
+else:
+    st.caption(
+        f"Precomputed: n = 100, m = 40, importance 0.8ⁱ, {len(sweep['densities'])} densities, best of "
+        f"{spec['n_seeds']} seeds, {spec['steps']:,} steps. Rebuild with `python -m core.precompute --only computation_sweep`."
+    )
+dens = sweep["densities"]
+labels = [f"{p:.3g}" for p in dens]
+k = labels.index(
+    st.select_slider(
+        "Feature density p = 1 − S (chance a feature is non-zero) of the model shown below",
+        labels,
+        value=labels[min(2, len(labels) - 1)],
+        key="cs_density",
+        bind="query-params",
+    )
+)
+counts = computation.kind_counts(sweep["W1"])
+st.altair_chart(
+    plots_neurons.neuron_counts_chart(
+        dens, counts, n_neurons=sweep["W1"].shape[-1], marker=float(dens[k]), scale=scale
+    ),
+    width="content",
+)
+kinds = sweep_neurons(sweep["W1"][k], scale, title=f"W1 at {presets.label_density(float(dens[k]))}")
+st.caption(
+    f"At p = {dens[k]:.3g}: {int(counts['monosemantic'][k])} monosemantic and {int(counts['polysemantic'][k])} "
+    f"polysemantic neurons; {importance_split(kinds)} Here a neuron is monosemantic when one feature drives at least "
+    "90 % of its input variance (share of Σᵢ W1ᵢⱼ²): with 100 inputs, a hundred leftover weights of 0.003 would "
+    "otherwise add up to a third of the neuron's |weight| while doing nothing."
+)
+
+st.header("The asymmetric superposition motif")
+found = [
+    (float(p), m) for p, W1, W2 in zip(dens, sweep["W1"], sweep["W2"]) for m in computation.asymmetric_motifs(W1, W2)
+]
+if not found:
+    st.info("No asymmetric-superposition motif was detected in these models.")
+else:
+    st.markdown(
+        "A neuron stores two features at **unequal scales**, with reciprocal output weights: it serves both, but the "
+        "big feature leaks strongly into the small feature's output. A second neuron that fires with the big feature "
+        "**inhibits** that output. Detected automatically in the sweep above:"
+    )
+    st.dataframe(motif_table(found), hide_index=True)
+    names = [f"p = {p:.3g}: h{m.neuron} (features {m.big} and {m.small}), inhibitor h{m.inhibitor}" for p, m in found]
+    chosen = st.selectbox("Look at one motif", names, key="cs_motif", bind="query-params")
+    p_m, motif = found[names.index(chosen)]
+    i_m = int(np.argmin(np.abs(dens - p_m)))
+    motif_view(sweep["W1"][i_m], sweep["W2"][i_m], motif, scale)
+
+st.header("Train it yourself")
+MODES = ["Circuit: n = 3, m = 6, dense", "Sweep: n = 30, m = 12, 6 densities"]
+with st.container(border=True):
+    left, right = st.columns(2)
+    mode = left.radio("What to train", MODES, key="cs_mode", bind="query-params")
+    n_seeds = left.select_slider("Best of N seeds", [1, 2, 4, 8], 4, key="cs_seeds", bind="query-params")
+    steps = right.select_slider(
+        "Training steps (AdamW, lr 0.001, batch 1024)",
+        [2_000, 5_000, 10_000],
+        10_000,
+        key="cs_steps",
+        bind="query-params",
+    )
+    seed = right.number_input(
+        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="cs_seed", bind="query-params"
+    )
+preset_button(
+    "Paper settings",
+    {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},
+    key="cs_paper",
+    help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
+)
+if mode == MODES[0]:
+    cfg = computation.abs_config(3, 6, [1.0], 1.0, int(steps), int(seed), int(n_seeds))
+else:
+    cfg = computation.abs_config(30, 12, LIVE_SWEEP, 0.8, int(steps), int(seed), int(n_seeds))
+    live_labels = [f"{p:.3g}" for p in LIVE_SWEEP]
+    pick = live_labels.index(
+        st.select_slider(
+            "Inspect the model at density p", live_labels, value="0.1", key="cs_inspect", bind="query-params"
+        )
+    )
+
+
+def render(view: TrainResult) -> None:
+    if mode == MODES[0]:
+        circuit_views(view.W[0], view.W2[0], scale)
+        return
+    st.altair_chart(
+        plots_neurons.neuron_counts_chart(
+            np.asarray(LIVE_SWEEP),
+            computation.kind_counts(view.W),
+            n_neurons=12,
+            marker=LIVE_SWEEP[pick],
+            title="Neurons by kind in this run",
+            scale=scale,
+        ),
+        width="content",
+    )
+    sweep_neurons(view.W[pick], scale, title=f"W1 at {presets.label_density(LIVE_SWEEP[pick])}")
+
+
+live_training("cs:run", cfg, render)
+
+st.subheader("What to notice")
+st.markdown(
+    """
+- **Three features, six neurons:** every feature gets a neuron that fires for positive values and one that fires
+  for negative values, and both feed the same output with equal weight. That is ReLU(x) + ReLU(−x) = |x|, found by
+  gradient descent. Some seeds get stuck with a feature on one neuron only; the lowest-loss seed has the full circuit.
+- **Dense features, 100 of them:** every neuron is monosemantic: it reads one feature. Only the most important
+  features get neurons (several of them sometimes); the rest are dropped.
+- **Sparse features:** neurons become polysemantic and the model computes |x| for more features than it could
+  with two neurons each, *while those features are in superposition*. Near the onset, the neurons of the most
+  important features are the last to stay monosemantic.
+- **Asymmetric superposition:** interference is made lopsided on purpose, and then a second neuron turns the
+  harmful (positive) part into harmless negative interference that the output ReLU removes.
+"""
+)
+with st.expander("The settings, exactly"):
+    st.markdown(
+        f"""
+Model: h = ReLU(W1 x), y' = ReLU(W2 h + b), untied; target |x|. Data: each feature is 0 with probability 1 − p,
+otherwise uniform on [−1, 1]. Loss: importance-weighted squared error; AdamW (lr 0.001, weight decay 0.01), batch 1024.
+Circuit: n = 3, m = 6, p = 1, importance 1. Sweep: n = 100, m = 40, importance 0.8ⁱ, densities
+{", ".join(f"{p:.3g}" for p in spec["densities"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds.
+Neuron labels: **monosemantic** if one feature has ≥ 90 % of Σᵢ W1ᵢⱼ²; **dead** if no |input weight| reaches
+{computation.DEAD_WEIGHT}; otherwise **polysemantic**. Motif test: two features carry ≥ 80 % of the neuron's input
+variance, the smaller input weight is ≤ 0.7 of the larger, output weights are reciprocal (W2[b] > W2[a] > 0) and each
+serves its output with gain ≥ 0.3; an inhibitor on the same side of x_a removes ≥ 50 % of the leak into y_b.
+Live run: {cfg.n_features} features, {cfg.n_hidden} neurons, {cfg.steps:,} steps, best of {cfg.n_seeds}, seed {cfg.seed}.
+"""
+    )
+
+self_check(
+    [
+        (
+            "Why does the absolute-value task force the model to use its hidden ReLU, when the ReLU-hidden model of the "
+            "previous chapter tried to avoid it?",
+            "|x| is not a linear function, so no linear hidden layer can compute it; the ReLU is the only source of the "
+            "bend. Reconstructing x ≥ 0 (the previous task) was possible without it, so that model treated the ReLU "
+            "as an obstacle.",
+        ),
+        (
+            "You rescale a neuron's input weights by 3 and its output weights by 1/3. What changes?",
+            "Nothing the model computes: ReLU(3 z) = 3 ReLU(z), and the output weight divides the 3 back out. That is "
+            "why the paper (and this page) rescales each neuron before comparing weights.",
+        ),
+        (
+            "In the motif, why is negative interference acceptable but positive interference not?",
+            "The targets |x| are never negative and the output passes through a ReLU: pushing an output below zero "
+            "is clipped to 0, which is exactly right when that feature is absent. Pushing it up makes the model report "
+            "a feature that is not there.",
+        ),
+    ]
+)

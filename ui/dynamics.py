@@ -1,0 +1,137 @@
+"""Views for the learning-dynamics page: the live panel (D_i, loss, replay) and the precomputed paper-scale run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import analysis, dynamics, plots, plots_dynamics
+from core.config import ToyConfig
+from core.train import TrainResult
+
+PAIRS = ((0, 1), (0, 2), (1, 2))
+
+
+def replay_index(steps: np.ndarray, wanted: int) -> int:
+    """The last recorded snapshot at or before ``wanted`` (the run may not have got there yet)."""
+    return int(max(0, np.searchsorted(steps, wanted, side="right") - 1))
+
+
+def jump_caption(report: list[tuple[dynamics.Jump, dynamics.LossChange]]) -> str:
+    if not report:
+        return "No jumps detected yet: no D_i has moved quickly from one plateau to another."
+    hits = sum(change.coincides for _, change in report)
+    return (
+        f"{len(report)} jump(s) detected (dashed orange lines): a D_i leaving one plateau for another. During {hits} "
+        "of them the loss fell at least twice as fast as its average over the run (measured per doubling of the "
+        "step count, the natural pace on a log time axis)."
+    )
+
+
+def jump_table(report: list[tuple[dynamics.Jump, dynamics.LossChange]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "feature": j.feature,
+                "from step": j.start,
+                "to step": j.end,
+                "D before": round(j.before, 3),
+                "D after": round(j.after, 3),
+                "log-loss fall per doubling": round(c.rate, 3),
+                "run average per doubling": round(c.average, 3),
+                "loss drop?": "yes" if c.coincides else "no",
+            }
+            for j, c in report
+        ]
+    )
+
+
+def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
+    """The 6 features in 3-D at snapshot ``i``, drawn on the final model's principal axes, plus W^T W."""
+    frame = analysis.pca_of_features(W_t[-1], 3).components
+    coords = W_t[i] @ frame.T
+    panels = np.stack([coords[:, list(pair)] for pair in PAIRS])
+    titles = [f"axes {a + 1} and {b + 1}" for a, b in PAIRS]
+    st.altair_chart(plots.arrows_row(panels, titles, scale=scale, columns=3), width="content")
+    st.caption(
+        f"Step {step:,}: the six directions W_i seen from three sides (the final model's principal axes, so the "
+        "frame stays put while you replay). Features 0–2 form one correlated triple, 3–5 the other."
+    )
+    st.altair_chart(plots.gram_heatmap(W_t[i], b_t[i], title=f"WᵀW and b at step {step:,}", scale=scale))
+
+
+def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(plots.gram_heatmap(W_t[i], b_t[i], title=f"WᵀW and b at step {step:,}", scale=scale))
+    with right:
+        pca = analysis.pca_of_features(W_t[i], 2)
+        labels = [str(f) for f in range(W_t.shape[1])]
+        st.altair_chart(
+            plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale)
+        )
+    st.caption(
+        "An antipodal pair (a digon) shows as a −1 off the diagonal of WᵀW: two features on one line, opposite ways."
+    )
+
+
+def stage_caption(steps: np.ndarray, W_t: np.ndarray) -> str:
+    m = dynamics.triple_measures(W_t)
+    collapsed = m["within"] > 0.9
+    parts = []
+    if collapsed.any():
+        idx = np.flatnonzero(collapsed)
+        parts.append(
+            f"each triple was collapsed onto one direction (its members nearly parallel) from step {steps[idx[0]]:,} "
+            f"to {steps[idx[-1]]:,}"
+        )
+    octa = dynamics.first_step(steps, [dynamics.is_octahedron(w) for w in W_t])
+    parts.append(f"an octahedron from step {octa:,} on" if octa is not None else "no octahedron (yet)")
+    return "In this run: " + "; ".join(parts) + "."
+
+
+def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wanted: int, scale: float) -> None:
+    """Everything the live run shows: D_i and loss on one time axis, the jumps, and the replayed geometry."""
+    if len(view.snapshots) < 3:
+        st.info("Press Play (or Step) to train; the curves appear after a few recorded snapshots.")
+        return
+    steps, W_t, b_t = dynamics.snapshot_stack(view)
+    D = dynamics.dimensionality_history(W_t)
+    losses = dynamics.snapshot_losses(cfg, W_t, b_t, batch_size=8192 if triples else 4096)
+    report = dynamics.jump_report(steps, D, losses)
+    i = replay_index(steps, wanted)
+    chart = plots_dynamics.dynamics_panel(
+        steps, D, losses, jump_steps=[j.step for j, _ in report], marker=float(steps[i]), log_x=log_x, scale=scale
+    )
+    st.altair_chart(chart, width="content")
+    st.caption(jump_caption(report) + " The black line is the replay step.")
+    if report:
+        with st.expander("The jumps, one by one"):
+            st.dataframe(jump_table(report), hide_index=True)
+    if triples:
+        st.caption(stage_caption(steps, W_t))
+        ms = dynamics.triple_measures(W_t)
+        st.altair_chart(
+            plots_dynamics.measures_lines(
+                steps,
+                {
+                    "mean length ||W_i||": ms["norm"],
+                    "same triple: mean |cos|": ms["within"],
+                    "other triple: best antipode (−min cos)": ms["antipodal"],
+                },
+                marker=float(steps[i]),
+                log_x=log_x,
+                scale=scale,
+            ),
+            width="content",
+        )
+        triple_geometry(W_t, b_t, i, int(steps[i]), scale)
+    else:
+        uniform_geometry(W_t, b_t, i, int(steps[i]), scale)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def paper_jumps(version: int, steps: np.ndarray, D: np.ndarray, losses: np.ndarray) -> pd.DataFrame:
+    """Jumps of the precomputed run (cached: the data only change when the asset is rebuilt)."""
+    return jump_table(dynamics.jump_report(steps, D, losses))
