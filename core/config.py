@@ -62,6 +62,7 @@ class ToyConfig:
     feature_sets: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     snapshot_every: int = 0
     eval_batch_size: int = 16_384
+    init_scale: float = 1.0  # multiplies the Xavier-normal starting weights (small starts separate learning stages)
 
     def __post_init__(self) -> None:
         self._check_ints()
@@ -106,6 +107,7 @@ class ToyConfig:
             "eps": (self.eps, 0.0, 1.0, False),
             "beta1": (self.betas[0], 0.0, 1.0, True),
             "beta2": (self.betas[1], 0.0, 1.0, True),
+            "init_scale": (self.init_scale, 0.0, 100.0, False),
         }
         for name, (value, lo, hi, lo_ok) in checks.items():
             if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):

@@ -33,7 +33,7 @@ from core import analysis, models
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.precompute import AssetBuilder
-from core.train import Trainer, TrainResult
+from core.train import TrainResult, train
 
 TRIPLE_SETS = (("correlated", 3), ("correlated", 3))
 
@@ -74,27 +74,9 @@ def triples_config(density: float = 0.02, steps: int = 6_000, snapshot_every: in
     )
 
 
-def apply_init_scale(trainer: Trainer, scale: float) -> Trainer:
-    """Multiply a fresh trainer's starting weights by ``scale`` (and re-record the step-0 snapshot).
-
-    Only valid before training starts; D_i do not depend on the scale, the dynamics do.
-    """
-    if trainer.step != 0:
-        raise ValueError("init_scale applies to a fresh trainer only")
-    trainer.We *= np.float32(scale)  # tied models share this array as their decoder
-    if trainer.Wd is not trainer.We:
-        trainer.Wd *= np.float32(scale)
-    if trainer.snapshots:
-        trainer.snapshots[0] = (0, trainer.We.copy(), trainer.b.copy())
-    trainer.init_scale = float(scale)
-    return trainer
-
-
 def train_dynamics(cfg: ToyConfig, init_scale: float = 1.0, threads: int = 2) -> TrainResult:
     """Train ``cfg`` from starting weights scaled by ``init_scale``; the result keeps its snapshots."""
-    trainer = apply_init_scale(Trainer(cfg, threads=threads), init_scale)
-    trainer.run()
-    return trainer.result()
+    return train(cfg.with_(init_scale=float(init_scale)), threads=threads)
 
 
 def snapshot_stack(result: TrainResult, instance: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

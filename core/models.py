@@ -31,9 +31,10 @@ def init_params(cfg: ToyConfig, n_instances: int, generator: torch.Generator) ->
     Xavier's std is sqrt(2 / (fan_in + fan_out)) with fan_in = n, fan_out = m for each
     instance on its own (the reference notebook applied it to the stacked 3-D tensor,
     which lets the number of instances change the scale; we keep instances independent).
+    ``cfg.init_scale`` multiplies the std (1 by default).
     """
     n, m = cfg.n_features, cfg.n_hidden
-    std = math.sqrt(2.0 / (n + m))
+    std = cfg.init_scale * math.sqrt(2.0 / (n + m))
     params = {
         "W": torch.randn((n_instances, n, m), generator=generator) * std,
         "b": torch.zeros((n_instances, n)),

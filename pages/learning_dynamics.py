@@ -4,10 +4,10 @@ import numpy as np
 import streamlit as st
 
 from core import dynamics, plots_dynamics
-from core.train import Trainer, TrainResult
+from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.dynamics import live_panel, paper_jumps, replay_index
-from ui.live import THREADS, LiveRun, get_run, live_training
+from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button
 
@@ -74,6 +74,7 @@ if triples:
     cfg = dynamics.triples_config(float(density), steps=10_000, snapshot_every=20, seed=int(seed))
 else:
     cfg = dynamics.uniform_config(12, 4, float(density), steps=10_000, snapshot_every=20, seed=int(seed))
+cfg = cfg.with_(init_scale=float(init_scale))
 replay = st.slider(
     "Replay: show the geometry at training step",
     0,
@@ -86,24 +87,10 @@ replay = st.slider(
 )
 
 
-def prepare(key: str) -> None:
-    """Make sure this session's run starts from weights scaled by the chosen factor."""
-    run = get_run(key, cfg)
-    if getattr(run.trainer, "init_scale", None) == float(init_scale):
-        return
-    if run.trainer.step == 0 and getattr(run.trainer, "init_scale", None) is None:
-        dynamics.apply_init_scale(run.trainer, float(init_scale))
-    else:
-        st.session_state[key] = LiveRun(
-            cfg, dynamics.apply_init_scale(Trainer(cfg, threads=THREADS), float(init_scale))
-        )
-
-
 def render(view: TrainResult) -> None:
     live_panel(view, cfg, triples, axis == "log", int(replay), scale)
 
 
-prepare("ld:run")
 live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")

@@ -56,14 +56,13 @@ def test_snapshot_loss_of_a_zero_model_is_p_over_3() -> None:
 def test_init_scale_scales_weights_but_not_dimensionality() -> None:
     cfg = dynamics.triples_config(steps=40, snapshot_every=20)
     plain = Trainer(cfg)
-    scaled = dynamics.apply_init_scale(Trainer(cfg), 0.1)
+    scaled = Trainer(cfg.with_(init_scale=0.1))
     np.testing.assert_allclose(scaled.We, 0.1 * plain.We, rtol=1e-6)
     np.testing.assert_allclose(scaled.snapshots[0][1], scaled.We)
     D0 = dynamics.dimensionality_history(np.stack([plain.We[0], scaled.We[0]]))
     np.testing.assert_allclose(D0[0], D0[1], atol=1e-6)
-    scaled.advance(1)
-    with pytest.raises(ValueError):
-        dynamics.apply_init_scale(scaled, 0.5)
+    with pytest.raises(ValueError, match="init_scale"):
+        cfg.with_(init_scale=0.0)
 
 
 def test_octahedron_check() -> None:

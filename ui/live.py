@@ -41,12 +41,11 @@ class LiveRun:
     playing: bool = False
     sec_per_step: float = 1e-4  # running estimate, sizes each tick's chunk to the budget
 
-    @property
-    def status(self) -> str:
+    def status(self, view: TrainResult) -> str:
+        """Step and loss: the mean over instances of the kept seeds' recent training loss."""
         t = self.trainer
-        loss = t.history[max(0, t.step - 50) : t.step].mean() if t.step else float("nan")
         text = f"Step {t.step:,} of {self.cfg.steps:,}"
-        return text + (f" · loss {loss:.4g}" if t.step else " · press Play to train")
+        return text + (f" · loss {float(view.loss.mean()):.4g}" if t.step else " · press Play to train")
 
 
 def _fresh(cfg: ToyConfig) -> LiveRun:
@@ -170,16 +169,17 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
         if current.playing and current.trainer.done:
             current.playing = False
             st.rerun()  # the whole page, so the buttons and the tick timer update
-        _report(current)
-        render(current.trainer.view())
+        view = current.trainer.view()
+        _report(current, view)
+        render(view)
 
     panel()
     return run
 
 
-def _report(run: LiveRun) -> None:
+def _report(run: LiveRun, view: TrainResult) -> None:
     t = run.trainer
-    st.progress(t.step / run.cfg.steps, text=run.status)
+    st.progress(t.step / run.cfg.steps, text=run.status(view))
     if t.diverged:
         st.error(
             f"Training diverged at step {t.step:,}: the loss stopped being a finite number. "
