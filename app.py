@@ -71,6 +71,18 @@ PAGES = {
     ],
     "Beyond the basics": [
         st.Page(
+            "pages/phase_change.py",
+            title="Phase change",
+            icon=":material/thermostat:",
+            url_path="phase-change",
+        ),
+        st.Page(
+            "pages/geometry.py",
+            title="Geometry",
+            icon=":material/hexagon:",
+            url_path="geometry",
+        ),
+        st.Page(
             "pages/learning_dynamics.py",
             title="Learning dynamics",
             icon=":material/timeline:",

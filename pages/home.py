@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.chapters import PATH, total_minutes
+
 st.title("Superposition Lab")
 st.markdown(
     """
@@ -16,19 +18,17 @@ to start over from the same random seed. Change a control and a new model starts
 """
 )
 
-st.subheader("Learning path")
-st.page_link(
-    "pages/five_in_two.py",
-    label="5 features in 2 dimensions: the paper's first picture (about 10 minutes)",
-    icon=":material/pentagon:",
-)
+st.subheader(f"Learning path (about {total_minutes() // 60} h {total_minutes() % 60:02d} min in all)")
 st.markdown(
-    """
-- *You will see* a model with 2 hidden dimensions squeeze in 5 features once the features become rare enough.
-- *You will be able to explain* why a dense model keeps only its two most important features, like PCA would,
-  and why a sparse model packs all five as the corners of a pentagon.
-"""
+    "Take the chapters in order the first time: each one uses the ideas of the ones before. "
+    "The first section gives the vocabulary, the second reproduces the paper's core experiments, "
+    "the third follows the paper to its later results."
 )
+for section, chapters in PATH.items():
+    st.markdown(f"**{section}**")
+    for chapter in chapters:
+        st.page_link(chapter.page, label=f"{chapter.title} · {chapter.minutes} min")
+        st.caption(f"You will be able to: {chapter.objective[0].lower()}{chapter.objective[1:]}")
 
 st.subheader("Words the lab uses")
 st.markdown(

@@ -114,3 +114,11 @@ def test_paper_settings_button_restores_the_paper_figure() -> None:
     assert at.slider(key="f52_decay").value == 0.9
     assert at.radio(key="f52_mode").value.startswith("Sweep")
     assert "p = 0.717" in charts(at)[0]
+
+
+def test_learning_path_covers_every_chapter_once() -> None:
+    from ui.chapters import PATH
+
+    listed = [ch.page for chapters in PATH.values() for ch in chapters]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(p for p in PAGES if p != "pages/home.py")

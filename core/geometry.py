@@ -1,0 +1,449 @@
+"""The geometry of superposition: uniform sweeps, feature dimensionality, tegum factors and polytopes.
+
+Uniform superposition: n features of equal importance (I_i = 1) and equal density share m << n
+dimensions. Two summaries of a trained W [n, m]:
+
+- dimensions per feature, m / ||W||_F^2 (||W||_F^2 roughly counts the represented features). As the
+  features get sparser it falls from 1, lingers ("sticks") at 1/2 while antipodal pairs dominate,
+  then falls further;
+- each feature's dimensionality D_i (core.analysis.feature_dimensionality), which clusters at the
+  fractions of regular polytopes: 3/4 tetrahedron, 2/3 triangle, 1/2 digon, 2/5 pentagon, 3/8 square
+  antiprism. sum_i D_i = m when the m dimensions are used efficiently.
+
+Features in orthogonal subspaces do not interact, so a trained W splits into *tegum factors*: the
+connected pieces of the graph whose edges are |W_i . W_j|. Each piece is usually a small regular
+polytope, which ``identify_factor`` names from its size, the dimensions it spans and its D_i.
+
+Non-uniform superposition: the pentagon (n = 5, m = 2, I = 1, p = 0.05) with one feature's density
+changed, and sets of correlated or anticorrelated features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import ConvexHull, QhullError
+
+from core import analysis
+from core.config import ToyConfig
+from core.precompute import AssetBuilder
+from core.train import train
+
+# ---- uniform sweeps ----------------------------------------------------------------------------
+
+STICKY_LEVELS = {"1": 1.0, "1/2": 0.5}  # m/||W||_F^2 plateaus: dedicated dimensions, antipodal pairs
+D_GUIDES = {"3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
+# |W_i . W_j| below this counts as orthogonal when finding tegum factors. Edges inside the polytopes are
+# larger (pentagon neighbours about 0.31 ||W||^2, tetrahedron 1/3 ||W||^2, with trained norms >= 1), while the
+# leftover interference between factors in trained models is mostly below it.
+EDGE_THRESHOLD = 0.3
+NORM_THRESHOLD = 0.5  # features with ||W_i|| at or below this are "not represented"
+
+
+def notebook_densities(count: int = 20) -> np.ndarray:
+    """The reference notebook's densities: 20 ** -linspace(0, 1, count), from 1 down to 0.05."""
+    return 20.0 ** -np.linspace(0.0, 1.0, count)
+
+
+def paper_densities(count: int = 24) -> np.ndarray:
+    """A wider sweep for the paper-scale run: from 1 down to 0.01 (1/(1-S) up to 100)."""
+    return 100.0 ** -np.linspace(0.0, 1.0, count)
+
+
+def uniform_config(
+    n: int, m: int, densities, steps: int = 10_000, seed: int = 0, batch_size: int = 1024, n_seeds: int = 1
+) -> ToyConfig:
+    """n features of importance 1 in m dimensions, one instance per density (ReLU-output model)."""
+    return ToyConfig(
+        model="relu_output",
+        n_features=n,
+        n_hidden=m,
+        feature_probability=[float(p) for p in densities],
+        importance=1.0,  # r = 1, so I_i = 1 ** i = 1 for every feature
+        steps=steps,
+        batch_size=batch_size,
+        seed=seed,
+        n_seeds=n_seeds,
+    )
+
+
+def inverse_density(densities) -> np.ndarray:
+    """1/(1-S) = 1/p, the paper's x axis."""
+    return 1.0 / np.asarray(densities, dtype=np.float64)
+
+
+def nearest_fraction(D: np.ndarray, tol: float = 0.02) -> np.ndarray:
+    """The D_GUIDES name (or "1", "0") within ``tol`` of each D_i, else "" (str array, same shape)."""
+    names = ["1", *D_GUIDES, "0"]
+    values = np.array([1.0, *D_GUIDES.values(), 0.0])
+    D = np.asarray(D, dtype=np.float64)
+    dist = np.abs(D[..., None] - values)
+    best = np.argmin(dist, axis=-1)
+    return np.where(np.take_along_axis(dist, best[..., None], -1)[..., 0] <= tol, np.array(names)[best], "")
+
+
+# ---- tegum factors and polytopes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Polytope:
+    """A regular arrangement: k features spanning d dimensions, each with D_i = d / k."""
+
+    name: str
+    k: int
+    d: int
+
+    @property
+    def fraction(self) -> float:
+        return self.d / self.k
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.d}/{self.k})" if self.k > 1 else f"{self.name} (1)"
+
+
+POLYTOPES = (
+    Polytope("dedicated", 1, 1),
+    Polytope("digon", 2, 1),
+    Polytope("triangle", 3, 2),
+    Polytope("tetrahedron", 4, 3),
+    Polytope("pentagon", 5, 2),
+    Polytope("square antiprism", 8, 3),
+)
+OTHER = "other"
+NOT_REPRESENTED = "not represented"
+FACTOR_NAMES = (*(p.name for p in POLYTOPES), OTHER, NOT_REPRESENTED)  # codes stored in assets
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One tegum factor of a trained model: which features, the dimensions they span, what it looks like."""
+
+    features: np.ndarray  # indices into the model's features
+    rank: int
+    D: np.ndarray  # each member's D_i
+    name: str  # a POLYTOPES name, or OTHER
+
+
+def span_rank(W_f: np.ndarray, rel_tol: float = 0.15) -> int:
+    """Dimensions a set of directions really spans: singular values above rel_tol x the largest."""
+    s = np.linalg.svd(np.asarray(W_f, dtype=np.float64), compute_uv=False)
+    return int((s > rel_tol * s.max()).sum()) if s.size and s.max() > 0 else 0
+
+
+def identify_factor(W_f: np.ndarray, D_f: np.ndarray, tol: float = 0.1) -> str:
+    """Name a factor from its size k, its span d and its members' D_i (their mean within ``tol`` of d/k).
+
+    The tolerance is loose on purpose: weak leftover interference with other factors lowers every D_i a
+    little (a digon touching a pentagon has D_i near 0.42, not 1/2) without changing the shape.
+    """
+    k, d = W_f.shape[0], span_rank(W_f)
+    for poly in POLYTOPES:
+        if poly.k == k and poly.d == d and abs(float(np.mean(D_f)) - poly.fraction) <= tol:
+            return poly.name
+    return OTHER
+
+
+def tegum_factors(W_k: np.ndarray, threshold: float = EDGE_THRESHOLD) -> list[Factor]:
+    """Split one model's represented features into tegum factors, largest first.
+
+    Features are linked when |W_i . W_j| >= threshold; the connected pieces are the factors.
+    Features with ||W_i|| <= NORM_THRESHOLD are left out (they are not represented).
+    """
+    W_k = np.asarray(W_k, dtype=np.float64)
+    keep = np.flatnonzero(analysis.feature_norms(W_k) > NORM_THRESHOLD)
+    if keep.size == 0:
+        return []
+    D = analysis.feature_dimensionality(W_k)
+    adjacency = np.abs(analysis.gram(W_k[keep])) >= threshold
+    count, labels = connected_components(adjacency, directed=False)
+    factors = []
+    for c in range(count):
+        members = keep[labels == c]
+        Wf = W_k[members]
+        factors.append(Factor(members, span_rank(Wf), D[members], identify_factor(Wf, D[members])))
+    return sorted(factors, key=lambda f: (-f.features.size, int(f.features[0])))
+
+
+def factor_labels(W_k: np.ndarray, threshold: float = EDGE_THRESHOLD) -> np.ndarray:
+    """Per feature, the code (index into FACTOR_NAMES) of the factor it belongs to, int8 [n]."""
+    codes = np.full(np.asarray(W_k).shape[0], FACTOR_NAMES.index(NOT_REPRESENTED), dtype=np.int8)
+    for factor in tegum_factors(W_k, threshold):
+        codes[factor.features] = FACTOR_NAMES.index(factor.name)
+    return codes
+
+
+def census(factors: list[Factor]) -> dict[str, int]:
+    """How many factors of each kind, in FACTOR_NAMES order, zeros left out."""
+    counts = {name: 0 for name in FACTOR_NAMES}
+    for factor in factors:
+        counts[factor.name] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+def gallery(factors: list[Factor]) -> list[Factor]:
+    """One example factor of each polytope found (dedicated features left out), in POLYTOPES order."""
+    first: dict[str, Factor] = {}
+    for factor in factors:
+        if factor.name not in first and factor.name != "dedicated":
+            first[factor.name] = factor
+    order = [p.name for p in POLYTOPES] + [OTHER]
+    return [first[name] for name in order if name in first]
+
+
+def own_basis(W_f: np.ndarray, dims: int | None = None) -> np.ndarray:
+    """A factor's directions in an orthonormal basis of the space they span, [k, d] (d <= 3).
+
+    The basis is the factor's own principal axes (uncentred SVD), so a tetrahedron becomes 3-D
+    coordinates and a pentagon 2-D, whatever the m of the model.
+    """
+    W_f = np.asarray(W_f, dtype=np.float64)
+    d = min(dims or span_rank(W_f), 3, W_f.shape[1])
+    _, _, vt = np.linalg.svd(W_f, full_matrices=False)
+    return W_f @ vt[: max(d, 1)].T
+
+
+def view_3d(coords: np.ndarray, yaw: float = 0.6, pitch: float = 0.45) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate 3-D points for an oblique view; returns (screen x-y [k, 2], depth [k], larger = nearer)."""
+    c = np.asarray(coords, dtype=np.float64)
+    c = np.pad(c, ((0, 0), (0, max(0, 3 - c.shape[1]))))
+    cy, sy, cp, sp = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch)
+    yaw_m = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+    pitch_m = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
+    r = c @ yaw_m.T @ pitch_m.T
+    return r[:, :2], r[:, 2]
+
+
+def hull_edges(coords: np.ndarray, tol: float = 1e-3) -> list[tuple[int, int]]:
+    """Edges of the convex hull of a factor's points (2-D or 3-D), face diagonals of flat faces removed.
+
+    These are the polytope's edges, drawn between the tips of the feature vectors.
+    """
+    pts = np.asarray(coords, dtype=np.float64)
+    k, d = pts.shape
+    if k < 3 or d < 2:
+        return [(0, 1)] if k == 2 else []
+    try:
+        hull = ConvexHull(pts)
+    except QhullError:
+        return []
+    if d == 2:
+        return sorted({tuple(sorted(map(int, s))) for s in hull.simplices})
+    faces: dict[tuple[int, int], list[np.ndarray]] = {}
+    for simplex, eq in zip(hull.simplices, hull.equations):
+        for a, b in ((0, 1), (1, 2), (0, 2)):
+            faces.setdefault(tuple(sorted((int(simplex[a]), int(simplex[b])))), []).append(eq[:3])
+    return sorted(e for e, normals in faces.items() if len(normals) < 2 or abs(normals[0] @ normals[1]) < 1 - tol)
+
+
+# ---- uniform sweep summaries and assets ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What the charts draw for a uniform sweep of K densities."""
+
+    densities: np.ndarray  # [K]
+    dims_per_feature: np.ndarray  # [K], m / ||W||_F^2
+    D: np.ndarray  # [K, n]
+    labels: np.ndarray  # [K, n] int8 codes into FACTOR_NAMES
+
+
+def summarise(W: np.ndarray, densities) -> SweepSummary:
+    """Dimensions per feature, D_i and factor labels of every instance of a sweep, W [K, n, m]."""
+    W = np.asarray(W, dtype=np.float64)
+    labels = np.stack([factor_labels(W_k) for W_k in W]) if len(W) else np.zeros((0, W.shape[1]), np.int8)
+    return SweepSummary(
+        np.asarray(densities, dtype=np.float64),
+        analysis.dimensions_per_feature(W),
+        analysis.feature_dimensionality(W),
+        labels,
+    )
+
+
+def _uniform_asset_config(n: int, m: int, densities: np.ndarray, keep_w: list[int]) -> dict:
+    return {
+        "model": "relu_output",
+        "n_features": n,
+        "n_hidden": m,
+        "importance": "uniform (I_i = 1)",
+        "densities": [float(p) for p in densities],
+        "steps": 10_000,
+        "batch_size": 1024,
+        "lr": 1e-3,
+        "weight_decay": 0.01,
+        "seed": 0,
+        "n_seeds": 1,
+        "edge_threshold": EDGE_THRESHOLD,
+        "factor_names": list(FACTOR_NAMES),
+        "weights_kept_for": keep_w,
+        "layout": "dims_per_feature [K] f32, loss [K] f32, D [K, n] f16, labels [K, n] int8, W [len(w_index), n, m] f16",
+    }
+
+
+def build_uniform_asset(config: dict) -> dict[str, np.ndarray]:
+    """Train the sweep; keep the per-density summaries, and W only where the config asks (size)."""
+    densities = np.asarray(config["densities"], dtype=np.float64)
+    cfg = uniform_config(
+        int(config["n_features"]),
+        int(config["n_hidden"]),
+        densities,
+        steps=int(config["steps"]),
+        seed=int(config["seed"]),
+        batch_size=int(config["batch_size"]),
+        n_seeds=int(config["n_seeds"]),
+    )
+    result = train(cfg, threads=2)
+    summary = summarise(result.W, densities)
+    keep = np.asarray(config["weights_kept_for"], dtype=np.int16)
+    return {
+        "densities": densities.astype(np.float32),
+        "dims_per_feature": summary.dims_per_feature.astype(np.float32),
+        "loss": result.loss.astype(np.float32),
+        "D": summary.D.astype(np.float16),
+        "labels": summary.labels,
+        "W": result.W[keep].astype(np.float16),
+        "w_index": keep,
+    }
+
+
+UNIFORM_ASSETS = {"paper": "uniform_n400_m30", "notebook": "uniform_n200_m20"}
+UNIFORM_VERSION = 1
+_PAPER_P = paper_densities(24)
+_NOTEBOOK_P = notebook_densities(20)
+# The paper-scale sweep keeps weights for a few densities only (400 x 30 per density would make the file large).
+_PAPER_KEEP = [int(np.argmin(np.abs(1 / _PAPER_P - x))) for x in (1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0, 20.0)]
+
+BUILDERS = {
+    UNIFORM_ASSETS["paper"]: AssetBuilder(
+        version=UNIFORM_VERSION,
+        config=_uniform_asset_config(400, 30, _PAPER_P, _PAPER_KEEP),
+        build=build_uniform_asset,
+        about="uniform superposition n=400, m=30 (the paper's), 24 densities 1 to 0.01, 10k steps",
+    ),
+    UNIFORM_ASSETS["notebook"]: AssetBuilder(
+        version=UNIFORM_VERSION,
+        config=_uniform_asset_config(200, 20, _NOTEBOOK_P, list(range(len(_NOTEBOOK_P)))),
+        build=build_uniform_asset,
+        about="uniform superposition n=200, m=20 (the reference notebook's), 20 densities 1 to 0.05, 10k steps",
+    ),
+}
+
+
+# ---- non-uniform superposition -------------------------------------------------------------------
+
+PENTAGON_DENSITY = 0.05
+
+
+def perturbed_pentagon_config(
+    ratios, base_density: float = PENTAGON_DENSITY, steps: int = 10_000, seed: int = 0, n_seeds: int = 3
+) -> ToyConfig:
+    """n = 5, m = 2, I = 1, density ``base_density``, except feature 0's density is ratio x base (one instance per ratio)."""
+    ratios = np.asarray(ratios, dtype=np.float64)
+    p = np.full((ratios.size, 5), base_density)
+    p[:, 0] = np.clip(base_density * ratios, 1e-6, 1.0)
+    return ToyConfig(
+        model="relu_output",
+        n_features=5,
+        n_hidden=2,
+        feature_probability=p,
+        importance=1.0,
+        steps=steps,
+        seed=seed,
+        n_seeds=n_seeds,
+    )
+
+
+def angle_gaps(W_k: np.ndarray) -> np.ndarray:
+    """Angles (degrees) between neighbouring represented feature directions going round the circle (m = 2)."""
+    W_k = np.asarray(W_k, dtype=np.float64)
+    rep = W_k[analysis.feature_norms(W_k) > NORM_THRESHOLD]
+    if rep.shape[0] < 2:
+        return np.zeros(0)
+    ang = np.sort(np.degrees(np.arctan2(rep[:, 1], rep[:, 0])) % 360)
+    return np.diff(np.append(ang, ang[0] + 360))
+
+
+def neighbour_gaps(W_k: np.ndarray, i: int = 0) -> np.ndarray:
+    """Angles (degrees) from feature i to its nearest represented neighbour on each side (m = 2), [2].
+
+    nan if feature i itself is not represented. In the regular pentagon both are 72 degrees.
+    """
+    W_k = np.asarray(W_k, dtype=np.float64)
+    norms = analysis.feature_norms(W_k)
+    others = [j for j in range(W_k.shape[0]) if j != i and norms[j] > NORM_THRESHOLD]
+    if norms[i] <= NORM_THRESHOLD or not others:
+        return np.full(2, np.nan)
+    ang = np.degrees(np.arctan2(W_k[:, 1], W_k[:, 0]))
+    rel = (ang[others] - ang[i]) % 360
+    return np.array([rel.min(), 360 - rel.max()])
+
+
+# Correlated / anticorrelated feature sets (the paper's settings); each a preset for ToyConfig.
+@dataclass(frozen=True)
+class SetExperiment:
+    title: str
+    n_features: int
+    sets: tuple[tuple[str, int], ...]
+    densities: tuple[float, ...]
+
+    def config(self, steps: int = 10_000, seed: int = 0, n_seeds: int = 3, densities=None) -> ToyConfig:
+        """One instance per density (the experiment's own unless ``densities`` is given), importance 1."""
+        return ToyConfig(
+            model="relu_output",
+            n_features=self.n_features,
+            n_hidden=2,
+            feature_probability=[float(p) for p in (densities if densities is not None else self.densities)],
+            importance=1.0,
+            steps=steps,
+            seed=seed,
+            n_seeds=n_seeds,
+            feature_sets=self.sets,
+        )
+
+
+SET_EXPERIMENTS = {
+    "correlated": SetExperiment(
+        "Two correlated pairs (n = 4, m = 2)", 4, (("correlated", 2), ("correlated", 2)), (0.05, 0.02, 0.01, 0.0025)
+    ),
+    "anticorrelated": SetExperiment(
+        "Two anticorrelated pairs (n = 4, m = 2)",
+        4,
+        (("anticorrelated", 2), ("anticorrelated", 2)),
+        (0.3, 0.2, 0.15, 0.1),
+    ),
+    "three_pairs": SetExperiment(
+        "Three correlated pairs (n = 6, m = 2)",
+        6,
+        (("correlated", 2), ("correlated", 2), ("correlated", 2)),
+        (0.3, 0.1, 0.05, 0.02),
+    ),
+}
+
+
+def pair_cosines(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> np.ndarray:
+    """Cosine between the two members of each 2-feature set, [n_sets] (nan if a member is not represented)."""
+    W_k = np.asarray(W_k, dtype=np.float64)
+    norms = analysis.feature_norms(W_k)
+    out, start = [], 0
+    for _, size in sets:
+        a, b = start, start + 1
+        ok = norms[a] > NORM_THRESHOLD and norms[b] > NORM_THRESHOLD
+        out.append(float(W_k[a] @ W_k[b] / (norms[a] * norms[b])) if ok else np.nan)
+        start += size
+    return np.array(out)
+
+
+def pair_relation(cosine: float) -> str:
+    """Words for a within-set cosine: antipodal (< -0.8), orthogonal (|cos| < 0.3), together (> 0.8), or between."""
+    if not np.isfinite(cosine):
+        return "one dropped"
+    if cosine < -0.8:
+        return "antipodal"
+    if abs(cosine) < 0.3:
+        return "orthogonal"
+    if cosine > 0.8:
+        return "side by side"
+    return "in between"

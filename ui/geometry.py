@@ -1,0 +1,216 @@
+"""Rendering for the "geometry of superposition" chapter: uniform sweeps (precomputed or live) and the
+non-uniform experiments (a perturbed pentagon, correlated and anticorrelated feature sets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import analysis, geometry, plots, plots_geometry
+from core.assets import Asset, AssetError, load_asset
+from core.config import ToyConfig
+from core.train import TrainResult
+from ui.assets import asset_or_none
+from ui.live import live_training
+from ui.state import chart_scale
+
+LIVE_N, LIVE_M, LIVE_K = 30, 6, 10  # the uniform sweep trained on the page: seconds, not minutes
+SOURCES = {
+    "paper": "The paper's model: n = 400, m = 30 (precomputed)",
+    "notebook": "The reference notebook's: n = 200, m = 20 (precomputed)",
+    "live": f"Small enough to train here: n = {LIVE_N}, m = {LIVE_M} (live)",
+}
+PENTAGON_RATIOS = 10.0 ** np.linspace(-1.0, 1.0, 7)  # feature 0's density / the others', 0.1 to 10 (1 included)
+NONUNIFORM = {
+    "pentagon": "Change one feature's density in the pentagon (n = 5, m = 2)",
+    **{key: ex.title for key, ex in geometry.SET_EXPERIMENTS.items()},
+}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A uniform sweep as the charts need it, from an asset or a live run."""
+
+    key: str
+    n: int
+    m: int
+    summary: geometry.SweepSummary
+    W: np.ndarray  # [Kw, n, m] weights kept for some densities
+    w_index: np.ndarray  # [Kw] which densities those are
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _quiet(name: str) -> Asset | None:
+    """An asset for a reference curve; missing ones are simply left out (no message)."""
+    try:
+        return load_asset(name, geometry.UNIFORM_VERSION)
+    except AssetError:
+        return None
+
+
+def _from_asset(key: str, asset: Asset) -> Sweep:
+    a = asset.arrays
+    summary = geometry.SweepSummary(
+        a["densities"].astype(np.float64),
+        a["dims_per_feature"].astype(np.float64),
+        a["D"].astype(np.float64),
+        a["labels"],
+    )
+    c = asset.config
+    return Sweep(key, int(c["n_features"]), int(c["n_hidden"]), summary, a["W"].astype(np.float64), a["w_index"])
+
+
+def precomputed_sweep(key: str) -> Sweep | None:
+    """The paper-scale sweep from assets/, or None (after saying so) if it has not been built."""
+    asset = asset_or_none(geometry.UNIFORM_ASSETS[key], geometry.UNIFORM_VERSION)
+    if asset is None:
+        return None
+    c = asset.config
+    st.badge("Precomputed", icon=":material/inventory_2:", color="blue")
+    st.caption(
+        f"Precomputed by `python -m core.precompute`: n = {c['n_features']}, m = {c['n_hidden']}, importance 1, "
+        f"{len(c['densities'])} densities from {c['densities'][0]:.3g} to {c['densities'][-1]:.3g}, "
+        f"{c['steps']:,} steps, batch {c['batch_size']}, seed {c['seed']}."
+    )
+    return _from_asset(key, asset)
+
+
+def live_config(seed: int) -> ToyConfig:
+    return geometry.uniform_config(LIVE_N, LIVE_M, geometry.notebook_densities(LIVE_K), seed=seed)
+
+
+def live_sweep(seed: int) -> None:
+    """Train the small sweep here; the charts redraw as it learns."""
+    cfg = live_config(seed)
+    densities = geometry.notebook_densities(LIVE_K)
+    st.badge("Trained live just now", icon=":material/bolt:", color="orange")
+    st.caption(
+        f"n = {LIVE_N}, m = {LIVE_M}, importance 1, {LIVE_K} densities 20^−linspace(0, 1, {LIVE_K}), "
+        f"{cfg.steps:,} steps, batch 1024, seed {seed}. Press Play."
+    )
+
+    def render(view: TrainResult) -> None:
+        summary = geometry.summarise(view.W, densities)
+        show_sweep(Sweep("live", LIVE_N, LIVE_M, summary, view.W.astype(np.float64), np.arange(LIVE_K)))
+
+    live_training("geo:uniform", cfg, render)
+
+
+def _reference_curves(current: Sweep) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    curves = [
+        (f"n = {current.n}, m = {current.m} (shown)", current.summary.densities, current.summary.dims_per_feature)
+    ]
+    for key, name in geometry.UNIFORM_ASSETS.items():
+        asset = _quiet(name) if key != current.key else None
+        if asset is not None:
+            c = asset.config
+            label = f"n = {c['n_features']}, m = {c['n_hidden']}"
+            curves.append((label, asset.arrays["densities"], asset.arrays["dims_per_feature"]))
+    return curves
+
+
+def show_sweep(sweep: Sweep) -> None:
+    """Dimensions per feature and D_i for every density, then the factors at one chosen density."""
+    scale = chart_scale()
+    s = sweep.summary
+    pick = _density_picker(sweep)
+    chosen = float(s.densities[sweep.w_index[pick]])
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(
+            plots_geometry.dims_per_feature_chart(_reference_curves(sweep), marked=chosen, scale=scale), width="content"
+        )
+    with right:
+        chart = plots_geometry.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale)
+        st.altair_chart(chart, width="content")
+    factors_at(sweep.W[pick], chosen, sweep.m)
+
+
+def _density_picker(sweep: Sweep) -> int:
+    inv = 1.0 / sweep.summary.densities[sweep.w_index]
+    options = list(range(len(inv)))
+    # open where the most shapes coexist: pentagons and antiprisms beside the last digons
+    default = int(np.argmin(np.abs(inv - (4.0 if sweep.key == "live" else 5.0))))
+    return st.select_slider(
+        "Look inside the model at 1/(1−S) = (inverse feature density; p = 1 − S in brackets)",
+        options,
+        value=default,
+        format_func=lambda i: f"{inv[i]:.3g} (p = {1 / inv[i]:.3g})",
+        key=f"geo_density_{sweep.key}",
+        bind="query-params",
+        help="The orange line on the left chart marks this density. The graph and gallery below show this model.",
+    )
+
+
+def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
+    """The feature graph and the polytopes of one model, with a count of what was found."""
+    scale = chart_scale()
+    factors = geometry.tegum_factors(W_k)
+    counts = geometry.census(factors)
+    stored = sum(f.features.size for f in factors)
+    found = ", ".join(f"{v} × {k}" for k, v in counts.items()) or "none"
+    st.markdown(
+        f"**At 1/(1−S) = {1 / density:.3g}:** {stored} of {W_k.shape[0]} features are stored (‖W_i‖ > "
+        f"{geometry.NORM_THRESHOLD}); they form {len(factors)} tegum factors: {found}. "
+        f"Σ D_i = {analysis.feature_dimensionality(W_k).sum():.2f} (m = {m})."
+    )
+    left, right = st.columns([1, 1.3])
+    with left:
+        st.altair_chart(plots_geometry.feature_graph(W_k, factors, scale=scale), width="content")
+        st.caption(
+            f"Each dot is a stored feature; a line joins two features with |W_i · W_j| ≥ {geometry.EDGE_THRESHOLD} "
+            "(thicker = larger), coloured as in the D_i chart. Features in different clusters are (almost) orthogonal: "
+            "each cluster is a tegum factor, drawn in its own plane."
+        )
+    with right:
+        st.altair_chart(plots_geometry.polytope_gallery(W_k, geometry.gallery(factors), scale=scale), width="content")
+        st.caption(
+            "One example of each shape, drawn in the space it spans. Lines from the centre are the features; dashed "
+            "lines are the polytope's edges. 3-D shapes are tilted so you can see them; darker = nearer to you."
+        )
+
+
+# ---- non-uniform superposition -------------------------------------------------------------------
+
+
+def nonuniform_config(kind: str, seed: int) -> ToyConfig:
+    if kind == "pentagon":
+        return geometry.perturbed_pentagon_config(PENTAGON_RATIOS, seed=seed)
+    return geometry.SET_EXPERIMENTS[kind].config(seed=seed)
+
+
+def nonuniform_run(kind: str, seed: int) -> None:
+    cfg = nonuniform_config(kind, seed)
+    st.badge("Trained live just now", icon=":material/bolt:", color="orange")
+    live_training("geo:nonuniform", cfg, lambda view: _nonuniform_panel(kind, view))
+
+
+def _nonuniform_panel(kind: str, view: TrainResult) -> None:
+    scale = chart_scale()
+    if kind == "pentagon":
+        p0 = geometry.PENTAGON_DENSITY * PENTAGON_RATIOS
+        titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
+        st.altair_chart(plots.arrows_row(view.W, titles, scale=scale, columns=4), width="content")
+        left, right = st.columns(2)
+        left.altair_chart(plots_geometry.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale), width="content")
+        gaps = np.stack([geometry.neighbour_gaps(W_k, 0) for W_k in view.W])
+        right.altair_chart(plots_geometry.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale), width="content")
+        return
+    ex = geometry.SET_EXPERIMENTS[kind]
+    titles = [f"p = {p:g}" for p in ex.densities]
+    st.altair_chart(plots.arrows_row(view.W, titles, scale=scale, columns=4), width="content")
+    st.dataframe(_pair_table(ex, view.W), hide_index=True, width="content")
+
+
+def _pair_table(ex: geometry.SetExperiment, W: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for p, W_k in zip(ex.densities, W):
+        cos = geometry.pair_cosines(W_k, ex.sets)
+        row = {"density p": p}
+        for j, c in enumerate(cos):
+            row[f"features {2 * j} & {2 * j + 1}"] = f"{geometry.pair_relation(c)} (cos {c:+.2f})"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,181 @@
+"""Rendering for the "phase change" chapter: the two diagrams side by side, and one cell trained live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import phase, plots, plots_phase
+from core.assets import Asset
+from core.train import TrainResult
+from ui.assets import asset_or_none
+from ui.live import get_run, live_training
+from ui.state import chart_scale
+
+PAPER_GRID = 20  # cells per axis in the precomputed diagrams
+LIVE_GRID, LIVE_SEEDS = 8, 3  # the coarse diagram a learner can train here
+THEORY_GRID = 60
+CLICK_KEY = "pc_click"  # the diagram's selection state
+R_KEY, P_KEY = "pc_r", "pc_p"
+AUTOPLAY_KEY = "pc_autoplay"  # set when the learner picks a cell: that cell's run starts by itself
+REPAINT_KEY = "pc_repaint"
+R_OPTIONS = [float(f"{x:.4g}") for x in phase.ratio_grid(PAPER_GRID)]
+P_OPTIONS = [float(f"{x:.4g}") for x in phase.density_grid(PAPER_GRID)]
+REDUCTION_WORDS = {"paper": "dropping the worst model and averaging the rest", "best": "keeping the lowest-loss model"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the learner picked on the page."""
+
+    n: int  # 2 or 3 features (m = n - 1)
+    ratio: float
+    density: float
+    seeds: int
+    steps: int
+    seed: int
+    reduction: str  # phase.REDUCTIONS
+
+    @property
+    def cell(self) -> tuple[float, float]:
+        return (self.ratio, self.density)
+
+
+def nearest(value: float, options: list[float]) -> float:
+    """The option closest to ``value`` on a log scale."""
+    return options[int(np.argmin(np.abs(np.log(np.asarray(options)) - np.log(value))))]
+
+
+def request_autoplay() -> None:
+    st.session_state[AUTOPLAY_KEY] = True
+
+
+def _on_pick() -> None:
+    """A click on a diagram cell: move the cell pickers there and train that cell."""
+    points = (st.session_state.get(CLICK_KEY) or {}).get("selection", {}).get(plots_phase.SELECTION) or []
+    if points and "r" in points[0] and "p" in points[0]:
+        st.session_state[R_KEY] = nearest(float(points[0]["r"]), R_OPTIONS)
+        st.session_state[P_KEY] = nearest(float(points[0]["p"]), P_OPTIONS)
+        request_autoplay()
+        st.session_state[REPAINT_KEY] = True
+
+
+def _show_diagram(diagram: phase.PhaseDiagram, choice: Choice, title: str, in_fragment: bool = False) -> None:
+    details = {
+        "mean ‖W_extra‖": diagram.norm,
+        "mean superposition": diagram.superposition,
+        "share of models agreeing": diagram.agreement,
+    }
+    chart = plots_phase.phase_diagram(
+        diagram.ratios,
+        diagram.densities,
+        diagram.phase,
+        title,
+        boundaries=phase.theory_boundaries(choice.n),
+        details=details,
+        selected=choice.cell,
+        selectable=True,
+        scale=chart_scale(),
+    )
+    st.altair_chart(chart, width="content", key=CLICK_KEY, on_select=_on_pick, selection_mode=plots_phase.SELECTION)
+    if st.session_state.pop(REPAINT_KEY, False) and in_fragment:
+        st.rerun()  # a click inside the live fragment reruns only the fragment: redraw the whole page
+
+
+def precomputed_diagram(choice: Choice) -> Asset | None:
+    """The paper-resolution diagram from assets/, labelled as such; None if the file is missing."""
+    asset = asset_or_none(phase.ASSET_NAMES[choice.n], phase.ASSET_VERSION)
+    if asset is None:
+        return None
+    grid = phase.grid_from_config(asset.config)
+    diagram = phase.empirical_diagram(grid, asset.arrays["W"], asset.arrays["loss"], choice.reduction)
+    st.badge("Precomputed", icon=":material/inventory_2:", color="blue")
+    _show_diagram(diagram, choice, f"Trained: n = {choice.n}, m = {grid.n_hidden}")
+    c = asset.config
+    st.caption(
+        f"Precomputed by `python -m core.precompute`: {len(grid.ratios)} × {len(grid.densities)} cells, "
+        f"{c['seeds_per_cell']} models per cell (seed {c['seed']}), {c['steps']:,} steps, batch {c['batch_size']}; "
+        f"each cell's colour comes from {REDUCTION_WORDS[choice.reduction]}. Black line: the theory's border."
+    )
+    return asset
+
+
+def live_grid(n: int) -> phase.PhaseGrid:
+    return phase.PhaseGrid(n, phase.ratio_grid(LIVE_GRID), phase.density_grid(LIVE_GRID), LIVE_SEEDS)
+
+
+def live_diagram(choice: Choice) -> None:
+    """A coarse diagram trained here, redrawn as it trains (models ranked by their recent training loss)."""
+    grid = live_grid(choice.n)
+    cfg = phase.phase_config(grid, steps=choice.steps, seed=choice.seed)
+    st.badge("Trained live", icon=":material/bolt:", color="orange")
+
+    def render(view: TrainResult) -> None:
+        diagram = phase.empirical_diagram(grid, view.W, view.loss, choice.reduction)
+        _show_diagram(diagram, choice, f"Trained here: n = {choice.n}, m = {grid.n_hidden}", in_fragment=True)
+
+    live_training("pc:grid", cfg, render)
+    st.caption(
+        f"Trained live just now: {LIVE_GRID} × {LIVE_GRID} cells × {LIVE_SEEDS} models = "
+        f"{LIVE_SEEDS * LIVE_GRID**2} models in one run, {choice.steps:,} steps, seed {choice.seed}. Press Play."
+    )
+
+
+def theory_diagram(choice: Choice) -> None:
+    r, p = phase.ratio_grid(THEORY_GRID), phase.density_grid(THEORY_GRID)
+    rr, pp = np.meshgrid(r, p, indexing="ij")
+    codes = phase.theory_codes(choice.n, rr, pp)
+    title = "Theory: cheapest arrangement (closed forms)"
+    chart = plots_phase.phase_diagram(
+        r, p, codes, title, boundaries=phase.theory_boundaries(choice.n), selected=choice.cell, scale=chart_scale()
+    )
+    st.badge("Closed form", icon=":material/functions:", color="green")
+    st.altair_chart(chart, width="content")
+
+
+def cell_run(choice: Choice) -> None:
+    """Train the chosen cell's models live; it starts by itself when the learner picks a cell."""
+    grid = phase.cell_grid(choice.n, choice.ratio, choice.density, choice.seeds)
+    cfg = phase.phase_config(grid, steps=choice.steps, seed=choice.seed)
+    if st.session_state.pop(AUTOPLAY_KEY, False):
+        run = get_run("pc:cell", cfg)
+        run.playing = not run.trainer.done
+    live_training("pc:cell", cfg, lambda view: _cell_panel(choice, view))
+
+
+def _cell_panel(choice: Choice, view: TrainResult) -> None:
+    scale = chart_scale()
+    losses = view.loss.astype(np.float64)
+    table = phase.seed_table(view.W, losses, choice.reduction)
+    kept = table["kept"] if view.steps_done else np.ones(len(losses), dtype=bool)
+    if choice.n == 2:
+        names = ["feature 0 (importance 1)", f"extra feature (importance {choice.ratio:.3g})"]
+        st.altair_chart(plots_phase.seed_lines(view.W, losses, kept, names, scale=scale), width="content")
+    else:
+        titles = [f"seed {k}" + ("" if kept[k] else " (left out)") for k in range(len(losses))]
+        # slightly smaller panels so five fit across the page
+        st.altair_chart(plots.arrows_row(view.W, titles, scale=0.85 * scale, columns=5), width="content")
+        st.caption("Feature 2 is the extra feature; features 0 and 1 have importance 1.")
+    if view.steps_done == 0:
+        st.caption("These are the random starting weights. Press Play (or click a cell in the diagram) to train.")
+    else:
+        _verdict(choice, view.W, losses)
+    with st.expander("Every model of this cell"):
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="content")
+
+
+def _verdict(choice: Choice, W: np.ndarray, losses: np.ndarray) -> None:
+    norm, sup = phase.extra_feature_stats(W)
+    mean_norm = float(phase.reduce_seeds(norm, losses, choice.reduction))
+    mean_sup = float(phase.reduce_seeds(sup, losses, choice.reduction))
+    got = phase.PHASES[int(phase.classify(mean_norm, mean_sup))]
+    expected = phase.PHASES[int(phase.theory_codes(choice.n, choice.ratio, choice.density))]
+    agree = "agrees with" if got == expected else "differs from"
+    st.markdown(
+        f"After {REDUCTION_WORDS[choice.reduction]}: ‖W_extra‖ = **{mean_norm:.2f}**, superposition = "
+        f"**{mean_sup:.2f}**, so the extra feature is **{got}**. This {agree} the theory for "
+        f"r = {choice.ratio:.3g}, p = {choice.density:.3g}: **{expected}**."
+    )
