@@ -41,3 +41,23 @@ def test_every_registered_asset_is_built_and_matches_its_config() -> None:
         asset = load_asset(name, version=builder.version)
         assert asset.config == builder.config, f"{name} was built from another config; rebuild it"
         assert asset.arrays, f"{name} holds no arrays"
+
+
+def test_pages_fall_back_to_live_training_when_assets_are_missing(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    import core.assets
+    from ui import assets as ui_assets
+
+    monkeypatch.setattr(core.assets, "ASSET_DIR", tmp_path)  # an empty assets folder
+    ui_assets._load.clear()
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/privileged_superposition.py").run()
+    ui_assets._load.clear()
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "not available" in notes and "live training" in notes
