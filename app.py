@@ -103,7 +103,7 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)
 sidebar_controls()
 apply_url_chrome()
 page.run()
