@@ -6,8 +6,10 @@ on_click="ignore", so a download never reruns the page or interrupts training.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
@@ -17,6 +19,11 @@ from core import analysis
 from core.train import TrainResult
 
 PNG_SCALE = 2.0  # twice the screen size: crisp on slides
+
+# While a live panel renders, charts and results register here instead of drawing download
+# buttons inside the fragment. Buttons inside a fragment get new file ids at every tick, so a
+# click during training could ask for an id already gone; ui.live draws them outside instead.
+LIVE_EXPORTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("live_exports", default=None)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
@@ -32,8 +39,12 @@ def chart_png(chart: alt.TopLevelMixin) -> bytes:
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, key: str, alt_text: str | None = None) -> None:
-    """Draw a chart with small SVG / PNG download buttons under it."""
+    """Draw a chart with SVG / PNG downloads (under it, or in the live panel's download row)."""
     st.altair_chart(chart, width="content", alt=alt_text)
+    registry = LIVE_EXPORTS.get()
+    if registry is not None:
+        registry.setdefault("charts", {})[key] = (chart, name)
+        return
     left, right, _ = st.columns([1, 1, 6])
     common = {"on_click": "ignore", "type": "tertiary"}
     left.download_button(
@@ -78,24 +89,66 @@ def measures_csv(result: TrainResult, labels: list[str]) -> str:
 
 def result_downloads(result: TrainResult, labels: list[str], name: str, key: str) -> None:
     """Buttons for the weights (.npz), the loss history and the per-feature measures (CSV)."""
-    cols = st.columns(3)
+    registry = LIVE_EXPORTS.get()
+    if registry is not None:  # the live panel draws them, with the run's latest state
+        registry["result"] = (labels, name)
+        return
+    result_buttons(lambda: result, labels, name, key, st.container(horizontal=True))
+
+
+def result_buttons(get: Callable[[], TrainResult], labels: list[str], name: str, key: str, where) -> None:
+    """The three data downloads; ``get`` is called when a button is clicked."""
     common = {"on_click": "ignore"}
-    cols[0].download_button(
-        "Weights (.npz)", lambda: weights_npz(result), file_name=f"{name}-weights.npz", key=f"{key}:npz", **common
+    where.download_button(
+        "Weights (.npz)", lambda: weights_npz(get()), file_name=f"{name}-weights.npz", key=f"{key}:npz", **common
     )
-    cols[1].download_button(
+    where.download_button(
         "Loss history (.csv)",
-        lambda: history_csv(result, labels),
+        lambda: history_csv(get(), labels),
         file_name=f"{name}-loss.csv",
         mime="text/csv",
         key=f"{key}:loss",
         **common,
     )
-    cols[2].download_button(
+    where.download_button(
         "Feature measures (.csv)",
-        lambda: measures_csv(result, labels),
+        lambda: measures_csv(get(), labels),
         file_name=f"{name}-features.csv",
         mime="text/csv",
         key=f"{key}:features",
         **common,
     )
+
+
+def live_download_row(exports: dict, get: Callable[[], TrainResult], default_name: str, key: str) -> None:
+    """Downloads for a live panel, drawn outside its fragment so their file ids stay valid while it plays.
+
+    Each button builds its file from the run's state at the moment of the click.
+    """
+    with st.container(border=True):
+        st.caption("Download figures and data (made when you click; training keeps going)")
+        row = st.container(horizontal=True)
+        labels, name = exports.get("result", (None, default_name))
+        view = get()
+        labels = labels or [f"instance {k}" for k in range(view.W.shape[0])]
+        result_buttons(get, labels, name, f"{key}:dl", row)
+        for chart_key, (_, chart_name) in exports.get("charts", {}).items():
+            latest = lambda k=chart_key: exports["charts"][k][0]  # noqa: E731 - the chart drawn last
+            row.download_button(
+                "SVG",
+                lambda f=latest: chart_svg(f()),
+                file_name=f"{chart_name}.svg",
+                mime="image/svg+xml",
+                key=f"{chart_key}:svg",
+                on_click="ignore",
+                help=f"{chart_name} as SVG",
+            )
+            row.download_button(
+                "PNG",
+                lambda f=latest: chart_png(f()),
+                file_name=f"{chart_name}.png",
+                mime="image/png",
+                key=f"{chart_key}:png",
+                on_click="ignore",
+                help=f"{chart_name} as PNG",
+            )

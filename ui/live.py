@@ -15,12 +15,13 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from core.config import ToyConfig
 from core.train import Trainer, TrainResult
+from ui import export
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun
@@ -28,6 +29,7 @@ THREADS = 2  # per run; the machines we target have two cores
 # Training chunks that may run at once on this server; more learners wait their turn
 # (a tick that finds no free slot just redraws and says so), so the server stays responsive.
 MAX_CONCURRENT = max(1, int(os.environ.get("SPL_MAX_TRAINING", "2")))
+QUEUE_WAIT_SECONDS = 0.5  # how long a tick waits for a training slot before redrawing as "Queued"
 
 Render = Callable[[TrainResult], None]
 
@@ -40,6 +42,7 @@ class LiveRun:
     trainer: Trainer
     playing: bool = False
     sec_per_step: float = 1e-4  # running estimate, sizes each tick's chunk to the budget
+    exports: dict = field(default_factory=dict)  # charts and results the page registered for download
 
     def status(self, view: TrainResult) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
@@ -71,10 +74,30 @@ def training_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(MAX_CONCURRENT)
 
 
+@st.cache_resource(show_spinner=False)
+def _players() -> dict[int, float]:
+    """Runs that played recently (id -> last tick time), shared by every session of this server."""
+    return {}
+
+
+def tick_seconds(run: LiveRun) -> float:
+    """Seconds between ticks: longer when many learners play at once, since redrawing costs CPU too."""
+    now = time.monotonic()
+    players = _players()
+    players[id(run)] = now
+    for rid, seen in list(players.items()):
+        if now - seen > 5.0:
+            players.pop(rid, None)
+    return TICK_SECONDS * max(1.0, len(players) / MAX_CONCURRENT)
+
+
 def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
-    """Train one tick if a training slot is free; False (and nothing trained) if the server is busy."""
+    """Train one tick once a training slot is free; False (nothing trained) if none frees up soon.
+
+    A blocking wait with a timeout serves waiting learners roughly in arrival order.
+    """
     slots = training_slots()
-    if not slots.acquire(blocking=False):
+    if not slots.acquire(timeout=QUEUE_WAIT_SECONDS):
         return False
     try:
         advance(run, budget, max_steps)
@@ -158,7 +181,7 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
     step_size = step_size or max(1, cfg.steps // 20)
     _controls(key, run, step_size)
 
-    @st.fragment(run_every=TICK_SECONDS if run.playing else None)
+    @st.fragment(run_every=tick_seconds(run) if run.playing else None)
     def panel() -> None:
         current = st.session_state.get(key)
         if not isinstance(current, LiveRun):
@@ -171,9 +194,16 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
             st.rerun()  # the whole page, so the buttons and the tick timer update
         view = current.trainer.view()
         _report(current, view)
-        render(view)
+        token = export.LIVE_EXPORTS.set(current.exports)
+        try:
+            render(view)
+        finally:
+            export.LIVE_EXPORTS.reset(token)
 
     panel()
+    current = st.session_state.get(key)
+    if isinstance(current, LiveRun):
+        export.live_download_row(current.exports, current.trainer.view, key.replace(":", "-"), key)
     return run
 
 

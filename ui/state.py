@@ -45,7 +45,7 @@ def sidebar_controls() -> None:
         )
 
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_:-]{1,64}$")
 MAX_HIDDEN = 50
 
 
@@ -63,7 +63,9 @@ def apply_url_chrome() -> None:
     A hidden control still exists (its value still comes from the URL or its default);
     it is just not drawn, so a class sees only what the instructor chose to show.
     """
-    css = [f".st-key-{k} {{display: none !important;}}" for k in hidden_keys(st.query_params.get("hide"))]
+    # Streamlit's CSS class for a widget key turns ":" into "-" (e.g. the live panel's "f52:run:play").
+    keys = [k.replace(":", "-") for k in hidden_keys(st.query_params.get("hide"))]
+    css = [f".st-key-{k} {{display: none !important;}}" for k in keys]
     if presenting():
         css.append("[data-testid='stHeader'] {display: none;} .stMainBlockContainer {padding-top: 1rem;}")
         css.append("[data-testid='stMain'] p, [data-testid='stMain'] li {font-size: 1.35rem; line-height: 1.5;}")
