@@ -107,10 +107,8 @@ def arrows_row(
     return configure(alt.concat(*panels, columns=max(1, columns)), scale)
 
 
-def gram_heatmap(
-    W_k: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
-) -> alt.HConcatChart:
-    """W^T W (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
+def gram_frames(W_k: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """(W^T W cells, bias cells, colour limit): the data of every W^T W-and-bias picture."""
     g = analysis.gram(W_k)
     b = np.asarray(b_k, dtype=np.float64)
     n = g.shape[0]
@@ -118,6 +116,15 @@ def gram_heatmap(
     cells = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "value": g.ravel()})
     bias = pd.DataFrame({"row": np.arange(n), "col": "b", "value": b})
     limit = float(max(np.abs(g).max(initial=0), np.abs(b).max(initial=0), 1e-9))
+    return cells, bias, limit
+
+
+def gram_heatmap(
+    W_k: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
+) -> alt.HConcatChart:
+    """W^T W (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
+    cells, bias, limit = gram_frames(W_k, b_k)
+    n = len(bias)
     color = alt.Color("value:Q", scale=_diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
     cell = max(8.0, min(24.0, 360.0 / n)) * scale
     y = alt.Y("row:O", title="feature i (output)")

@@ -309,13 +309,8 @@ def gram_panel(W_k: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0)
     Same picture as ``core.plots.gram_heatmap`` but about 300 px wide whatever n is, with the
     legend underneath, so two models fit side by side.
     """
-    g = analysis.gram(W_k)
-    b = np.asarray(b_k, dtype=np.float64)
-    n = g.shape[0]
-    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    cells = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "value": g.ravel()})
-    bias = pd.DataFrame({"row": np.arange(n), "col": "b", "value": b})
-    limit = float(max(np.abs(g).max(initial=0), np.abs(b).max(initial=0), 1e-9))
+    cells, bias, limit = plots.gram_frames(W_k, b_k)
+    n = len(bias)
     legend = alt.Legend(title="value: blue < 0 < orange", orient="bottom", gradientLength=200 * scale)
     color = alt.Color(
         "value:Q", scale=alt.Scale(scheme=plots.DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend

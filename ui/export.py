@@ -45,14 +45,22 @@ def show_chart(chart: alt.TopLevelMixin, name: str, key: str, alt_text: str | No
     if registry is not None:
         registry.setdefault("charts", {})[key] = (chart, name)
         return
-    left, right, _ = st.columns([1, 1, 6])
-    common = {"on_click": "ignore", "type": "tertiary"}
-    left.download_button(
-        "SVG", lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml", key=f"{key}:svg", **common
-    )
-    right.download_button(
-        "PNG", lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png", key=f"{key}:png", **common
-    )
+    image_buttons(st.container(horizontal=True), lambda: chart, name, key)
+
+
+def image_buttons(where, get_chart: Callable[[], alt.TopLevelMixin], name: str, key: str) -> None:
+    """SVG and PNG buttons; the chart is fetched and converted only when one is clicked."""
+    for kind, convert, mime in (("SVG", chart_svg, "image/svg+xml"), ("PNG", chart_png, "image/png")):
+        where.download_button(
+            kind,
+            lambda convert=convert: convert(get_chart()),
+            file_name=f"{name}.{kind.lower()}",
+            mime=mime,
+            key=f"{key}:{kind.lower()}",
+            on_click="ignore",
+            type="tertiary",
+            help=f"{name} as {kind}",
+        )
 
 
 def weights_npz(result: TrainResult) -> bytes:
@@ -133,22 +141,5 @@ def live_download_row(exports: dict, get: Callable[[], TrainResult], default_nam
         labels = labels or [f"instance {k}" for k in range(view.W.shape[0])]
         result_buttons(get, labels, name, f"{key}:dl", row)
         for chart_key, (_, chart_name) in exports.get("charts", {}).items():
-            latest = lambda k=chart_key: exports["charts"][k][0]  # noqa: E731 - the chart drawn last
-            row.download_button(
-                "SVG",
-                lambda f=latest: chart_svg(f()),
-                file_name=f"{chart_name}.svg",
-                mime="image/svg+xml",
-                key=f"{chart_key}:svg",
-                on_click="ignore",
-                help=f"{chart_name} as SVG",
-            )
-            row.download_button(
-                "PNG",
-                lambda f=latest: chart_png(f()),
-                file_name=f"{chart_name}.png",
-                mime="image/png",
-                key=f"{chart_key}:png",
-                on_click="ignore",
-                help=f"{chart_name} as PNG",
-            )
+            # Fetch the chart drawn last (the panel keeps replacing it while training plays).
+            image_buttons(row, lambda k=chart_key: exports["charts"][k][0], chart_name, chart_key)
