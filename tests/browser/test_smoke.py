@@ -190,6 +190,9 @@ def test_download_while_playing_keeps_training(page, page_log, app_url, streamli
     set_speed(page, "Slow")
     press_play(page)
     wait_for_step_above(page, 0)
+    # Pressing Play reruns the whole page, which replaces the download buttons; a second rise of the
+    # step count comes from a fragment tick, so that rerun has finished and the buttons are the live ones.
+    wait_for_step_above(page, read_step(page))
 
     failures = []
     for label, check in [("SVG", _check_svg), ("Loss history (.csv)", None)] * 2:
