@@ -301,6 +301,16 @@ def _is_base_path_probe(url: str) -> bool:
     return bool(_BASE_PATH_PROBE.match(urlsplit(url).path))
 
 
+# Streamlit's Vega frontend can throw this when a chart is redrawn while its previous data is
+# still arriving (streamlit/streamlit#11342, #11906). It is transient (the next redraw shows the
+# chart) and comes from the frontend, not from this app. Only this exact message is tolerated.
+_UPSTREAM_CHART_RACE = re.compile(r"^(Error: )?Unrecognized data set: [0-9a-f]+$")
+
+
+def _is_upstream_chart_race(text: str) -> bool:
+    return bool(_UPSTREAM_CHART_RACE.match(text.strip()))
+
+
 @dataclass
 class PageLog:
     """What a page did that a clean app never does. Each entry is a readable string."""
@@ -353,6 +363,8 @@ def open_session(browser, log: PageLog | None = None):
         where = (msg.location or {}).get("url", "")
         if where and _is_base_path_probe(where) and "404" in msg.text:
             return
+        if _is_upstream_chart_race(msg.text.removeprefix("Uncaught (in promise) ")):
+            return
         log.console_errors.append(f"{msg.text} ({where})" if where else msg.text)
 
     def on_request_failed(req):
@@ -368,7 +380,12 @@ def open_session(browser, log: PageLog | None = None):
             log.external_requests.append(f"WEBSOCKET {ws.url}")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
+
+    def on_page_error(exc):
+        if not _is_upstream_chart_race(str(exc)):
+            log.page_errors.append(str(exc))
+
+    page.on("pageerror", on_page_error)
     page.on("requestfailed", on_request_failed)
     page.on("response", on_response)
     page.on("websocket", on_websocket)
