@@ -2,21 +2,17 @@
 
 Why a kernel: the toy models are tiny, so a plain torch loop spends its time in
 dispatch, autograd bookkeeping and in drawing two random numbers for every element
-of every batch. Here each instance runs its whole step in compiled code, samples
-only the features that are active, and never materialises the dense batch.
+of every batch. Here each instance runs its whole step in compiled code, one tile of
+samples at a time, and never materialises the dense batch. The arithmetic of a tile
+(forward, loss, gradients) is in core/kernel_math.py.
 
-Sampling: one 32-bit draw per entry gives both whether it is active and its value
-(see _sample), instead of the reference loop's two float draws.
+Sampling: one 31-bit draw per entry gives both whether it is active and its value
+(see _value), instead of the reference loop's two float draws; one 64-bit hash
+gives the draws of two entries. (31 bits, because a signed 32-bit integer converts
+to a float in one SIMD instruction even without AVX-512.)
 
-Layout: a batch is X [n, B] (feature-major), so every inner loop runs along the batch
-and compiles to SIMD instructions. Gradients, with t the target (x, or |x|):
-    P = We^T X                 H = ReLU(P) or P                   [m, B]
-    Z = Wd H + b               Y = ReLU(Z) or Z                   [n, B]
-    L = sum I_j (t_j - y_j)^2 / (B n)
-    G = -2 I (T - Y) / (B n), times 1[Z > 0] when the output is ReLU
-    dWd = G H^T,  db = sum_s G,  dH = Wd^T G,  dP = dH * 1[P > 0] (ReLU hidden),  dWe = X dP^T
-Tied models pass the same array as We and Wd (and as their gradients), so both
-contributions add up, as they must.
+Tied models pass the same array as We and Wd; their two gradient contributions
+add up, as they must.
 
 Random numbers: a counter-based generator. Every entry's bits are a hash (splitmix64's
 finaliser) of (instance key, step, row, position), so rows vectorise, instances are
@@ -28,13 +24,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from core.kernel_math import CHUNK, INNER, pad4, tile_step
+
+# numba's on-disk cache only notices edits to the file a function is defined in, and the
+# functions here call into core/kernel_math.py. After editing that file, put its new hash here
+# (the first 16 hex digits of its sha256; tests/test_gradients.py checks it): editing this line
+# is what makes numba recompile this file instead of running stale machine code.
+MATH_SHA256 = "075e7385374084bf"
+
 # Kinds of feature group (core.data.feature_groups).
 INDEPENDENT, CORRELATED, ANTICORRELATED = 0, 1, 2
 
-
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-TWO32 = 4294967296.0
-TILE = 64  # samples per tile of the batch
+TWO31 = 2147483648.0
+LOW31 = np.uint64(0x7FFFFFFF)
+PAIR = 32  # one hash gives the entries at positions q and q + PAIR of each block of 2 PAIR samples
+assert CHUNK % (2 * PAIR) == 0  # tiles (multiples of CHUNK) start and end on whole blocks
+TILE_FLOATS = 32768  # a tile of X holds about this many floats (128 KB): it stays in the L2 cache
 
 
 @njit(inline="always")
@@ -52,167 +58,121 @@ def _row_key(key, step, row):
 
 
 @njit(inline="always")
-def _u32(row_key, s):
-    """32 random bits for batch position s of a row, as a float in [0, 2^32)."""
-    return np.float64(_mix(row_key + np.uint64(s) * GOLDEN) >> np.uint64(32))
+def _bits(row_key, q):
+    """31 random bits for batch position q of a row, as a float in [0, 2^31).
 
-
-@njit(cache=True, fastmath=True)
-def _sample(key, step, p, g_start, g_size, g_kind, signed, X):
-    """Fill X [tiles, n, S] (batch position = tile * S + s) with one fresh batch.
-
-    For each entry one 32-bit draw u decides both things: the feature is active iff
-    u < p 2^32, and then u / (p 2^32) is uniform on [0, 1). Sets draw their activity
-    once per set and their values per member.
+    One 64-bit hash serves two positions, q and q + PAIR of a block: 31 bits from each half.
     """
-    tiles, n, width = X.shape
-    for g in range(g_start.shape[0]):
-        lo, size, kind = g_start[g], g_size[g], g_kind[g]
-        thresh = p[g] * TWO32
-        inv = 1.0 / thresh
+    h = _mix(row_key + np.uint64(q // (2 * PAIR) * PAIR + q % PAIR) * GOLDEN)
+    return np.float64(np.int32(h >> np.uint64(33) if q % (2 * PAIR) < PAIR else h & LOW31))
+
+
+@njit(inline="always")
+def _value(u, thresh, inv, signed):
+    """The entry for draw u: active iff u < p 2^31, and then u / (p 2^31) is uniform on [0, 1)."""
+    v = (u + 0.5) * inv
+    v = 2.0 * v - 1.0 if signed else v
+    return np.float32(v) if u < thresh else np.float32(0.0)
+
+
+@njit(**INNER)
+def _independent(rk, start, blocks, thresh, signed, x):
+    """Row x of a tile for one independent feature: the same bits as _bits, two entries per hash."""
+    inv = 1.0 / thresh
+    for c in range(blocks):
+        base, s0 = (start // (2 * PAIR) + c) * PAIR, c * 2 * PAIR
+        for j in range(PAIR):
+            h = _mix(rk + np.uint64(base + j) * GOLDEN)
+            x[s0 + j] = _value(np.float64(np.int32(h >> np.uint64(33))), thresh, inv, signed)
+            x[s0 + PAIR + j] = _value(np.float64(np.int32(h & LOW31)), thresh, inv, signed)
+
+
+@njit(**INNER)
+def _sample_tile(key, step, start, valid, p, groups, signed, X):
+    """Fill X [n4, S] with batch positions start .. start + valid - 1 (start is a multiple of CHUNK).
+
+    For each entry one 31-bit draw u decides both things (see _value). Sets draw their
+    activity once per set and their values per member. Entries past valid are zero;
+    padding rows are never written (they are zero from the start).
+    """
+    n = groups[0, -1] + groups[1, -1]  # features; set g's activity stream is row n + g
+    blocks = (valid + 2 * PAIR - 1) // (2 * PAIR)
+    for g in range(groups.shape[1]):
+        lo, size, kind = groups[0, g], groups[1, g], groups[2, g]
+        thresh = p[g] * TWO31
         if kind == INDEPENDENT:
-            rk = _row_key(key, step, lo)
-            for t in range(tiles):
-                for s in range(width):
-                    u = _u32(rk, t * width + s)
-                    v = (u + 0.5) * inv
-                    v = 2.0 * v - 1.0 if signed else v
-                    X[t, lo, s] = v if u < thresh else 0.0
+            _independent(_row_key(key, step, lo), start, blocks, thresh, signed, X[lo])
             continue
         gk = _row_key(key, step, n + g)
         for i in range(lo, lo + size):
             rk = _row_key(key, step, i)
-            for t in range(tiles):
-                for s in range(width):
-                    u = _u32(gk, t * width + s)
-                    on = u < thresh
-                    if kind == ANTICORRELATED:
-                        on = on and min(int((u + 0.5) * inv * size), size - 1) == i - lo
-                    v = (_u32(rk, t * width + s) + 0.5) * (1.0 / TWO32)
-                    X[t, i, s] = v if on else 0.0
-
-
-@njit(cache=True, fastmath=True)
-def _forward(X, We, Wd, b, hidden_relu, P, H, Z):
-    """P = We^T X, H = act(P), Z = Wd H + b (pre-activation outputs)."""
-    n, m = We.shape
-    batch = X.shape[1]
-    P[:] = 0.0
+            for s in range(valid):
+                u = _bits(gk, start + s)
+                on = u < thresh
+                if kind == ANTICORRELATED:
+                    on = on and min(int((u + 0.5) / thresh * size), size - 1) == i - lo
+                X[i, s] = (_bits(rk, start + s) + 0.5) * (1.0 / TWO31) if on else 0.0
     for i in range(n):
-        for c in range(m):
-            w = We[i, c]
-            for s in range(batch):
-                P[c, s] += w * X[i, s]
-    for c in range(m):
-        for s in range(batch):
-            H[c, s] = max(P[c, s], 0.0) if hidden_relu else P[c, s]
-    for j in range(n):
-        for s in range(batch):
-            Z[j, s] = b[j]
-        for c in range(m):
-            w = Wd[j, c]
-            for s in range(batch):
-                Z[j, s] += w * H[c, s]
+        for s in range(valid, X.shape[1]):
+            X[i, s] = 0.0
 
 
-@njit(cache=True, fastmath=True)
-def _batch_grad(X, We, Wd, b, imp, flags, scale, gWe, gWd, gb, P, H, Z, GH, do_grad):
-    """Loss (mean over batch and features) of the batch X [tiles, n, S]; adds gradients.
+@njit(cache=True)
+def tile_width(batch, n_features=1):
+    """Samples per tile: a multiple of CHUNK near TILE_FLOATS / n, at most the batch rounded up.
 
-    flags = (hidden_relu, output_relu, abs_target). Work arrays hold one tile, so a
-    tile's forward and backward pass stay in the L1 cache.
+    Small models take the whole batch in one tile (fewer loop overheads); n = 200 takes 128.
     """
-    hidden_relu, output_relu, abs_target = flags[0], flags[1], flags[2]
-    loss = 0.0
-    for t in range(X.shape[0]):
-        _forward(X[t], We, Wd, b, hidden_relu, P, H, Z)
-        loss += _output_grad(X[t], imp, output_relu, abs_target, scale, Z)
-        if do_grad:
-            _backward(X[t], We, Wd, hidden_relu, gWe, gWd, gb, P, H, Z, GH)
-    return loss * scale
+    most = (batch + CHUNK - 1) // CHUNK * CHUNK
+    return min(most, max(CHUNK, TILE_FLOATS // (pad4(n_features) * CHUNK) * CHUNK))
 
 
-@njit(cache=True, fastmath=True)
-def _output_grad(X, imp, output_relu, abs_target, scale, Z):
-    """Unscaled loss of one tile; overwrites Z with dL/dZ."""
+@njit(cache=True)
+def _workspace(n, m, batch):
+    """Work arrays for one tile: X [n4, S], (P, H, GH [m, S], Z [n4, S]) and WdT [m, n4] for Wd^T."""
+    n4, S = pad4(n), tile_width(batch, n)
+    X = np.zeros((n4, S), np.float32)
+    work = (np.zeros((m, S), np.float32), np.zeros((m, S), np.float32))
+    work = work + (np.zeros((m, S), np.float32), np.zeros((n4, S), np.float32))
+    return X, work, np.zeros((m, n4), np.float32)
+
+
+@njit(**INNER)
+def _transpose(Wd, WdT):
+    """WdT[:, :n] = Wd^T (the padding columns stay zero): Z = Wd H reads it row by row."""
+    for i in range(Wd.shape[0]):
+        for c in range(Wd.shape[1]):
+            WdT[c, i] = Wd[i, c]
+
+
+@njit(**INNER)
+def _batch(key, step, batch, p, groups, w, b, imp, flags, grads, X, work, do_grad):
+    """Loss of one fresh batch (mean over samples and features); adds its gradients if do_grad."""
+    scale = 1.0 / (batch * b.shape[0])
     loss = 0.0
-    for j in range(X.shape[0]):
-        acc = np.float32(0.0)
-        coef = np.float32(-2.0 * imp[j] * scale)
-        for s in range(X.shape[1]):
-            t = abs(X[j, s]) if abs_target else X[j, s]
-            z = Z[j, s]
-            y = max(z, 0.0) if output_relu else z
-            d = t - y
-            acc += d * d
-            Z[j, s] = coef * d if (z > 0.0 or not output_relu) else 0.0
-        loss += imp[j] * acc
+    for start in range(0, batch, X.shape[1]):
+        valid = min(X.shape[1], batch - start)
+        _sample_tile(key, step, start, valid, p, groups, flags[2], X)
+        loss += tile_step(X, valid, w, b, imp, flags, scale, grads, work, do_grad)
     return loss
 
 
-@njit(cache=True, fastmath=True)
-def _backward(X, We, Wd, hidden_relu, gWe, gWd, gb, P, H, G, GH):
-    """Adds dWd = G H^T, db = sum G, dWe = X dP^T into the gradient arrays."""
-    n, m = We.shape
-    batch = X.shape[1]
-    GH[:] = 0.0
-    for j in range(n):
-        acc = np.float32(0.0)
-        for s in range(batch):
-            acc += G[j, s]
-        gb[j] += acc
-        for c in range(m):
-            acc = np.float32(0.0)
-            w = Wd[j, c]
-            for s in range(batch):
-                acc += G[j, s] * H[c, s]
-                GH[c, s] += w * G[j, s]
-            gWd[j, c] += acc
-    if hidden_relu:
-        for c in range(m):
-            for s in range(batch):
-                if P[c, s] <= 0.0:
-                    GH[c, s] = 0.0
+@njit(cache=True, _nrt=False)  # no fast-math: the same arithmetic as torch's AdamW
+def _adamw(p, g, mom, vel, lr, hyper, step):
+    """torch.optim.AdamW's update of p [n, m] with gradient g (a padded [>=n, m] array), in place.
+
+    mom, vel are the flat moment arrays (index i * m + c); hyper = (weight_decay, beta1, beta2, eps).
+    """
+    wd, b1, b2, eps = hyper[0], hyper[1], hyper[2], hyper[3]
+    step_size = lr / (1.0 - b1**step)
+    root_bc2 = np.sqrt(1.0 - b2**step)
+    n, m = p.shape
     for i in range(n):
         for c in range(m):
-            acc = np.float32(0.0)
-            for s in range(batch):
-                acc += X[i, s] * GH[c, s]
-            gWe[i, c] += acc
-
-
-@njit(inline="always")
-def _adamw(p, g, mom, vel, lr, wd, b1, b2, eps, bc1, bc2):
-    """torch.optim.AdamW's update, in place, on flat views."""
-    step = lr / bc1
-    root_bc2 = np.sqrt(bc2)
-    for t in range(p.shape[0]):
-        p[t] *= 1.0 - lr * wd
-        mom[t] = b1 * mom[t] + (1.0 - b1) * g[t]
-        vel[t] = b2 * vel[t] + (1.0 - b2) * g[t] * g[t]
-        p[t] -= step * mom[t] / (np.sqrt(vel[t]) / root_bc2 + eps)
-
-
-@njit(cache=True)
-def tile_width(batch):
-    """Samples per tile: a divisor of the batch near TILE (the whole batch if none fits)."""
-    for w in range(TILE, 7, -1):
-        if batch % w == 0:
-            return w
-    return batch
-
-
-@njit(cache=True)
-def _buffers(n, m, batch):
-    """X [tiles, n, S] and one tile's P, H, Z, GH work arrays."""
-    w = tile_width(batch)
-    return (
-        np.zeros((batch // w, n, w), np.float32),
-        np.zeros((m, w), np.float32),
-        np.zeros((m, w), np.float32),
-        np.zeros((n, w), np.float32),
-        np.zeros((m, w), np.float32),
-    )
+            t = i * m + c
+            mom[t] = b1 * mom[t] + (1.0 - b1) * g[i, c]
+            vel[t] = b2 * vel[t] + (1.0 - b2) * g[i, c] * g[i, c]
+            p[i, c] = p[i, c] * (1.0 - lr * wd) - step_size * mom[t] / (np.sqrt(vel[t]) / root_bc2 + eps)
 
 
 @njit(cache=True, nogil=True)
@@ -226,71 +186,72 @@ def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, p, group
     loss is not finite stops that instance and leaves its loss as NaN.
     """
     n, m = We.shape[1], We.shape[2]
-    X, P, H, Z, GH = _buffers(n, m, batch)
-    gWe = np.empty((n, m), np.float32)
-    gWd = gWe if tied else np.empty((n, m), np.float32)
-    gb = np.empty(n, np.float32)
-    wd, b1, b2, eps = hyper[0], hyper[1], hyper[2], hyper[3]
-    scale = 1.0 / (batch * n)
+    X, work, WdT = _workspace(n, m, batch)
+    gWe = np.zeros((pad4(n), m), np.float32)
+    gWd = gWe if tied else np.zeros_like(gWe)
+    gb = np.zeros(n, np.float32)
+    grads = (gWe, gWd, gb)
     for k in range(k_lo, k_hi):
+        # Views are taken once per instance, not per step: each one updates the shared
+        # array's reference count, which threads would otherwise fight over.
+        We_k, Wd_k, b_k, st, p_k, imp_k = We[k], Wd[k], b[k], opt_state[k], p[k], imp[k]
+        b_2d, gb_2d, w = b_k.reshape(1, n), gb.reshape(1, n), (We_k, Wd_k, WdT)
         for t in range(lrs.shape[0]):
-            _sample(keys[k], step0 + t, p[k], groups[0], groups[1], groups[2], flags[2], X)
-            gWe[:] = 0.0
-            gWd[:] = 0.0
-            gb[:] = 0.0
-            loss = _batch_grad(X, We[k], Wd[k], b[k], imp[k], flags, scale, gWe, gWd, gb, P, H, Z, GH, True)
+            _transpose(Wd_k, WdT)
+            gWe[:], gWd[:], gb[:] = 0.0, 0.0, 0.0
+            loss = _batch(keys[k], step0 + t, batch, p_k, groups, w, b_k, imp_k, flags, grads, X, work, True)
             losses[t, k] = loss
             if not np.isfinite(loss):
                 break
             step = step0 + t + 1
-            bc1, bc2 = 1.0 - b1**step, 1.0 - b2**step
-            st = opt_state[k]
-            _adamw(We[k].ravel(), gWe.ravel(), st[0, : n * m], st[1, : n * m], lrs[t], wd, b1, b2, eps, bc1, bc2)
+            _adamw(We_k, gWe, st[0], st[1], lrs[t], hyper, step)
             if not tied:
-                _adamw(Wd[k].ravel(), gWd.ravel(), st[2, : n * m], st[3, : n * m], lrs[t], wd, b1, b2, eps, bc1, bc2)
-            _adamw(b[k], gb, st[4, :n], st[5, :n], lrs[t], wd, b1, b2, eps, bc1, bc2)
+                _adamw(Wd_k, gWd, st[2], st[3], lrs[t], hyper, step)
+            _adamw(b_2d, gb_2d, st[4], st[5], lrs[t], hyper, step)
 
 
 @njit(cache=True, nogil=True)
 def evaluate(We, Wd, b, imp, p, groups, keys, flags, batch, out):
-    """Loss of every instance on fresh data (no update) into out [I]; ``batch`` is split in chunks."""
+    """Loss of every instance on a fresh batch (no update) into out [I]; batch n counts as step n."""
     n, m = We.shape[1], We.shape[2]
-    chunk = min(batch, 4096)
-    X, P, H, Z, GH = _buffers(n, m, chunk)
-    dummy = np.zeros((n, m), np.float32)
-    dummy_b = np.zeros(n, np.float32)
+    X, work, WdT = _workspace(n, m, batch)
+    grads = (np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), np.zeros(n, np.float32))
     for k in range(We.shape[0]):
-        total, done = 0.0, 0
-        while done < batch:
-            _sample(keys[k], done // chunk, p[k], groups[0], groups[1], groups[2], flags[2], X)
-            total += _batch_grad(
-                X, We[k], Wd[k], b[k], imp[k], flags, 1.0 / (chunk * n), dummy, dummy, dummy_b, P, H, Z, GH, False
-            )
-            done += chunk
-        out[k] = total * chunk / done
+        _transpose(Wd[k], WdT)
+        w = (We[k], Wd[k], WdT)
+        out[k] = _batch(keys[k], 0, batch, p[k], groups, w, b[k], imp[k], flags, grads, X, work, False)
 
 
 @njit(cache=True)
 def dense_grads(x, We, Wd, b, imp, flags, gWe, gWd, gb):
-    """Loss and gradients (added into gWe, gWd, gb) of one instance on a given batch x [B, n]."""
+    """Loss and gradients (added into gWe, gWd, gb) of one instance on a given batch x [B, n].
+
+    For a tied model pass the same array as We and Wd, and as gWe and gWd: it receives both parts.
+    """
     batch, n = x.shape
     m = We.shape[1]
-    X, P, H, Z, GH = _buffers(n, m, batch)
-    w = X.shape[2]
-    for s in range(batch):
-        for i in range(n):
-            X[s // w, i, s % w] = x[s, i]
-    return _batch_grad(X, We, Wd, b, imp, flags, 1.0 / (batch * n), gWe, gWd, gb, P, H, Z, GH, True)
+    X, work, WdT = _workspace(n, m, batch)
+    _transpose(Wd, WdT)
+    w = (We, Wd, WdT)
+    pad_e, pad_d = np.zeros((pad4(n), m), np.float32), np.zeros((pad4(n), m), np.float32)
+    loss = 0.0
+    for start in range(0, batch, X.shape[1]):
+        valid = min(X.shape[1], batch - start)
+        X[:] = 0.0
+        X[:n, :valid] = x[start : start + valid].T
+        loss += tile_step(X, valid, w, b, imp, flags, 1.0 / (batch * n), (pad_e, pad_d, gb), work, True)
+    gWe += pad_e[:n, :m]
+    gWd += pad_d[:n, :m]
+    return loss
 
 
 @njit(cache=True)
 def sample_dense(key, step, p, groups, signed, n, batch):
     """The batch the kernel would train on at ``step``, as a dense [batch, n] array (for tests and plots)."""
-    X, _, _, _, _ = _buffers(n, 1, batch)
-    _sample(key, step, p, groups[0], groups[1], groups[2], signed, X)
-    w = X.shape[2]
+    X = np.zeros((pad4(n), tile_width(batch, n)), np.float32)
     out = np.empty((batch, n), np.float32)
-    for s in range(batch):
-        for i in range(n):
-            out[s, i] = X[s // w, i, s % w]
+    for start in range(0, batch, X.shape[1]):
+        valid = min(X.shape[1], batch - start)
+        _sample_tile(key, step, start, valid, p, groups, signed, X)
+        out[start : start + valid] = X[:n, :valid].T
     return out

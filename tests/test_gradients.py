@@ -1,0 +1,173 @@
+"""The fast training kernel computes what autograd and torch.optim.AdamW compute.
+
+Gradients: core.kernels.dense_grads (float32, hand-derived) against autograd through the
+readable model definitions in core.models (float64), for every model kind, on random
+weights and random batches with zeros in them. Training: whole kernel steps (sampling,
+gradients, AdamW) against the same steps written in torch on the exact batches the kernel drew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from core import kernels
+from core.config import MODELS, ToyConfig
+from core.data import feature_groups
+from core.models import loss_per_instance
+from core.train import FLAGS, Trainer
+
+TOL = 1e-4  # relative error allowed for float32 against float64
+
+
+def _rel(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(np.asarray(a, np.float64) - b) / max(np.linalg.norm(b), 1e-30))
+
+
+def _random_problem(model: str, n: int, m: int, batch: int, seed: int):
+    rng = np.random.default_rng(seed)
+    x = rng.random((batch, n)) * (rng.random((batch, n)) < 0.6)  # about 40% zeros
+    if model == "abs":
+        x = x * rng.choice([-1.0, 1.0], size=x.shape)
+    W = rng.normal(0.0, 0.6, (n, m))
+    W2 = rng.normal(0.0, 0.6, (n, m)) if model == "abs" else None
+    b = rng.normal(0.0, 0.2, n)
+    imp = rng.random(n) + 0.1
+    return x, W, W2, b, imp
+
+
+def _autograd(model: str, x, W, W2, b, imp):
+    """Loss and gradients in float64 through core.models."""
+    t = {k: torch.tensor(v[None], dtype=torch.float64, requires_grad=True) for k, v in (("W", W), ("b", b))}
+    if W2 is not None:
+        t["W2"] = torch.tensor(W2[None], dtype=torch.float64, requires_grad=True)
+    xt = torch.tensor(x[None], dtype=torch.float64)
+    target = xt.abs() if model == "abs" else xt
+    loss = loss_per_instance(model, t, xt, target, torch.tensor(imp[None], dtype=torch.float64)).sum()
+    loss.backward()
+    return loss.item(), {k: v.grad[0].numpy() for k, v in t.items()}
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize(
+    ("n", "m", "batch"),
+    [(5, 2, 1024), (2, 1, 77), (20, 5, 300), (13, 7, 1000), (200, 20, 1024)],
+)
+def test_dense_grads_match_autograd(model, n, m, batch):
+    x, W, W2, b, imp = _random_problem(model, n, m, batch, seed=n * 1000 + m)
+    f32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
+    gW, gb = np.zeros((n, m), np.float32), np.zeros(n, np.float32)
+    # Tied models get the same array for both layers and both gradients: it must receive both parts.
+    We = f32(W)
+    Wd, gW2 = (f32(W2), np.zeros((n, m), np.float32)) if W2 is not None else (We, gW)
+    flags = np.array(FLAGS[model], dtype=np.int64)
+    loss = kernels.dense_grads(f32(x), We, Wd, f32(b), f32(imp), flags, gW, gW2, gb)
+
+    want_loss, want = _autograd(
+        model,
+        x.astype(np.float32).astype(np.float64),
+        We.astype(np.float64),
+        None if W2 is None else Wd.astype(np.float64),
+        f32(b).astype(np.float64),
+        f32(imp).astype(np.float64),
+    )
+    assert abs(loss - want_loss) / want_loss < TOL
+    assert _rel(gW, want["W"]) < TOL
+    assert _rel(gb, want["b"]) < TOL
+    if W2 is not None:
+        assert _rel(gW2, want["W2"]) < TOL
+
+
+def test_gradient_is_not_trivially_zero():
+    """Guards the comparison above: the random problems have real, non-zero gradients."""
+    x, W, _, b, imp = _random_problem("relu_output", 5, 2, 256, seed=1)
+    _, grads = _autograd("relu_output", x, W, None, b, imp)
+    assert np.linalg.norm(grads["W"]) > 1e-3 and np.linalg.norm(grads["b"]) > 1e-3
+
+
+def _torch_training(cfg: ToyConfig, trainer: Trainer, steps: int):
+    """The same steps as the kernel, in float64 torch: its batches, autograd, torch.optim.AdamW."""
+    n, k = cfg.n_features, cfg.n_instances
+    names = ("W", "b", "W2") if cfg.model == "abs" else ("W", "b")
+    start = {"W": trainer.We, "b": trainer.b, "W2": trainer.Wd}
+    params = {name: torch.tensor(start[name], dtype=torch.float64, requires_grad=True) for name in names}
+    opt = torch.optim.AdamW(params.values(), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps, weight_decay=cfg.weight_decay)
+    imp = torch.tensor(trainer.imp, dtype=torch.float64)
+    losses = []
+    for step in range(steps):
+        batches = [
+            kernels.sample_dense(
+                trainer.keys[i], step, trainer.p_group[i], trainer.groups, trainer.flags[2], n, cfg.batch_size
+            )
+            for i in range(k)
+        ]
+        x = torch.tensor(np.stack(batches), dtype=torch.float64)
+        loss = loss_per_instance(cfg.model, params, x, x.abs() if cfg.model == "abs" else x, imp)
+        losses.append(loss.detach().numpy())
+        opt.zero_grad()
+        loss.sum().backward()
+        opt.step()
+    return {name: t.detach().numpy() for name, t in params.items()}, np.array(losses)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_kernel_steps_match_torch_adamw(model):
+    """Three whole training steps (fresh batch, gradients, AdamW) agree with torch to 1e-5."""
+    cfg = ToyConfig(
+        model=model,
+        n_features=7,
+        n_hidden=3,
+        feature_probability=[1.0, 0.3, 0.05],
+        importance=0.8,
+        batch_size=256,
+        steps=3,
+        seed=3,
+    )
+    trainer = Trainer(cfg, threads=1)
+    want, want_losses = _torch_training(cfg, trainer, steps=3)
+    for _ in range(3):
+        trainer.advance(1)
+    assert _rel(trainer.history, want_losses) < 1e-5
+    assert _rel(trainer.We, want["W"]) < 1e-5
+    assert _rel(trainer.b, want["b"]) < 1e-5
+    if model == "abs":
+        assert _rel(trainer.Wd, want["W2"]) < 1e-5
+    moved = np.abs(trainer.We - _torch_training(cfg, Trainer(cfg), steps=0)[0]["W"]).max()
+    assert moved > 1e-3  # three steps of lr 1e-3 really changed the weights
+
+
+def test_threads_do_not_change_results():
+    """Same config and seed give bit-identical training whatever the thread count."""
+    cfg = ToyConfig(n_features=20, n_hidden=5, feature_probability=[1.0, 0.1, 0.01], importance=0.7, steps=40)
+    runs = []
+    for threads in (1, 2):
+        trainer = Trainer(cfg, threads=threads)
+        trainer.advance(40)
+        runs.append((trainer.We.copy(), trainer.b.copy(), trainer.history.copy()))
+    for a, b in zip(*runs):
+        assert np.array_equal(a, b)
+
+
+def test_sample_dense_is_the_training_batch_distribution():
+    """The kernel's batches: density p, values uniform on [0, 1), features independent."""
+    cfg = ToyConfig(n_features=8, n_hidden=2, feature_probability=0.3)
+    starts, sizes, kinds = feature_groups(cfg)
+    groups = np.stack([starts, sizes, kinds])
+    x = kernels.sample_dense(np.uint64(99), 5, np.full(8, 0.3), groups, 0, 8, 1 << 16)
+    active = x > 0
+    assert abs(active.mean() - 0.3) < 0.005
+    assert abs(x[active].mean() - 0.5) < 0.005 and abs(x[active].var() - 1 / 12) < 0.002
+    assert np.abs(np.corrcoef(x.T)[np.triu_indices(8, 1)]).max() < 0.02
+    assert np.abs(np.corrcoef(x[:-32].ravel(), x[32:].ravel())[0, 1]) < 0.01  # positions sharing a hash
+
+
+def test_kernel_cache_fingerprint_is_current():
+    """numba's on-disk cache only notices edits to the file a function is defined in. core/kernels.py
+    calls into core/kernel_math.py, so it records that file's hash: after editing kernel_math.py,
+    put the new value into kernels.MATH_SHA256 (which also makes numba recompile kernels.py)."""
+    source = Path(kernels.__file__).with_name("kernel_math.py").read_bytes()
+    assert hashlib.sha256(source).hexdigest()[:16] == kernels.MATH_SHA256
