@@ -40,6 +40,21 @@ def _rules(steps: Sequence[float], color: str, dash: list[int] | None, log_x: bo
     return mark.encode(x=_x(log_x, domain), tooltip=["what:N", alt.Tooltip("step:Q", format=",")])
 
 
+def _time_axis(steps: np.ndarray, log_x: bool) -> tuple[np.ndarray, tuple[float, float]]:
+    """Steps as drawn (>= 1 on a log axis) and the shared x domain, so stacked charts line up."""
+    x_steps = np.maximum(steps, 1.0) if log_x else steps
+    lo, hi = float(x_steps.min()), float(x_steps.max())
+    return x_steps, (lo, hi if hi > lo else lo + 1)
+
+
+def _time_marks(jump_steps: Sequence[float], marker: float | None, log_x: bool, domain) -> list:
+    """Rules at the detected jumps and at the replay step, the same on every time chart."""
+    marks = [_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump")] if len(jump_steps) else []
+    if marker is not None:
+        marks.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    return marks
+
+
 def dimensionality_lines(
     steps: np.ndarray,
     D: np.ndarray,
@@ -61,8 +76,7 @@ def dimensionality_lines(
     features = list(range(D.shape[1])) if features is None else [int(f) for f in features]
     if len(features) != D.shape[1]:
         raise ValueError(f"need one feature label per column of D ({D.shape[1]}), got {len(features)}")
-    x_steps = np.maximum(steps, 1.0) if log_x else steps
-    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    x_steps, domain = _time_axis(steps, log_x)
     df = pd.DataFrame(
         {"step": np.repeat(x_steps, len(features)), "D": D.ravel(), "feature": np.tile(features, steps.size)}
     )
@@ -81,10 +95,7 @@ def dimensionality_lines(
     else:
         lines = alt.Chart(df).mark_line(strokeWidth=1.6 * scale, opacity=0.85, clip=True)
         layers.append(lines.encode(x=_x(log_x, domain), y=y, color=_feature_color(features), tooltip=tooltip))
-    if len(jump_steps):
-        layers.append(_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump"))
-    if marker is not None:
-        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    layers += _time_marks(jump_steps, marker, log_x, domain)
     return alt.layer(*layers).properties(width=width * scale, height=250 * scale, title=title)
 
 
@@ -101,8 +112,7 @@ def loss_line(
     """The loss curve, log y, with the same rules as ``dimensionality_lines`` so the two line up."""
     steps = np.asarray(steps, dtype=np.float64)
     losses = np.asarray(losses, dtype=np.float64)
-    x_steps = np.maximum(steps, 1.0) if log_x else steps
-    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    x_steps, domain = _time_axis(steps, log_x)
     df = pd.DataFrame({"step": x_steps, "loss": losses})
     df = df[df["loss"] > 0]
     y = alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log scale)")
@@ -113,10 +123,7 @@ def loss_line(
             x=_x(log_x, domain), y=y, tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g")]
         )
     ]
-    if len(jump_steps):
-        layers.append(_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump"))
-    if marker is not None:
-        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    layers += _time_marks(jump_steps, marker, log_x, domain)
     return alt.layer(*layers).properties(width=width * scale, height=150 * scale, title=title)
 
 
@@ -147,8 +154,7 @@ def measures_lines(
 ) -> alt.LayerChart:
     """A few shape measures (each in [0, ~1]) against step, one colour per measure."""
     steps = np.asarray(steps, dtype=np.float64)
-    x_steps = np.maximum(steps, 1.0) if log_x else steps
-    domain = (float(x_steps.min()), float(x_steps.max()) if x_steps.max() > x_steps.min() else float(x_steps.min()) + 1)
+    x_steps, domain = _time_axis(steps, log_x)
     names = list(measures)
     df = pd.DataFrame(
         {
@@ -172,9 +178,7 @@ def measures_lines(
             tooltip=["measure:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("value:Q", format=".3f")],
         )
     )
-    layers = [lines]
-    if marker is not None:
-        layers.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+    layers = [lines, *_time_marks((), marker, log_x, domain)]
     return configure(alt.layer(*layers).properties(width=620 * scale, height=200 * scale, title=title), scale)
 
 

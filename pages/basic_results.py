@@ -7,7 +7,7 @@ from core.train import TrainResult, history_points
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Basic results: linear versus ReLU output")
 prose(
@@ -52,7 +52,7 @@ with st.container(border=True):
         bind="query-params",
     )
     c2.caption(sparsity_note(sweeps.sorted_densities(densities)))
-    seed = c3.number_input("Seed", 0, 2**31 - 1, 0, 1, key="br_seed", bind="query-params")
+    seed = seed_input(c3, "br_seed")
     steps = c3.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
         [1_000, 2_000, 5_000, 10_000],

@@ -10,7 +10,7 @@ from ui.cache import trained
 from ui.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button
+from ui.state import chart_scale, preset_button, seed_input
 
 st.title("Computation in superposition")
 st.markdown(
@@ -120,9 +120,7 @@ with st.container(border=True):
         key="cs_steps",
         bind="query-params",
     )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="cs_seed", bind="query-params"
-    )
+    seed = seed_input(right, "cs_seed")
 preset_button(
     "Paper settings",
     {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},

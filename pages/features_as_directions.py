@@ -7,7 +7,7 @@ from core import representation as rep
 from ui.directions import embedding_panel, model_panel
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Features as directions")
 prose(
@@ -42,9 +42,7 @@ with st.container(border=True):
         key="fad_density",
         bind="query-params",
     )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fad_seed", bind="query-params"
-    )
+    seed = seed_input(right, "fad_seed")
     steps = right.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
         [1_000, 3_000, 10_000],

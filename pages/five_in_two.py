@@ -7,7 +7,7 @@ from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button
+from ui.state import chart_scale, preset_button, seed_input
 
 st.title("5 features in 2 dimensions")
 st.markdown(
@@ -48,9 +48,7 @@ with st.container(border=True):
         key="f52_decay",
         bind="query-params",
     )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="f52_seed", bind="query-params"
-    )
+    seed = seed_input(right, "f52_seed")
     steps = right.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
         [1_000, 2_000, 5_000, 10_000],

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import geometry as geo
 from ui.quiz import self_check
-from ui.state import preset_button, prose
+from ui.state import preset_button, prose, seed_input
 
 st.title("The geometry of superposition")
 prose(
@@ -91,7 +91,7 @@ with st.container(border=True):
         key="geo_nonuniform",
         bind="query-params",
     )
-    nu_seed = right.number_input("Seed", 0, 2**31 - 1, 0, 1, key="geo_nu_seed", bind="query-params")
+    nu_seed = seed_input(right, "geo_nu_seed")
     right.caption("Densities are p = 1 − S, the chance a feature (or a whole correlated set) is active.")
 geo.nonuniform_run(kind, int(nu_seed))
 prose(

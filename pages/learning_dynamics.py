@@ -9,7 +9,7 @@ from ui.assets import asset_or_none
 from ui.dynamics import live_panel, paper_jumps, replay_index
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button
+from ui.state import chart_scale, preset_button, seed_input
 
 st.title("Learning dynamics")
 st.markdown(
@@ -53,9 +53,7 @@ with st.container(border=True):
         bind="query-params",
         help="Small starting weights separate the stages of learning in time; at 1 they overlap.",
     )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="ld_seed", bind="query-params"
-    )
+    seed = seed_input(right, "ld_seed")
     axis = right.radio(
         "Time axis",
         ["log", "linear"],

@@ -7,7 +7,7 @@ from ui import math_explorer, math_thomson
 from ui.live import live_training
 from ui.math_live import make_render
 from ui.quiz import self_check
-from ui.state import preset_button, prose
+from ui.state import preset_button, prose, seed_input
 
 st.title("Mathematical understanding")
 prose(
@@ -73,7 +73,7 @@ with st.container(border=True):
         key="mu_steps",
         bind="query-params",
     )
-    seed = right.number_input("Seed", 0, 2**31 - 1, 0, 1, key="mu_seed", bind="query-params")
+    seed = seed_input(right, "mu_seed")
 
 PAPER = {
     "mu_model": next(iter(MODELS)),

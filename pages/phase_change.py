@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import phase as ph
 from ui.quiz import self_check
-from ui.state import preset_button, prose
+from ui.state import preset_button, prose, seed_input
 
 st.title("Superposition as a phase change")
 prose(
@@ -46,7 +46,7 @@ with st.container(border=True):
         help="The paper drops the model with the highest loss and averages the others. Keeping only the best "
         "model shows what training can find when it does not get stuck.",
     )
-    seed = left.number_input("Seed", 0, 2**31 - 1, 0, 1, key="pc_seed", bind="query-params")
+    seed = seed_input(left, "pc_seed")
     ratio = right.select_slider(
         "Relative importance r of the extra feature (the others have importance 1)",
         ph.R_OPTIONS,

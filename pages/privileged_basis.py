@@ -6,7 +6,7 @@ from core import representation as rep
 from ui.live import live_training
 from ui.privileged import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Privileged and non-privileged bases")
 prose(
@@ -38,7 +38,7 @@ with st.container(border=True):
     decay = c2.slider(
         "Importance decay r (feature i counts rⁱ)", 0.5, 1.0, 0.75, 0.05, key="pb_decay", bind="query-params"
     )
-    seed = c3.number_input("Seed", 0, 2**31 - 1, 0, 1, key="pb_seed", bind="query-params")
+    seed = seed_input(c3, "pb_seed")
     steps = c3.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
         [5_000, 10_000, 30_000],

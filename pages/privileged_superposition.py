@@ -10,7 +10,7 @@ from ui.cache import trained
 from ui.live import live_training
 from ui.neurons import describe_labels, kinds_of, neuron_views
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button
+from ui.state import chart_scale, preset_button, seed_input
 
 st.title("Superposition in a privileged basis")
 st.markdown(
@@ -123,9 +123,7 @@ with st.container(border=True):
         bind="query-params",
         help="Dense models need about 20,000 steps to settle onto single neurons (see 'What to notice').",
     )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="pb_seed", bind="query-params"
-    )
+    seed = seed_input(right, "pb_seed")
 preset_button(
     "Paper settings",
     {"pb_mode": MODES[0], "pb_decay": 0.75, "pb_steps": 20_000, "pb_seeds": 8, "pb_seed": 0},

@@ -6,7 +6,7 @@ from core import hypothesis as hyp
 from ui.hypothesis import model_panel, orthogonality_panel, sensing_panel
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("The superposition hypothesis")
 prose(
@@ -41,7 +41,7 @@ with st.container(border=True):
         key="sh_eps",
         bind="query-params",
     )
-    vec_seed = c3.number_input("Seed", 0, 2**31 - 1, 0, 1, key="sh_vseed", bind="query-params")
+    vec_seed = seed_input(c3, "sh_vseed")
 orthogonality_panel(int(m_dim), float(eps), int(vec_seed), chart_scale())
 
 st.header("2. Sparse vectors survive being squeezed (compressed sensing)")

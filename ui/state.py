@@ -93,3 +93,11 @@ def preset_button(label: str, values: dict[str, object], key: str, help: str | N
     It works through on_click, so the widgets show the new values on the very next run.
     """
     st.button(label, key=key, on_click=_apply, args=(values,), help=help, icon=":material/restart_alt:")
+
+
+SEED_MAX = 2**31 - 1
+
+
+def seed_input(where, key: str, label: str = "Seed") -> int:
+    """The seed control every page shares: 0 to 2^31 - 1, default 0, kept in the URL under ``key``."""
+    return int(where.number_input(label, 0, SEED_MAX, 0, 1, key=key, bind="query-params"))
