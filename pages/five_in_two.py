@@ -91,9 +91,19 @@ def render(view: TrainResult) -> None:
     pick = _chosen_instance()
     left, right = st.columns(2)
     with left:
-        show_chart(plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale), "gram", "f52_gram")
+        show_chart(
+            plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale),
+            "gram",
+            "f52_gram",
+            alt_text=f"Heatmap of W transpose W and the bias b for the model at {short[pick]}.",
+        )
     with right:
-        show_chart(plots.norm_bars(view.W[pick], scale=scale), "norms", "f52_norms")
+        show_chart(
+            plots.norm_bars(view.W[pick], scale=scale),
+            "norms",
+            "f52_norms",
+            alt_text=f"Bar chart of each feature's norm ||W_i|| for the model at {short[pick]}.",
+        )
     _hidden_view(view, pick, scale)
     result_downloads(view, short, "five-in-two", "f52_dl")
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from core import analysis
 from core.train import TrainResult
+from ui.state import presenting
 
 PNG_SCALE = 2.0  # twice the screen size: crisp on slides
 
@@ -38,14 +39,21 @@ def chart_png(chart: alt.TopLevelMixin) -> bytes:
     return vlc.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
 
 
-def show_chart(chart: alt.TopLevelMixin, name: str, key: str, alt_text: str | None = None) -> None:
-    """Draw a chart with SVG / PNG downloads (under it, or in the live panel's download row)."""
-    st.altair_chart(chart, width="content", alt=alt_text)
+def show_chart(chart: alt.TopLevelMixin, name: str, key: str, *, alt_text: str, where=None, **chart_kwargs):
+    """Draw a chart with alt text and SVG / PNG downloads (under it, or in the live panel's download row).
+
+    ``name`` becomes the file name, ``key`` must be unique on the page; ``where`` is a container or
+    column (default: the current one); ``chart_kwargs`` go to st.altair_chart (e.g. on_select).
+    Presenter mode leaves the buttons out: a projected page shows the figure, not the chrome.
+    """
+    where = where if where is not None else st
+    shown = where.altair_chart(chart, width="content", alt=alt_text, **chart_kwargs)
     registry = LIVE_EXPORTS.get()
     if registry is not None:
         registry.setdefault("charts", {})[key] = (chart, name)
-        return
-    image_buttons(st.container(horizontal=True), lambda: chart, name, key)
+    elif not presenting():
+        image_buttons(where.container(horizontal=True), lambda: chart, name, key)
+    return shown
 
 
 def image_buttons(where, get_chart: Callable[[], alt.TopLevelMixin], name: str, key: str) -> None:
