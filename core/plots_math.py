@@ -167,7 +167,9 @@ def _markers(markers: Sequence[tuple[str, float, float]], x: alt.X, y: alt.Y, sc
     shapes = ["circle", "diamond", "square", "triangle-up"][: len(mk)]
     point = alt.Chart(mk).mark_point(filled=True, size=150 * scale**2, stroke="black", strokeWidth=1.5)
     shape = alt.Shape(
-        "marker:N", scale=alt.Scale(domain=list(mk["marker"]), range=shapes), legend=alt.Legend(title="point")
+        "marker:N",
+        scale=alt.Scale(domain=list(mk["marker"]), range=shapes),
+        legend=alt.Legend(title="point", orient="bottom", direction="vertical"),
     )
     tip = ["marker:N", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f")]
     return point.encode(x=x, y=y, shape=shape, fill=alt.value("white"), tooltip=tip)
@@ -183,7 +185,10 @@ def loss_heatmap(
     guide: tuple[tuple[float, float], tuple[float, float]] | None = None,
     scale: float = 1.0,
 ) -> alt.LayerChart:
-    """A loss surface as coloured cells (dark = low), with labelled marker points and an optional dashed guide line."""
+    """A loss surface as coloured cells (dark = low), with labelled marker points and an optional dashed guide line.
+
+    Both legends sit under the plot, so the chart is only about as wide as its square plot (fits half a page).
+    """
     dx = float(land.x[1] - land.x[0]) if land.x.size > 1 else 1.0
     dy = float(land.y[1] - land.y[0]) if land.y.size > 1 else 1.0
     xs, ys = np.meshgrid(land.x, land.y)
@@ -198,7 +203,8 @@ def loss_heatmap(
         alt.Tooltip("cy:Q", title=y_title, format=".2f"),
         alt.Tooltip("loss:Q", format=".4g"),
     ]
-    colour = alt.Color("loss:Q", scale=alt.Scale(scheme=SEQUENTIAL, type="sqrt"), legend=alt.Legend(title=colour_title))
+    legend = alt.Legend(title=colour_title, orient="bottom", direction="horizontal", gradientLength=160 * scale)
+    colour = alt.Color("loss:Q", scale=alt.Scale(scheme=SEQUENTIAL, type="sqrt"), legend=legend)
     cells = alt.Chart(df).mark_rect().encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, tooltip=tip)
     layers = [cells]
     if guide is not None:
@@ -272,7 +278,9 @@ def angle_spectrum(series: dict[str, np.ndarray], title: str, scale: float = 1.0
             size=alt.Size(
                 "pairs:Q",
                 scale=alt.Scale(range=[60 * scale**2, 400 * scale**2]),
-                legend=alt.Legend(title="pairs at this angle", orient="bottom"),
+                legend=alt.Legend(
+                    title="pairs at this angle", orient="bottom", values=sorted(set(df["pairs"].tolist()))
+                ),
             ),
             color=alt.Color("arrangement:N", scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)]), legend=None),
             tooltip=["arrangement:N", alt.Tooltip("angle:Q", format=".1f"), "pairs:Q"],

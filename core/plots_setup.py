@@ -240,7 +240,7 @@ def pca_features(W_k: np.ndarray, title: str, threshold: float = THRESHOLD, scal
         title,
         subtitle=[
             "each Wᵢ along the two hidden axes that hold most of W",
-            "colour: superposition, as in the norm bars",
+            "colour: superposition, as in the norm bars; grey: not represented",
         ],
         subtitleFontSize=11 * scale,
     )
@@ -311,7 +311,7 @@ def gram_panel(W_k: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0)
     """
     cells, bias, limit = plots.gram_frames(W_k, b_k)
     n = len(bias)
-    legend = alt.Legend(title="value: blue < 0 < orange", orient="bottom", gradientLength=200 * scale)
+    legend = alt.Legend(title="Wᵢ·Wⱼ and bᵢ: blue < 0 < orange", orient="bottom", gradientLength=200 * scale)
     color = alt.Color(
         "value:Q", scale=alt.Scale(scheme=plots.DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend
     )

@@ -5,6 +5,7 @@ import streamlit as st
 from core import analysis, plots_setup, sweeps
 from core.train import TrainResult, history_points
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
+from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -99,23 +100,54 @@ def make_render(model: str, k: int, cfg):
     optimum = sweeps.linear_optima(cfg)
 
     def render(view: TrainResult) -> None:
-        w, b, p = view.W[k], view.b[k], densities[k]
+        w, p = view.W[k], densities[k]
+        kept = int(analysis.n_represented(w))
         loss = f"loss {view.loss[k]:.3g}" if view.steps_done else "not trained yet"
         st.markdown(
-            f"**p = {p:g}**: {int(analysis.n_represented(w))} of {n} features represented in {m} dimensions · "
+            f"**p = {p:g}**: {kept} of {n} features represented in {m} dimensions · "
             f"total superposition {sweeps.total_superposition(w):.2f} · {loss} "
             f"(best linear model: {optimum[k]:.3g})"
         )
-        title = f"{model_label(model)}, p = {p:g}"
-        st.altair_chart(plots_setup.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale), width="content")
-        st.altair_chart(plots_setup.norm_bars_superposition(w, scale=scale), width="content")
-        if m >= 2:
-            st.altair_chart(plots_setup.pca_features(w, f"Feature directions: {title}", scale=scale), width="content")
+        weight_charts(model, w, view.b[k], p, kept)
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
-            st.altair_chart(plots_setup.loss_by_density(steps_x, losses, densities, scale=scale), width="content")
+            show_chart(
+                plots_setup.loss_by_density(steps_x, losses, densities, scale=scale),
+                f"training-loss-{model}",
+                f"br_{model}_loss",
+                alt_text=f"Line chart of the training loss (log scale) against the step, one line per density "
+                f"({', '.join(f'{q:g}' for q in densities)}), after {view.steps_done:,} steps.",
+            )
+        result_downloads(view, [f"p = {q:g}" for q in densities], f"basic-results-{model}", f"br_{model}_dl")
 
     return render
+
+
+def weight_charts(model: str, w, b, p: float, kept: int) -> None:
+    """Wᵀ W with b, the ||Wᵢ|| bars and (m ≥ 2) the PCA view of one trained instance."""
+    title = f"{model_label(model)}, p = {p:g}"
+    show_chart(
+        plots_setup.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale),
+        f"gram-{model}-p{p:g}",
+        f"br_{model}_gram",
+        alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b for the {title}; blue is negative, "
+        "orange positive, the diagonal is each ||Wᵢ||².",
+    )
+    show_chart(
+        plots_setup.norm_bars_superposition(w, scale=scale),
+        f"feature-norms-{model}-p{p:g}",
+        f"br_{model}_norms",
+        alt_text=f"Horizontal bars of each feature's length ||Wᵢ|| for the {title}, coloured by superposition; "
+        f"{kept} of {n} features represented (length above 0.5), the rest grey.",
+    )
+    if m >= 2:
+        show_chart(
+            plots_setup.pca_features(w, f"Feature directions: {title}", scale=scale),
+            f"feature-directions-{model}-p{p:g}",
+            f"br_{model}_pca",
+            alt_text=f"Scatter of the {n} feature directions along the two main hidden axes for the {title}, "
+            f"lines from the origin, coloured by superposition; {kept} features represented.",
+        )
 
 
 def model_panels() -> None:
@@ -129,6 +161,14 @@ def model_panels() -> None:
             st.subheader(model_label(model))
             st.latex(MODEL_LATEX[model])
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
+
+
+def overview_alt(summaries: dict[str, sweeps.SweepSummary]) -> str:
+    counts = "; ".join(f"{name}: {', '.join(str(int(c)) for c in s.n_represented)}" for name, s in summaries.items())
+    return (
+        "Three line charts against 1/p (log scale), one line per model: features represented, total superposition, "
+        f"and loss divided by the best linear loss. Features represented, densest to sparsest: {counts}."
+    )
 
 
 def overview() -> None:
@@ -145,7 +185,12 @@ def overview() -> None:
     if not summaries:
         st.info("Train the models (Play, or Train both) to fill in this overview.", icon=":material/info:")
         return
-    st.altair_chart(plots_setup.sweep_overview(summaries, m, scale=scale), width="content")
+    show_chart(
+        plots_setup.sweep_overview(summaries, m, scale=scale),
+        f"sweep-overview-n{n}-m{m}",
+        "br_overview",
+        alt_text=overview_alt(summaries),
+    )
     st.caption(
         "Left: how many features have ||Wᵢ|| > 0.5. Middle: the superposition of all kept features added up "
         "(0 = every kept feature has a direction of its own). Right: loss divided by the best loss any linear "

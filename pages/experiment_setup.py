@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import plots_setup, sweeps
+from core import analysis, plots_setup, sweeps
 from core.train import TrainResult, history_points
 from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
+from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose
@@ -96,21 +97,27 @@ st.session_state.setdefault("es_draws", 0)
 if st.button("Draw another batch", key="es_draw", icon=":material/casino:"):
     st.session_state["es_draws"] += 1
 x = sweeps.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
-st.altair_chart(
-    plots_setup.batch_heatmap([x[:SHOWN]], [f"{SHOWN} of the {BATCH:,} examples in one batch"], scale=scale),
-    width="content",
-)
 active = (x != 0).sum(axis=1)
+show_chart(
+    plots_setup.batch_heatmap([x[:SHOWN]], [f"{SHOWN} of the {BATCH:,} examples in one batch"], scale=scale),
+    f"sample-batch-n{n}-p{density:g}",
+    "es_batch",
+    alt_text=f"Heatmap of {SHOWN} examples (rows) by {n} features (columns) at density p = {density:g}; colour is "
+    f"the feature's value from 0 to 1, grey is exactly 0. {active.mean():.3g} active features per example on average.",
+)
 st.caption(
     f"Each row is one example, each column one feature; grey cells are exactly 0. At p = {density:g} an example has "
     f"on average p·n = {density * n:.3g} active features; in this batch the average is {active.mean():.3g}, and "
     f"{(active == 0).mean():.0%} of the examples are all zeros."
 )
-st.altair_chart(
-    plots_setup.frequency_bars(
-        sweeps.feature_frequency(x), density, sweeps.frequency_band(density, BATCH), BATCH, scale=scale
-    ),
-    width="content",
+frequency = sweeps.feature_frequency(x)
+show_chart(
+    plots_setup.frequency_bars(frequency, density, sweeps.frequency_band(density, BATCH), BATCH, scale=scale),
+    f"feature-frequency-n{n}-p{density:g}",
+    "es_frequency",
+    alt_text=f"Bar chart: for each of the {n} features, the fraction of {BATCH:,} examples where it was non-zero "
+    f"(from {frequency.min():.3g} to {frequency.max():.3g}), against a dashed line at the chosen density "
+    f"p = {density:g} and a shaded band of chance variation.",
 )
 st.caption(
     "Every feature fires at the same chosen rate p; the bars differ only by chance. At very small p a feature may "
@@ -127,7 +134,13 @@ cannot keep them all.
 """,
     "Importance Iᵢ = rⁱ decides which features a model keeps when it cannot keep them all.",
 )
-st.altair_chart(plots_setup.importance_bars(sweeps.importances(n, decay), scale=scale), width="content")
+show_chart(
+    plots_setup.importance_bars(sweeps.importances(n, decay), scale=scale),
+    f"feature-importance-n{n}-r{decay:g}",
+    "es_importance",
+    alt_text=f"Bar chart of the importance Iᵢ = {decay:g}ⁱ of features 0 to {n - 1}, falling from 1 to "
+    f"{decay ** (n - 1):.3g}.",
+)
 
 st.header("3. The models: squeeze, then rebuild")
 prose(
@@ -141,11 +154,12 @@ bias *b* per feature. The paper compares two versions that differ only in a fina
 for name in sweeps.MODELS:
     st.markdown(f"**{model_label(name)}**")
     st.latex(MODEL_LATEX[name])
-st.markdown(
+prose(
     """
 The ReLU cannot output a negative number. That sounds minor, but it lets the model throw away small *negative*
 leaks from other features for free, and that is what makes superposition possible.
-"""
+""",
+    "The ReLU throws away small negative leaks for free: that is what makes superposition possible.",
 )
 
 st.header("4. The loss")
@@ -169,21 +183,54 @@ if warn(problems):
     def render(view: TrainResult) -> None:
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
-            chart = plots_setup.loss_with_levels(steps_x, losses, levels, scale=scale)
-            st.altair_chart(chart, width="content")
+            show_chart(
+                plots_setup.loss_with_levels(steps_x, losses, levels, scale=scale),
+                f"training-loss-{model}",
+                "es_loss",
+                alt_text=f"Line chart of the training loss (log scale) against the step, now {view.loss[0]:.3g} after "
+                f"{view.steps_done:,} steps; dashed reference lines: "
+                + "; ".join(f"{name} {value:.3g}" for name, value in levels.items())
+                + ".",
+            )
         rebuilt = sweeps.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
-        panels = [x[:SHOWN], rebuilt]
         titles = ["input x (the same examples as above)", f"output x' after {view.steps_done:,} steps"]
-        st.altair_chart(plots_setup.batch_heatmap(panels, titles, scale=scale), width="content")
+        show_chart(
+            plots_setup.batch_heatmap([x[:SHOWN], rebuilt], titles, scale=scale),
+            f"input-vs-output-{model}",
+            "es_rebuilt",
+            alt_text=f"Two heatmaps side by side, {SHOWN} examples by {n} features: the input batch and the model's "
+            f"output after {view.steps_done:,} steps; colour is the value from 0 to 1, grey is exactly 0.",
+        )
+        weights(view)
+        result_downloads(view, [model_label(model)], f"experiment-setup-{model}", "es_dl")
+
+    def weights(view: TrainResult) -> None:
+        kept = int(analysis.n_represented(view.W[0]))
         left, right = st.columns(2)
         with left:
-            st.altair_chart(
-                plots_setup.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale), width="content"
+            show_chart(
+                plots_setup.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale),
+                f"gram-{model}",
+                "es_gram",
+                alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "
+                "positive. The diagonal is each feature's squared length ||Wᵢ||².",
             )
         with right:
-            st.altair_chart(plots_setup.norm_bars_superposition(view.W[0], scale=scale), width="content")
+            show_chart(
+                plots_setup.norm_bars_superposition(view.W[0], scale=scale),
+                f"feature-norms-{model}",
+                "es_norms",
+                alt_text=f"Horizontal bars of each feature's length ||Wᵢ||, coloured by superposition; {kept} of "
+                f"{n} features are represented (length above 0.5), the rest are grey.",
+            )
         if m >= 2:
-            st.altair_chart(plots_setup.pca_features(view.W[0], "Feature directions", scale=scale), width="content")
+            show_chart(
+                plots_setup.pca_features(view.W[0], "Feature directions", scale=scale),
+                f"feature-directions-{model}",
+                "es_pca",
+                alt_text=f"Scatter of the {n} feature directions Wᵢ along the two main axes of the {m}-dimensional "
+                f"hidden space, lines from the origin, coloured by superposition; {kept} features represented.",
+            )
 
     live_training("es:run", cfg, render)
     st.caption(

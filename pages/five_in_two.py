@@ -7,15 +7,16 @@ from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, seed_input
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("5 features in 2 dimensions")
-st.markdown(
+prose(
     """
 A model gets five input features, but only **two** hidden dimensions to carry them. It must rebuild the input
 from those two numbers: `x' = ReLU(Wᵀ W x + b)`. Feature 0 matters most; each later feature counts a bit less
 (importance *I*ᵢ = *r*ⁱ). The question is what it keeps, and how, as the features become rarer.
-"""
+""",
+    "Five features, two dimensions: what does the model keep as the features get rarer?",
 )
 
 DENSITY_CHOICES = [1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]
@@ -133,7 +134,7 @@ def _chosen_instance() -> int:
 live_training("f52:run", cfg, render)
 
 st.subheader("What to notice")
-st.markdown(
+prose(
     """
 - **Dense features (p = 1)**: only features 0 and 1 get a direction, at right angles, with length 1. The model
   does what PCA would: keep the two most important features exactly and drop the rest. The dropped features' biases
@@ -143,7 +144,9 @@ st.markdown(
   corners of a **regular pentagon**, 72° apart, with lengths a bit above 1 and small negative biases.
 - Why this can pay: when features are rare, two of them are seldom active together. The ReLU and a negative bias
   then remove most of the *interference*, the small false signal each feature leaks onto the others.
-"""
+""",
+    "Dense features: the model keeps the top two at right angles and drops the rest. Rare features: it stores "
+    "all five as a pentagon and lets the ReLU clip the interference.",
 )
 with st.expander("The settings, exactly"):
     st.markdown(

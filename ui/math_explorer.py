@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from core import landscape, plots_math, theory
+from ui.export import show_chart
 from ui.state import chart_scale
 
 VIEWS = ["Sparse limit: the 1-sparse loss L₁", "Full expected loss at density p"]
@@ -109,8 +110,15 @@ def _breakdown(v: dict, terms: landscape.PairTerms, land: landscape.Landscape, s
     bx, by, best = land.best
     names, values, kinds, units = _pieces(v, terms)
     chart = plots_math.term_bars(names, values, kinds, "Where your point's loss comes from", units, scale)
-    st.altair_chart(chart, width="content")
     total = float(terms.one_sparse) if sparse else float(terms.expected(v["p"]))
+    show_chart(
+        chart,
+        "two-features-loss-breakdown",
+        "mu_breakdown",
+        alt_text=f"Horizontal bars of the pieces of your point's loss ({units}), coloured by kind of loss: "
+        + "; ".join(f"{name} {value:.3g}" for name, value in zip(names, values))
+        + f". Total {total:.4g}.",
+    )
     st.markdown(f"**Your point:** {total:.4g} · **lowest on the grid:** {best:.4g} at W = ({bx:.2f}, {by:.2f}).")
     if not sparse:
         p, r = v["p"], v["imp2"]
@@ -121,6 +129,29 @@ def _breakdown(v: dict, terms: landscape.PairTerms, land: landscape.Landscape, s
         )
 
 
+def _landscape(v: dict, land: landscape.Landscape, scale: float) -> None:
+    """The loss surface over (W₁, W₂) at the chosen biases, with the current point and the grid's lowest cell."""
+    bx, by, _ = land.best
+    what = "1-sparse loss L₁" if v["view"] == VIEWS[0] else f"expected summed loss at p = {v['p']:g}"
+    chart = plots_math.loss_heatmap(
+        land,
+        "W₁",
+        "W₂",
+        [("your point", v["w1"], v["w2"]), ("lowest on the grid", bx, by)],
+        f"Loss landscape at b = ({v['b1']:g}, {v['b2']:g}): {what}",
+        guide=((-LIMIT, LIMIT), (LIMIT, -LIMIT)),
+        scale=scale,
+    )
+    show_chart(
+        chart,
+        "two-features-loss-landscape",
+        "mu_landscape",
+        alt_text=f"Heatmap of the {what} over the weights W₁ (x axis) and W₂ (y axis) from −{LIMIT:g} to "
+        f"{LIMIT:g}, dark is low; your point is at ({v['w1']:g}, {v['w2']:g}), the lowest grid cell at "
+        f"({bx:.2f}, {by:.2f}); a dashed diagonal marks the antipodal line W₂ = −W₁.",
+    )
+
+
 def explorer() -> None:
     """Controls, the landscape with the current point, the breakdown and the ReLU clipping picture."""
     v = controls()
@@ -128,23 +159,18 @@ def explorer() -> None:
     sparse = v["view"] == VIEWS[0]
     land = landscape.pair_landscape(v["b1"], v["b2"], v["imp2"], None if sparse else v["p"], limit=LIMIT)
     terms = landscape.pair_terms(v["w1"], v["w2"], v["b1"], v["b2"], v["imp2"])
-    bx, by, _ = land.best
-    what = "1-sparse loss L₁" if sparse else f"expected summed loss at p = {v['p']:g}"
-    left, right = st.columns([1.15, 1])
+    left, right = st.columns([1, 1.15])
     with left:
-        chart = plots_math.loss_heatmap(
-            land,
-            "W₁",
-            "W₂",
-            [("your point", v["w1"], v["w2"]), ("lowest on the grid", bx, by)],
-            f"Loss landscape at b = ({v['b1']:g}, {v['b2']:g}): {what}",
-            guide=((-LIMIT, LIMIT), (LIMIT, -LIMIT)),
-            scale=scale,
-        )
-        st.altair_chart(chart, width="content")
+        _landscape(v, land, scale)
     with right:
         _breakdown(v, terms, land, scale)
-    st.altair_chart(plots_math.relu_response(_responses(v), scale), width="content")
+    show_chart(
+        plots_math.relu_response(_responses(v), scale),
+        "two-features-relu-response",
+        "mu_response",
+        alt_text="Two line charts, one per active feature, against that feature's value x from 0 to 1: the target x, "
+        "the feature's own output, and the leak into the other output before and after the ReLU.",
+    )
     st.caption(
         "Each panel switches on one feature with value x (the horizontal axis). Blue: that feature's own output, "
         "which should follow the grey target. Vermillion: what leaks into the other output, (W₁W₂)x + b, dashed "

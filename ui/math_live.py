@@ -7,8 +7,9 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from core import analysis, landscape, plots, plots_math, theory
+from core import analysis, landscape, plots, plots_math, plots_setup, theory
 from core.train import TrainResult, history_points
+from ui.export import result_downloads, show_chart
 from ui.state import chart_scale
 
 MC_SAMPLES = 20_000
@@ -23,9 +24,21 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
         terms = landscape.split_over_training(model, W[:, 0], b[:, 0], p, importance)
         left, right = st.columns(2)
         with left:
-            st.altair_chart(_split_chart(model, steps, terms, scale), width="content")
+            show_chart(
+                _split_chart(model, steps, terms, scale),
+                f"loss-split-{model}",
+                "mu_split",
+                alt_text=_split_alt(model, terms),
+            )
         with right:
-            st.altair_chart(_measured_chart(model, view, steps, terms, p, importance, m, scale), width="content")
+            show_chart(
+                _measured_chart(model, view, steps, terms, p, importance, m, scale),
+                f"measured-vs-theory-{model}",
+                "mu_measured",
+                alt_text=f"Line chart (log scale) of the measured training loss against the step, now "
+                f"{_fmt(float(view.loss[0]))}, with the theory's prediction dashed beside it.",
+            )
+        result_downloads(view, [model], f"math-understanding-{model}", "mu_dl")
         if model == "linear":
             _linear_numbers(view, p, importance, m)
         else:
@@ -53,6 +66,16 @@ def _split_chart(model: str, steps: np.ndarray, terms: dict[str, np.ndarray], sc
         dashed=["1-sparse total L₁"],
         scale=scale,
     )
+
+
+def _split_alt(model: str, terms: dict[str, np.ndarray]) -> str:
+    now = "; ".join(
+        f"{name} {_fmt(float(values[-1]))}"
+        for name, values in terms.items()
+        if name != "predicted (0- and 1-sparse part)"
+    )
+    kind = "the linear model's exact loss" if model == "linear" else "the ReLU model's 1-sparse loss L₁"
+    return f"Line chart (log scale) of {kind}, split into its terms over the training steps. Now: {now}."
 
 
 def _measured_chart(model, view: TrainResult, steps, terms, p, importance, m, scale):
@@ -123,18 +146,36 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
     parts = landscape.per_feature_split(model, W_k, b_k, p, importance)
     units = "training units" if model == "linear" else "summed units"
     title = "Loss per output feature" if model == "linear" else "L₁ per active feature"
-    left, right = st.columns([1.45, 1])
+    left, right = st.columns(2)
+    n = W_k.shape[0]
     with left:
-        gram = plots.gram_heatmap(W_k, b_k, title="Interference map WᵀW and bias b", scale=scale)
-        st.altair_chart(plots_math.natural_size(gram), width="content")
+        show_chart(
+            plots_setup.gram_panel(W_k, b_k, "Interference map WᵀW and bias b", scale=scale),
+            f"interference-map-{model}",
+            "mu_gram",
+            alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange positive; "
+            "the diagonal is each ||Wᵢ||², off-diagonal cells are overlaps Wᵢ·Wⱼ.",
+        )
     with right:
-        st.altair_chart(plots_math.per_feature_terms(parts, title, f"loss ({units})", scale=scale), width="content")
+        show_chart(
+            plots_math.per_feature_terms(parts, title, f"loss ({units})", scale=scale),
+            f"loss-per-feature-{model}",
+            "mu_terms",
+            alt_text=f"Stacked horizontal bars, one per feature: its share of the loss split into "
+            f"{' and '.join(parts)} ({units}).",
+        )
     left, right = st.columns(2)
     with left:
         pca = analysis.pca_of_features(W_k, 2)
-        labels = [str(i) for i in range(W_k.shape[0])]
+        labels = [str(i) for i in range(n)]
         chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, "Feature directions (PCA)", scale)
-        st.altair_chart(plots_math.natural_size(chart), width="content")
+        show_chart(
+            plots_math.natural_size(chart),
+            f"feature-directions-pca-{model}",
+            "mu_pca",
+            alt_text=f"Scatter of the {n} feature directions Wᵢ on the two main principal axes of the hidden space, "
+            f"one labelled point per feature; {int(analysis.n_represented(W_k))} features have length above 0.5.",
+        )
     with right:
         _geometry_note(model, W_k)
 

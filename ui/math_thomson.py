@@ -8,6 +8,7 @@ import streamlit as st
 from core import analysis, landscape, plots, plots_math
 from core.config import ToyConfig
 from ui.cache import trained
+from ui.export import show_chart
 from ui.state import chart_scale
 
 ENERGY_LABELS = {
@@ -34,8 +35,17 @@ def _num(x: float) -> str:
     return "0" if abs(x) < 1e-12 else f"{x:.4g}"
 
 
-def _show(chart) -> None:
-    st.altair_chart(plots_math.natural_size(chart), width="content")
+def _show(chart, name: str, key: str, alt_text: str) -> None:
+    show_chart(plots_math.natural_size(chart), name, key, alt_text=alt_text)
+
+
+def _arrows_alt(U: np.ndarray, what: str) -> str:
+    norms = analysis.feature_norms(U)
+    lengths = f"{norms.min():.2f} to {norms.max():.2f}" if np.ptp(norms) >= 0.005 else f"all {norms.mean():.2f}"
+    return (
+        f"Arrow diagram of {what}: {len(U)} lines from the origin in the 2-D plane, one per feature, coloured by "
+        f"feature index; lengths {lengths}."
+    )
 
 
 def uniform_5in2(p: float) -> ToyConfig:
@@ -58,30 +68,50 @@ def explorer() -> None:
     energy = ENERGY_LABELS[label]
     sol = _solution(int(k), int(d), energy)
     scale = chart_scale()
-    left, right = st.columns(2)
-    with left:
-        if d == 2:
-            _show(plots.feature_arrows(sol.U, title=f"Lowest energy found: {k} points in 2-D", scale=scale))
-        else:
-            title = f"Lowest energy found: {k} points in 3-D (cosine of each angle)"
-            st.altair_chart(plots_math.cosine_heatmap(sol.U, title, scale), width="content")
-    with right:
-        y_title = "lowest interference L₁" if energy == "interference" else "lowest Coulomb energy"
-        chart = plots_math.energy_by_count(
-            np.array(K_RANGE),
-            _energy_curve(int(d), energy),
-            int(k),
-            f"Cost of packing k points in {d}-D",
-            y_title,
-            scale,
-        )
-        st.altair_chart(chart, width="content")
     angles = landscape.angle_spectrum(sol.U)
     distinct = ", ".join(f"{a:.0f}°" for a in np.unique(np.round(angles)))
+    left, right = st.columns(2)
+    with left:
+        _arrangement(sol, int(k), int(d), energy, distinct, scale)
+    with right:
+        _energy_chart(int(k), int(d), energy, scale)
     st.caption(
         f"Energy {_num(sol.energy)}. Angles between pairs of points: {distinct}. Best of 12 random starts of gradient descent on the sphere."
     )
     _notes(int(k), int(d), energy, angles)
+
+
+def _arrangement(sol: landscape.ThomsonSolution, k: int, d: int, energy: str, distinct: str, scale: float) -> None:
+    """The best arrangement found: arrows in 2-D, the cosine of every angle in 3-D."""
+    name = f"thomson-{energy}-k{k}-d{d}"
+    if d == 2:
+        chart = plots.feature_arrows(sol.U, title=f"Lowest energy found: {k} points in 2-D", scale=scale)
+        _show(chart, name, "mu_th_points", _arrows_alt(sol.U, f"the lowest-energy arrangement of {k} unit vectors"))
+        return
+    title = f"Lowest energy found: {k} points in 3-D (cosine of each angle)"
+    show_chart(
+        plots_math.cosine_heatmap(sol.U, title, scale),
+        name,
+        "mu_th_points",
+        alt_text=f"Heatmap of the cosine of the angle between every two of the {k} points (point i by point j), "
+        f"blue negative, orange positive; the distinct angles are {distinct}.",
+    )
+
+
+def _energy_chart(k: int, d: int, energy: str, scale: float) -> None:
+    y_title = "lowest interference L₁" if energy == "interference" else "lowest Coulomb energy"
+    energies = _energy_curve(d, energy)
+    chart = plots_math.energy_by_count(
+        np.array(K_RANGE), energies, k, f"Cost of packing k points in {d}-D", y_title, scale
+    )
+    chosen = energies[list(K_RANGE).index(k)]
+    show_chart(
+        chart,
+        f"thomson-{energy}-energy-by-k-d{d}",
+        "mu_th_energy",
+        alt_text=f"Line chart of the {y_title} against the number of points k from {K_RANGE.start} to "
+        f"{K_RANGE.stop - 1} in {d}-D; the chosen k = {k} is highlighted at {_num(float(chosen))}.",
+    )
 
 
 def _notes(k: int, d: int, energy: str, angles: np.ndarray) -> None:
@@ -111,15 +141,23 @@ def trained_vs_thomson() -> None:
     W = trained(uniform_5in2(float(p))).W[0]
     k = comp.features.size
     scale = chart_scale()
-    cols = st.columns(3)
+    cols = st.columns(2)
     with cols[0]:
-        _show(plots.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale))
+        chart = plots.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale)
+        _show(chart, f"trained-5in2-p{p:g}", "mu_th_trained", _arrows_alt(W, f"the trained model at p = {p:g}"))
     with cols[1]:
         U = landscape.align_2d(comp.solution.U[:k], comp.directions)
-        _show(plots.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale))
-    with cols[2]:
-        series = {"trained model": comp.model_angles, "Thomson solution": comp.thomson_angles}
-        st.altair_chart(plots_math.angle_spectrum(series, "Every pairwise angle", scale), width="content")
+        chart = plots.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale)
+        _show(chart, f"thomson-solution-k{k}", "mu_th_solution", _arrows_alt(U, f"the Thomson solution for {k} points"))
+    series = {"trained model": comp.model_angles, "Thomson solution": comp.thomson_angles}
+    show_chart(
+        plots_math.angle_spectrum(series, "Every pairwise angle", scale),
+        f"pairwise-angles-p{p:g}",
+        "mu_th_angles",
+        alt_text="Dot plot of every pairwise angle (0 to 180 degrees) between the trained model's stored "
+        "features and between the Thomson solution's points, one row each; dot size counts the pairs. "
+        f"They differ by at most {comp.max_angle_gap:.1f} degrees.",
+    )
     st.markdown(
         f"The model stores **{k}** of its 5 features (||W_i|| > 0.5). Their sorted pairwise angles differ from "
         f"the Thomson solution's by at most **{comp.max_angle_gap:.1f}°**. Interference energy of the model's "
@@ -149,7 +187,15 @@ def _norm_bias(comp: landscape.ThomsonComparison, W: np.ndarray, p: float, scale
         scale=scale,
     )
     left, right = st.columns([1.2, 1])
-    left.altair_chart(chart, width="content")
+    show_chart(
+        chart,
+        f"thomson-length-bias-landscape-p{p:g}",
+        "mu_th_landscape",
+        alt_text=f"Heatmap of the 1-sparse loss L₁ of the Thomson shape over a common length r (x axis) and shared "
+        f"bias b (y axis), dark is low; lowest at r = {r_best:.2f}, b = {b_best + 0:.2f}; the trained model's "
+        f"averages sit at r = {r_model:.2f}, b = {b_model:.2f}.",
+        where=left,
+    )
     at_thomson = float(landscape.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0])
     right.markdown(
         f"""
