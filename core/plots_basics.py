@@ -58,6 +58,13 @@ def _arrows(df: pd.DataFrame, x: alt.X, y: alt.Y, color, width: float, dash: lis
     return alt.layer(line, head)
 
 
+def _titled(title: str, subtitle: str, scale: float) -> alt.TitleParams:
+    """A title with a short key under it (one line per " · " part), so a downloaded figure explains its marks
+    without the page around it."""
+    lines = [part for part in subtitle.split(" · ") if part]
+    return alt.TitleParams(title, subtitle=lines or "", subtitleFontSize=11 * scale, subtitleColor="#444444")
+
+
 def _segments(starts: np.ndarray, ends: np.ndarray, **cols) -> pd.DataFrame:
     starts, ends = np.asarray(starts, dtype=np.float64), np.asarray(ends, dtype=np.float64)
     return pd.DataFrame({"x0": starts[:, 0], "y0": starts[:, 1], "x": ends[:, 0], "y": ends[:, 1], **cols})
@@ -100,7 +107,8 @@ def sum_of_directions(
         .encode(x=x, y=y, color=color, text="text:N")
     )
     side = 300 * scale
-    return _done(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
+    key = "dashed: each direction Wᵢ · solid: xᵢWᵢ, tip to tail · black: the sum h"
+    return _done(alt.layer(*layers).properties(width=side, height=side, title=_titled(title, key, scale)), scale)
 
 
 def neuron_contributions(contribs: np.ndarray, title: str = "The same h, neuron by neuron", scale: float = 1.0):
@@ -122,7 +130,7 @@ def neuron_contributions(contribs: np.ndarray, title: str = "The same h, neuron 
         .encode(
             y=y,
             x=alt.X("value:Q", title="xᵢ·Wᵢⱼ stacked (tick = hⱼ)"),
-            color=_feature_color(n, "feature i (contribution)"),
+            color=_feature_color(n),
             tooltip=["neuron:O", "feature:N", alt.Tooltip("value:Q", format=".3f")],
         )
     )
@@ -162,8 +170,11 @@ def hidden_cloud(
     n = features.shape[0]
     feat = _segments(np.zeros_like(features), features, feature=[str(i) for i in range(n)])
     feature_arrows = _arrows(feat, x, y, _feature_color(n, "feature i (arrow = Wᵢ)"), 3 * scale)
-    side = 320 * scale
-    chart = alt.layer(dots, neuron_arrows, neuron_text, feature_arrows).properties(width=side, height=side, title=title)
+    side = 300 * scale
+    key = "grey dots: hidden vectors of sampled inputs · dashed grey: the neuron axes"
+    chart = alt.layer(dots, neuron_arrows, neuron_text, feature_arrows).properties(
+        width=side, height=side, title=_titled(title, key, scale)
+    )
     return _done(chart, scale)
 
 
@@ -183,7 +194,9 @@ def analogy_bars(words: Sequence[str], sims: Sequence[float], title: str, scale:
             color=color,
             tooltip=["word:N", alt.Tooltip("cos:Q", format=".3f")],
         )
-        .properties(width=260 * scale, height=alt.Step(20 * scale), title=title)
+        .properties(
+            width=200 * scale, height=alt.Step(20 * scale), title=_titled(title, "orange: the nearest word", scale)
+        )
     )
     return _done(chart, scale)
 
@@ -218,8 +231,9 @@ def embedding_map(
     layers = [points, text]
     if arrows.size:
         layers.append(_arrows(_segments(arrows[:, 0], arrows[:, 1]), x, y, INK, 1.8 * scale))
-    side = 320 * scale
-    return _done(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
+    side = 290 * scale
+    key = "black arrows: the analogy's two steps" if arrows.size else ""
+    return _done(alt.layer(*layers).properties(width=side, height=side, title=_titled(title, key, scale)), scale)
 
 
 def direction_strip(
@@ -242,7 +256,7 @@ def direction_strip(
             ),
             tooltip=["word:N", alt.Tooltip("proj:Q", format=".3f")],
         )
-        .properties(width=230 * scale, height=alt.Step(18 * scale), title=f"One direction, one property: {attribute}")
+        .properties(width=190 * scale, height=alt.Step(18 * scale), title=f"One direction, one property: {attribute}")
     )
     return _done(chart, scale)
 
@@ -309,7 +323,10 @@ def alignment_bars(
         )
     )
     even = alt.Chart(pd.DataFrame({"share": [1.0 / m]})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="share:Q")
-    chart = alt.layer(bars, even).properties(width=240 * scale, height=alt.Step(9 * scale), title=title)
+    key = f"dashed: 1/m = {1.0 / m:.2g}, an even spread"
+    chart = alt.layer(bars, even).properties(
+        width=240 * scale, height=alt.Step(9 * scale), title=_titled(title, key, scale)
+    )
     return _done(chart, scale)
 
 
@@ -329,7 +346,8 @@ def rotation_loss(
         .mark_circle(size=110 * scale**2, color=OKABE_ITO[3], opacity=1)
         .encode(x=x, y=y, tooltip=[alt.Tooltip("angle:Q", title="θ"), alt.Tooltip("loss:Q", format=".6g")])
     )
-    return _done(alt.layer(line, dot).properties(width=300 * scale, height=200 * scale, title=title), scale)
+    titled = _titled(title, f"red dot: your angle θ = {chosen:g}°", scale)
+    return _done(alt.layer(line, dot).properties(width=300 * scale, height=200 * scale, title=titled), scale)
 
 
 def plane_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale: float = 1.0) -> alt.LayerChart:
@@ -426,7 +444,8 @@ def fit_counts_chart(
     )
     layers = [line, labels, points]
     title = f"How many random directions fit with all |cos| < {eps:g}"
-    chart = alt.layer(*layers).properties(width=330 * scale, height=240 * scale, title=title)
+    key = "orange: one seeded run each · triangle: it reached the cap"
+    chart = alt.layer(*layers).properties(width=330 * scale, height=240 * scale, title=_titled(title, key, scale))
     return _done(chart, scale)
 
 

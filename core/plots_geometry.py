@@ -21,6 +21,8 @@ FACTOR_COLOURS = dict(
         ["#000000", OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], "#BBBBBB"],
     )
 )
+SERIES_COLOURS = [OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[4]]  # no orange: the marked density is vermilion
+MARK_COLOUR = OKABE_ITO[3]
 X_TITLE = "1/(1−S) = 1/p, inverse feature density (log scale)"
 DPF_TITLE = "dimensions per feature, m / ‖W‖²_F"
 
@@ -30,6 +32,13 @@ def _factor_colour(title: str | None = "tegum factor it belongs to") -> alt.Colo
     return alt.Color(
         "kind:N", scale=alt.Scale(domain=list(FACTOR_COLOURS), range=list(FACTOR_COLOURS.values())), legend=legend
     )
+
+
+def _titled(title: str, subtitle: str, scale: float) -> alt.TitleParams:
+    """A title with a short key under it (one line per " · " part), so a downloaded figure explains its marks
+    without the page around it."""
+    lines = [part for part in subtitle.split(" · ") if part]
+    return alt.TitleParams(title, subtitle=lines or "", subtitleFontSize=11 * scale, subtitleColor="#444444")
 
 
 def _log_x(values: np.ndarray) -> alt.Scale:
@@ -60,7 +69,7 @@ def dims_per_feature_chart(
     width = 360 * scale
     colour = alt.Color(
         "run:N",
-        scale=alt.Scale(domain=labels, range=OKABE_ITO[: len(labels)]),
+        scale=alt.Scale(domain=labels, range=SERIES_COLOURS[: len(labels)]),
         legend=alt.Legend(title="model", orient="bottom", direction="vertical"),
     )
     base = alt.Chart(df).encode(
@@ -73,8 +82,11 @@ def dims_per_feature_chart(
     layers += [base.mark_line(strokeWidth=2 * scale), base.mark_circle(size=35 * scale**2, opacity=1)]
     if marked is not None:
         mark = pd.DataFrame({"x": [1.0 / marked]})
-        layers.append(alt.Chart(mark).mark_rule(color="#D55E00", strokeWidth=1.5 * scale).encode(x="x:Q"))
-    chart = alt.layer(*layers).properties(width=width, height=260 * scale, title="Dimensions per feature")
+        layers.append(alt.Chart(mark).mark_rule(color=MARK_COLOUR, strokeWidth=1.5 * scale).encode(x="x:Q"))
+    key = "dashed: the levels 1 and 1/2" + (" · orange line: the density inspected below" if marked is not None else "")
+    chart = alt.layer(*layers).properties(
+        width=width, height=260 * scale, title=_titled("Dimensions per feature", key, scale)
+    )
     return configure(chart, scale)
 
 
@@ -110,10 +122,14 @@ def dimensionality_chart(
         )
     )
     layers = [*_level_rules(geometry.D_GUIDES, width, scale, y_title), points]
-    if dims_per_feature is not None:
-        line = pd.DataFrame({"x": x, "D": np.asarray(dims_per_feature, dtype=np.float64)})
-        layers.append(alt.Chart(line).mark_line(color="black", strokeWidth=1.5 * scale).encode(x="x:Q", y="D:Q"))
-    chart = alt.layer(*layers).properties(width=width, height=300 * scale, title="Every feature's D_i")
+    line = dims_per_feature is not None
+    if line:
+        dpf = pd.DataFrame({"x": x, "D": np.asarray(dims_per_feature, dtype=np.float64)})
+        layers.append(alt.Chart(dpf).mark_line(color="black", strokeWidth=1.5 * scale).encode(x="x:Q", y="D:Q"))
+    key = "dashed: D = d/k for k features spread over d dimensions" + (" · black line: dimensions per feature" * line)
+    chart = alt.layer(*layers).properties(
+        width=width, height=300 * scale, title=_titled("Every feature's D_i", key, scale)
+    )
     return configure(chart, scale)
 
 
@@ -164,7 +180,9 @@ def feature_graph(W_k: np.ndarray, factors: list[geometry.Factor], scale: float 
         .encode(x=x, y=y, color=_factor_colour(None), tooltip=["feature:O", "kind:N", alt.Tooltip("D:Q", format=".3f")])
     )
     side = 300 * scale
-    chart = alt.layer(lines, dots).properties(width=side, height=side, title="Feature graph (edges: |W_i · W_j|)")
+    key = "dot colour: the kind of tegum factor, as in the D_i chart · thicker line: larger overlap"
+    title = _titled("Feature graph (edges: |W_i · W_j|)", key, scale)
+    chart = alt.layer(lines, dots).properties(width=side, height=side, title=title)
     return configure(chart, scale)
 
 
@@ -211,7 +229,7 @@ def _panel_title(factor: geometry.Factor, scale: float) -> alt.TitleParams:
     poly = next((p for p in geometry.POLYTOPES if p.name == factor.name), None)
     measured = f"mean D = {factor.D.mean():.2f}"
     frac = f"D = {poly.d}/{poly.k} ({measured})" if poly else measured
-    subtitle = f"{factor.features.size} features in {factor.rank}-D · {frac}"
+    subtitle = [f"{factor.features.size} features in {factor.rank}-D", frac]  # two lines: fits a 150 px panel
     return alt.TitleParams(factor.name, subtitle=subtitle, fontSize=13 * scale)
 
 

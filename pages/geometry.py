@@ -80,7 +80,8 @@ prose(
 Real features are not all alike. Break the symmetry and watch the shapes adapt: make **one** feature of a pentagon
 denser or sparser than the rest, or make features **correlated** (they tend to fire together) or
 **anticorrelated** (at most one fires at a time). Each experiment below trains in a few seconds.
-"""
+""",
+    "Break the symmetry (one feature's density, correlated or anticorrelated features) and the shapes adapt.",
 )
 with st.container(border=True):
     left, right = st.columns([2, 1])

@@ -105,14 +105,15 @@ preset_button(
 cfg = hyp.model_config(MODELS[model_label], float(density), int(seed), int(steps))
 live_training("sh:run", cfg, lambda view: model_panel(view, cfg, chart_scale()))
 
-st.markdown(
+prose(
     """
 **The hierarchy of properties.** The paper orders what we may hope is true of a representation:
 *decomposable* (it splits into features that can be understood one at a time), then *linear* (each feature is a
 direction), then either *in superposition* or not, and finally *basis-aligned* (features sit on single neurons),
 a question that only makes sense when the architecture privileges a basis. The table under the model checks each
 one numerically.
-"""
+""",
+    "Decomposable, then linear, then in superposition or not, then basis-aligned: the table checks each on this model.",
 )
 
 st.subheader("What to notice")

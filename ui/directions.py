@@ -9,6 +9,7 @@ from core import analysis, plots, plots_basics
 from core import representation as rep
 from core.config import ToyConfig
 from core.train import TrainResult, history_points
+from ui.export import show_chart
 
 CLOUD_BATCH = 800  # hidden vectors drawn in the PCA view
 CLOUD_SEED = 1
@@ -26,16 +27,48 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
     contribs = rep.feature_contributions(W, x_input)
     left, right = st.columns(2)
     with left:
-        st.altair_chart(plots_basics.sum_of_directions(pv.features, x_input, scale=scale), width="content")
-        st.altair_chart(plots_basics.neuron_contributions(contribs, scale=scale), width="content")
+        _input_charts(pv.features, x_input, contribs, scale)
     with right:
         chart = plots_basics.hidden_cloud(pv.points, pv.features, pv.neurons, pv.ratio, scale=scale)
-        st.altair_chart(chart, width="content")
+        show_chart(
+            chart,
+            "hidden-space-pca-cloud",
+            "fad_cloud",
+            alt_text=f"Scatter plot of the hidden vectors of {CLOUD_BATCH} inputs in the top two principal axes "
+            f"({100 * pv.ratio[:2].sum():.1f}% of the variance), with a coloured arrow for each feature direction "
+            "Wᵢ and dashed grey arrows for the neuron axes.",
+        )
         _numbers(W, x_input, contribs, pv.ratio)
     steps_x, losses = history_points(view.loss_history)
     if len(steps_x):
         chart = plots.loss_curve(steps_x, losses, ["model"], legend_title="run", scale=scale)
-        st.altair_chart(plots_basics.padded(chart), width="content")
+        show_chart(
+            plots_basics.padded(chart),
+            "directions-training-loss",
+            "fad_loss",
+            alt_text=f"Line chart of the training loss (log scale) against the training step; after step "
+            f"{int(steps_x[-1]):,} the loss is {float(losses[-1][0]):.3g}.",
+        )
+
+
+def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarray, scale: float) -> None:
+    """The learner's input built tip to tail, and the same hidden vector read neuron by neuron."""
+    on = int(np.count_nonzero(x_input))
+    show_chart(
+        plots_basics.sum_of_directions(features, x_input, scale=scale),
+        "input-as-sum-of-directions",
+        "fad_sum",
+        alt_text=f"Arrow diagram in the top two principal axes of hidden space: dashed arrows are the learned "
+        f"feature directions Wᵢ, solid arrows the pieces xᵢWᵢ laid tip to tail, and a black arrow their sum h; "
+        f"{on} of {len(x_input)} features are switched on, x = {_fmt(x_input)}.",
+    )
+    show_chart(
+        plots_basics.neuron_contributions(contribs, scale=scale),
+        "hidden-vector-by-neuron",
+        "fad_neurons",
+        alt_text=f"Stacked horizontal bar chart with one bar per hidden dimension j, split into the pieces xᵢWᵢⱼ "
+        f"from each feature (colour = feature); a black tick marks each total hⱼ = {_fmt(contribs.sum(axis=0))}.",
+    )
 
 
 def _numbers(W: np.ndarray, x_input: np.ndarray, contribs: np.ndarray, ratio: np.ndarray) -> None:
@@ -55,37 +88,32 @@ def embedding_panel(emb: rep.Embeddings, a: str, b: str, c: str, attribute: str,
     target, ranked = rep.analogy(emb, a, b, c)
     words = [w for w, _ in ranked[:8]]
     sims = [s for _, s in ranked[:8]]
-    pca = analysis.pca_of_hidden(emb.vectors, n_components=2)
-    coords = pca.coords
-    result = (target - pca.mean) @ pca.components.T
+    label = f"{a} − {b} + {c}"
     k = rep.ATTRIBUTES.index(attribute)
     has = emb.values[:, k] > 0
-    groups = [f"{attribute}: yes" if h else f"{attribute}: no" for h in has] + ["a − b + c"]
-    order = [f"{attribute}: no", f"{attribute}: yes", "a − b + c"]  # same colours as the strip chart
-    label = f"{a} − {b} + {c}"
-    idx = {w: i for i, w in enumerate(emb.words)}
-    arrows = np.array([[coords[idx[b]], coords[idx[a]]], [coords[idx[c]], result]])
-    all_coords = np.vstack([coords, result])
-
-    left, mid, right = st.columns([1, 1.3, 1.1])
+    # A wrapping row of three cells (chart + its downloads): side by side where they fit, wrapped, never cut off.
+    row = st.container(horizontal=True, gap="small")
+    left, mid, right = (row.container(width="content") for _ in range(3))
     with left:
-        st.altair_chart(plots_basics.analogy_bars(words, sims, f"Nearest to {label}", scale=scale), width="content")
-    with mid:
-        chart = plots_basics.embedding_map(
-            all_coords,
-            [*emb.words, "a − b + c"],
-            groups,
-            pca.explained_variance_ratio,
-            arrows,
-            "word",
-            order,
-            scale=scale,
+        show_chart(
+            plots_basics.analogy_bars(words, sims, f"Nearest to {label}", scale=scale),
+            "analogy-nearest-words",
+            "fad_analogy",
+            alt_text=f"Horizontal bar chart of the cosine similarity between {label} and the 8 nearest words; the "
+            f"nearest, {words[0]}, has cosine {sims[0]:.2f}.",
         )
-        st.altair_chart(chart, width="content")
+    with mid:
+        _word_map(emb, (a, b, c), target, attribute, has, scale)
     direction = rep.estimated_direction(emb, attribute)
     with right:
         chart = plots_basics.direction_strip(emb.words, rep.projections(emb, direction), has, attribute, scale=scale)
-        st.altair_chart(chart, width="content")
+        show_chart(
+            chart,
+            f"{attribute}-direction-projections",
+            "fad_strip",
+            alt_text=f"Dot plot of each word's position along the estimated {attribute} direction, one row per "
+            f"word, coloured by whether the word has the property ({int(has.sum())} of {len(has)} do).",
+        )
     true_cos = float(direction @ emb.directions[k])
     st.caption(
         f"**{label}** lands nearest to **{words[0]}** (cosine {sims[0]:.2f}); the three input words are left out, "
@@ -93,4 +121,36 @@ def embedding_panel(emb: rep.Embeddings, a: str, b: str, c: str, attribute: str,
         f"they are parallel in any linear projection. The {attribute} direction, estimated as the average "
         f"difference over {len(rep.attribute_pairs(attribute))} word pairs, has cosine {true_cos:.2f} with the "
         "direction used to build the table."
+    )
+
+
+def _word_map(
+    emb: rep.Embeddings, abc: tuple[str, str, str], target: np.ndarray, attribute: str, has: np.ndarray, scale: float
+) -> None:
+    """Every word (and a − b + c) in the top two principal axes, with the analogy's two parallel arrows."""
+    a, b, c = abc
+    pca = analysis.pca_of_hidden(emb.vectors, n_components=2)
+    coords = pca.coords
+    result = (target - pca.mean) @ pca.components.T
+    groups = [f"{attribute}: yes" if h else f"{attribute}: no" for h in has] + ["a − b + c"]
+    order = [f"{attribute}: no", f"{attribute}: yes", "a − b + c"]  # same colours as the strip chart
+    idx = {w: i for i, w in enumerate(emb.words)}
+    arrows = np.array([[coords[idx[b]], coords[idx[a]]], [coords[idx[c]], result]])
+    chart = plots_basics.embedding_map(
+        np.vstack([coords, result]),
+        [*emb.words, "a − b + c"],
+        groups,
+        pca.explained_variance_ratio,
+        arrows,
+        "word",
+        order,
+        scale=scale,
+    )
+    show_chart(
+        chart,
+        "word-vectors-pca-map",
+        "fad_wordmap",
+        alt_text=f"Scatter plot of the {len(emb.words)} word vectors and {a} − {b} + {c} in their top two principal "
+        f"axes, coloured by whether a word has the {attribute} property; two black arrows, {b} → {a} and "
+        f"{c} → {a} − {b} + {c}, are parallel.",
     )

@@ -14,6 +14,7 @@ from core.assets import Asset, AssetError, load_asset
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.assets import asset_or_none
+from ui.export import show_chart
 from ui.live import live_training
 from ui.state import chart_scale
 
@@ -118,14 +119,29 @@ def show_sweep(sweep: Sweep) -> None:
     s = sweep.summary
     pick = _density_picker(sweep)
     chosen = float(s.densities[sweep.w_index[pick]])
+    size = f"n{sweep.n}-m{sweep.m}"
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
-            plots_geometry.dims_per_feature_chart(_reference_curves(sweep), marked=chosen, scale=scale), width="content"
+        curves = _reference_curves(sweep)
+        show_chart(
+            plots_geometry.dims_per_feature_chart(curves, marked=chosen, scale=scale),
+            f"dimensions-per-feature-{size}",
+            "geo_dpf",
+            alt_text=f"Line chart of dimensions per feature, m / ‖W‖²_F, against the inverse feature density "
+            f"1/(1−S) (log scale), one line per model ({'; '.join(c[0] for c in curves)}), with dashed guides at 1 "
+            f"and 1/2 and a vertical line at 1/(1−S) = {1 / chosen:.3g}, the model inspected below. The shown model "
+            f"goes from {np.nanmax(s.dims_per_feature):.2f} down to {np.nanmin(s.dims_per_feature):.2f}.",
         )
     with right:
-        chart = plots_geometry.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale)
-        st.altair_chart(chart, width="content")
+        show_chart(
+            plots_geometry.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale),
+            f"feature-dimensionality-{size}",
+            "geo_dims",
+            alt_text=f"Scatter plot of every feature's dimensionality D_i against 1/(1−S) (log scale), "
+            f"{sweep.n} features at each of {s.densities.size} densities, coloured by the kind of tegum factor it "
+            "belongs to, with dashed guides at 3/4, 2/3, 1/2, 2/5 and 3/8 and a black line for dimensions per "
+            "feature.",
+        )
     factors_at(sweep.W[pick], chosen, sweep.m)
 
 
@@ -159,18 +175,37 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
     )
     left, right = st.columns([1, 1.3])
     with left:
-        st.altair_chart(plots_geometry.feature_graph(W_k, factors, scale=scale), width="content")
+        show_chart(
+            plots_geometry.feature_graph(W_k, factors, scale=scale),
+            f"feature-graph-density-{density:.3g}",
+            "geo_graph",
+            alt_text=f"Network diagram of the {stored} stored features at 1/(1−S) = {1 / density:.3g}: dots coloured "
+            f"by the kind of tegum factor, lines joining features with |W_i · W_j| ≥ {geometry.EDGE_THRESHOLD}; "
+            f"{len(factors)} separate clusters ({found}).",
+        )
         st.caption(
             f"Each dot is a stored feature; a line joins two features with |W_i · W_j| ≥ {geometry.EDGE_THRESHOLD} "
             "(thicker = larger), coloured as in the D_i chart. Features in different clusters are (almost) orthogonal: "
             "each cluster is a tegum factor, drawn in its own plane."
         )
     with right:
-        st.altair_chart(plots_geometry.polytope_gallery(W_k, geometry.gallery(factors), scale=scale), width="content")
-        st.caption(
-            "One example of each shape, drawn in the space it spans. Lines from the centre are the features; dashed "
-            "lines are the polytope's edges. 3-D shapes are tilted so you can see them; darker = nearer to you."
-        )
+        _gallery(W_k, factors, density, scale)
+
+
+def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, scale: float) -> None:
+    shown = geometry.gallery(factors)
+    show_chart(
+        plots_geometry.polytope_gallery(W_k, shown, scale=scale),
+        f"polytopes-density-{density:.3g}",
+        "geo_gallery",
+        alt_text=f"Gallery of {len(shown)} small diagrams, one per kind of polytope found "
+        f"({', '.join(f.name for f in shown) or 'none'}), each drawn in the space it spans with a line from the "
+        "centre for every feature and dashed edges.",
+    )
+    st.caption(
+        "One example of each shape, drawn in the space it spans. Lines from the centre are the features; dashed "
+        "lines are the polytope's edges. 3-D shapes are tilted so you can see them; darker = nearer to you."
+    )
 
 
 # ---- non-uniform superposition -------------------------------------------------------------------
@@ -189,20 +224,54 @@ def nonuniform_run(kind: str, seed: int) -> None:
 
 
 def _nonuniform_panel(kind: str, view: TrainResult) -> None:
-    scale = chart_scale()
     if kind == "pentagon":
-        p0 = geometry.PENTAGON_DENSITY * PENTAGON_RATIOS
-        titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
-        st.altair_chart(plots.arrows_row(view.W, titles, scale=scale, columns=4), width="content")
-        left, right = st.columns(2)
-        left.altair_chart(plots_geometry.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale), width="content")
-        gaps = np.stack([geometry.neighbour_gaps(W_k, 0) for W_k in view.W])
-        right.altair_chart(plots_geometry.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale), width="content")
+        _pentagon_panel(view)
         return
     ex = geometry.SET_EXPERIMENTS[kind]
     titles = [f"p = {p:g}" for p in ex.densities]
-    st.altair_chart(plots.arrows_row(view.W, titles, scale=scale, columns=4), width="content")
+    show_chart(
+        plots.arrows_row(view.W, titles, scale=chart_scale(), columns=4),
+        f"{kind}-feature-arrows",
+        f"geo_nu_{kind}_arrows",
+        alt_text=f"{len(titles)} arrow diagrams of the {view.W.shape[1]} features' directions in "
+        f"{view.W.shape[2]} dimensions, one per density ({', '.join(titles)}).",
+    )
     st.dataframe(_pair_table(ex, view.W), hide_index=True, width="content")
+
+
+def _pentagon_panel(view: TrainResult) -> None:
+    scale = chart_scale()
+    p0 = geometry.PENTAGON_DENSITY * PENTAGON_RATIOS
+    titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
+    show_chart(
+        plots.arrows_row(view.W, titles, scale=scale, columns=4),
+        "perturbed-pentagon-arrows",
+        "geo_nu_arrows",
+        alt_text=f"{len(titles)} arrow diagrams of the 5 features' directions in 2 dimensions, one per density of "
+        f"feature 0, from {p0[0]:.3g} to {p0[-1]:.3g}; the other features have density {geometry.PENTAGON_DENSITY:g}.",
+    )
+    left, right = st.columns(2)
+    norms = analysis.feature_norms(view.W)
+    show_chart(
+        plots_geometry.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale),
+        "perturbed-pentagon-norms",
+        "geo_nu_norms",
+        alt_text="Line chart of each feature's length ‖W_i‖ against feature 0's density divided by the others' (log "
+        f"scale, {PENTAGON_RATIOS[0]:.2g} to {PENTAGON_RATIOS[-1]:.2g}), one line per feature; feature 0's length "
+        f"goes from {norms[0, 0]:.2f} to {norms[-1, 0]:.2f}.",
+        where=left,
+    )
+    gaps = np.stack([geometry.neighbour_gaps(W_k, 0) for W_k in view.W])
+    middle = gaps[len(gaps) // 2]
+    show_chart(
+        plots_geometry.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale),
+        "perturbed-pentagon-angles",
+        "geo_nu_gaps",
+        alt_text="Line chart of the angle from feature 0 to its neighbour on each side against its relative density "
+        f"(log scale), with a dashed line at 72° (a regular pentagon); at equal densities the angles are "
+        f"{middle[0]:.0f}° and {middle[1]:.0f}°.",
+        where=right,
+    )
 
 
 def _pair_table(ex: geometry.SetExperiment, W: np.ndarray) -> pd.DataFrame:

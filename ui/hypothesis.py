@@ -10,6 +10,7 @@ from core import hypothesis as hyp
 from core import representation as rep
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui.export import show_chart
 
 SAMPLE_VECTORS = 300  # random unit vectors for the |cos| histogram
 SIGNAL_N = 100  # length of the sparse vector in the compressed-sensing demo
@@ -41,29 +42,21 @@ def recovery(m: int, method: str, seed: int) -> np.ndarray:
 
 def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
     """|cos| histogram at one m, and how many random directions fit under eps as m grows."""
-    V = hyp.random_unit_vectors(SAMPLE_VECTORS, m, seed)
-    cos = hyp.pairwise_abs_cos(V)
-    t = np.linspace(0.0, 0.995, 200)
     left, right = st.columns(2)
     with left:
-        chart = plots_basics.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale)
-        st.altair_chart(chart, width="content")
-        below = float((cos < eps).mean())
-        exact = 1.0 - hyp.prob_abs_cos_at_least(eps, m)
-        first, capped = hyp.first_collision(V, eps)
-        st.caption(
-            f"{SAMPLE_VECTORS} random unit vectors in m = {m} dimensions give {cos.size:,} pairs: {100 * below:.2f}% "
-            f"have |cos| < {eps:g} (exact probability {100 * exact:.2f}%); the largest |cos| is {cos.max():.3f}. "
-            + (
-                f"Taken in order, all {SAMPLE_VECTORS} are pairwise within ε of orthogonal."
-                if capped
-                else f"Taken in order, the first {first} of them are pairwise within ε of orthogonal."
-            )
-        )
+        _cos_histogram(m, eps, seed, scale)
     with right:
         fc = fit_counts(eps, seed)
         chart = plots_basics.fit_counts_chart(fc.ms, fc.counts, fc.capped, fc.birthday, fc.jl, fc.cap, eps, scale=scale)
-        st.altair_chart(chart, width="content")
+        median = float(np.median(fc.counts[-1]))
+        show_chart(
+            chart,
+            f"almost-orthogonal-count-eps{eps:g}",
+            "sh_fit_counts",
+            alt_text=f"Scatter plot, log y axis: how many random unit vectors fit before two have |cos| ≥ {eps:g}, "
+            f"against dimensions m from {int(fc.ms[0])} to {int(fc.ms[-1])}, with lines for the exact-distribution "
+            f"estimate, exp(m ε²/4) and N = m; at m = {int(fc.ms[-1])} the median run fits {median:,.0f}.",
+        )
         st.caption(
             f"Computed: for each m, random unit vectors are drawn one at a time ({fc.counts.shape[1]} runs, seeded) "
             f"until one has |cos| ≥ {eps:g} with an earlier one; an orange dot is how many came before it (a "
@@ -73,15 +66,45 @@ def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
         )
 
 
+def _cos_histogram(m: int, eps: float, seed: int, scale: float) -> None:
+    V = hyp.random_unit_vectors(SAMPLE_VECTORS, m, seed)
+    cos = hyp.pairwise_abs_cos(V)
+    t = np.linspace(0.0, 0.995, 200)
+    below = float((cos < eps).mean())
+    show_chart(
+        plots_basics.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale),
+        f"abs-cos-histogram-m{m}",
+        "sh_cos_hist",
+        alt_text=f"Histogram of |cos| between {cos.size:,} pairs of random unit vectors in m = {m} dimensions, "
+        f"with the exact density as a line and a vertical rule at ε = {eps:g}; {100 * below:.1f}% of pairs lie "
+        "below ε.",
+    )
+    exact = 1.0 - hyp.prob_abs_cos_at_least(eps, m)
+    first, capped = hyp.first_collision(V, eps)
+    st.caption(
+        f"{SAMPLE_VECTORS} random unit vectors in m = {m} dimensions give {cos.size:,} pairs: {100 * below:.2f}% "
+        f"have |cos| < {eps:g} (exact probability {100 * exact:.2f}%); the largest |cos| is {cos.max():.3f}. "
+        + (
+            f"Taken in order, all {SAMPLE_VECTORS} are pairwise within ε of orthogonal."
+            if capped
+            else f"Taken in order, the first {first} of them are pairwise within ε of orthogonal."
+        )
+    )
+
+
 def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
     """One sparse vector squeezed to m numbers and recovered, and the success rate against k."""
     demo = hyp.sensing_demo(SIGNAL_N, m, k, method, seed)
     left, right = st.columns([1.3, 1])
+    verdict = "recovered exactly" if demo.success else "not recovered"
     with left:
-        st.altair_chart(
-            plots_basics.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale), width="content"
+        show_chart(
+            plots_basics.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
+            "compressed-sensing-example",
+            "sh_stems",
+            alt_text=f"Stem plot of a sparse vector with {k} non-zeros out of {SIGNAL_N} (black stems), its "
+            f"recovery from {m} measurements (crosses, {verdict}) and the least-norm answer (grey line).",
         )
-        verdict = "recovered exactly" if demo.success else "not recovered"
         st.caption(
             f"x has {k} non-zeros out of {SIGNAL_N}; y = A x has only {m} numbers. Result: **{verdict}** "
             f"(relative error {demo.error:.1e}; success means below {hyp.SUCCESS_TOL:g}). The least-norm answer, "
@@ -89,7 +112,15 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
         )
     with right:
         ks = sensing_ks(m)
-        st.altair_chart(plots_basics.recovery_chart(ks, recovery(m, method, seed), m, k, scale=scale), width="content")
+        success = recovery(m, method, seed)
+        show_chart(
+            plots_basics.recovery_chart(ks, success, m, k, scale=scale),
+            f"compressed-sensing-recovery-rate-m{m}",
+            "sh_recovery",
+            alt_text=f"Line chart of the share of random sparse vectors recovered from {m} measurements against "
+            f"their number of non-zeros k, from {int(ks[0])} to {int(ks[-1])}; dashed lines mark k = m and your "
+            f"k = {k}. The share falls from {success[0]:.0%} to {success[-1]:.0%}.",
+        )
         st.caption("Each point: 8 random sparse vectors and random projections at that k (seeded).")
 
 
@@ -97,28 +128,64 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     """W^T W and norms, the Gram eigenvalues of stored features, a PCA view, and the property checklist."""
     W = view.W[0].astype(np.float64)
     g = hyp.gram_check(W)
-    c1, c2 = st.columns([1.5, 1])
-    with c1:
-        st.altair_chart(plots_basics.padded(plots.gram_heatmap(W, view.b[0], scale=scale)), width="content")
-    with c2:
-        st.altair_chart(plots_basics.padded(plots.norm_bars(W, scale=scale)), width="content")
-    c1, c2 = st.columns([1.5, 1])
-    with c1:
-        title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
-        if g.eigenvalues.size:
-            st.altair_chart(plots_basics.eigen_bars(g.eigenvalues, g.m, title, scale=scale), width="content")
-    with c2:
-        pca = analysis.pca_of_features(W)
-        labels = [str(i) for i in range(W.shape[0])]
-        title = "Features in their top two principal axes"
-        chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
-        st.altair_chart(plots_basics.padded(chart), width="content")
+    stored = f"{g.represented.size} of {W.shape[0]} features stored"
+    # One wrapping row: the four charts sit side by side where the screen is wide enough, and wrap
+    # onto new lines (instead of being cut off by fixed columns) where it is not.
+    row = st.container(horizontal=True, gap="medium")
+    show_chart(
+        plots_basics.padded(plots.gram_heatmap(W, view.b[0], scale=scale)),
+        "gram-matrix-and-bias",
+        "sh_gram",
+        alt_text=f"Heatmap of the {W.shape[0]} × {W.shape[0]} matrix Wᵀ W (feature j across, feature i down) "
+        "beside a column for the bias b, on a diverging colour scale: blue below 0, orange above.",
+        where=row,
+    )
+    show_chart(
+        plots_basics.padded(plots.norm_bars(W, scale=scale)),
+        "feature-norms",
+        "sh_norms",
+        alt_text=f"Bar chart of each feature's length ‖Wᵢ‖, coloured by how much it overlaps other features "
+        f"(its superposition); {stored}.",
+        where=row,
+    )
+    _eigen_chart(g, scale, row)
+    _pca_chart(W, scale, row)
     verdict = "**singular: in superposition**" if g.in_superposition else "**invertible: no superposition**"
     st.markdown(
         f"{g.represented.size} features are stored (‖Wᵢ‖ > 0.5) in m = {g.m} dimensions. Their Gram matrix has rank "
         f"{g.rank}, so it is {verdict}."
     )
     checklist(cfg, W)
+
+
+def _eigen_chart(g: hyp.GramCheck, scale: float, where) -> None:
+    if not g.eigenvalues.size:
+        return
+    title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
+    show_chart(
+        plots_basics.eigen_bars(g.eigenvalues, g.m, title, scale=scale),
+        "gram-eigenvalues",
+        "sh_eigen",
+        alt_text=f"Bar chart of the {g.eigenvalues.size} eigenvalues of the stored features' Gram matrix, largest "
+        f"first, with those past the m = {g.m}th in another colour; rank {g.rank}, so "
+        + ("in superposition." if g.in_superposition else "not in superposition."),
+        where=where,
+    )
+
+
+def _pca_chart(W: np.ndarray, scale: float, where) -> None:
+    pca = analysis.pca_of_features(W)
+    labels = [str(i) for i in range(W.shape[0])]
+    title = "Features in their top two principal axes"
+    chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
+    show_chart(
+        plots_basics.padded(chart),
+        "feature-directions-pca",
+        "sh_pca",
+        alt_text=f"Scatter plot of the {W.shape[0]} feature directions Wᵢ in their top two principal axes, "
+        f"labelled by feature number; the two axes hold {100 * pca.explained_variance_ratio[:2].sum():.0f}% of ‖W‖²_F.",
+        where=where,
+    )
 
 
 def checklist(cfg: ToyConfig, W: np.ndarray) -> None:

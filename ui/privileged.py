@@ -11,6 +11,7 @@ from core import analysis, plots_basics
 from core import representation as rep
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui.export import show_chart
 
 EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
 EVAL_SEED = 2024
@@ -38,14 +39,25 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
     before, after = rep.loss_under_rotation(cfg.model, W, b, importance, x, M)
     curve = rep.loss_vs_angle(cfg.model, W, b, importance, x, ANGLES, rot.mode, rot.seed)
     Wr = rep.rotate(W, M)
+    tag = cfg.model.replace("_", "-")
     c1, c2, c3 = st.columns([1, 1.3, 0.8])
     with c1:
-        names = ("neuron 0", "neuron 1")
         title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
-        st.altair_chart(plots_basics.plane_arrows(Wr[:, :2], names, title, scale=scale), width="content")
+        show_chart(
+            plots_basics.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
+            f"{tag}-neurons-0-1-arrows",
+            f"pb_{cfg.model}_plane",
+            alt_text=f"Arrow diagram of each feature's weights on neurons 0 and 1 after turning the hidden space by "
+            f"{rot.angle:g}°, one labelled arrow per feature (x: neuron 0, y: neuron 1).",
+        )
     with c2:
-        chart = plots_basics.rotation_loss(ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale)
-        st.altair_chart(chart, width="content")
+        show_chart(
+            plots_basics.rotation_loss(ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale),
+            f"{tag}-loss-vs-rotation",
+            f"pb_{cfg.model}_rotloss",
+            alt_text=f"Line chart of the loss on a fixed batch against the rotation angle from 0° to 360°, ranging "
+            f"from {curve.min():.6g} to {curve.max():.6g}; a dot marks your angle {rot.angle:g}° (loss {after:.6g}).",
+        )
     with c3:
         change = rep.relative_change(before, after)
         st.metric("Loss as trained", f"{before:.6g}")
@@ -57,21 +69,41 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
 def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
     views = rep.basis_views(model, Wr, x[:, :PCA_ROWS])
     stored = np.flatnonzero(analysis.represented(Wr))
+    tag = model.replace("_", "-")
     left, right = st.columns([1.3, 1])
     with left:
         title = "The (rotated) weights W, two ways"
-        st.altair_chart(plots_basics.basis_heatmaps(views.neuron, views.pca, title, scale=scale), width="content")
+        show_chart(
+            plots_basics.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
+            f"{tag}-weights-neuron-and-pca-basis",
+            f"pb_{model}_heat",
+            alt_text=f"Two heatmaps of the weights W, {Wr.shape[0]} features down by {Wr.shape[1]} columns: on the "
+            "left in the neuron basis, on the right in the PCA basis of the hidden activations; colour is the "
+            "weight, blue below 0, orange above.",
+        )
     with right:
         if stored.size:
-            chart = plots_basics.alignment_bars(
-                views.align_neuron, views.align_pca, stored, Wr.shape[1], "How basis-aligned is each feature?", scale
-            )
-            st.altair_chart(chart, width="content")
-            mono = int(analysis.monosemantic_count(Wr))
-            st.caption(
-                f"Mean share, stored features: neuron basis {views.align_neuron[stored].mean():.2f}, PCA basis "
-                f"{views.align_pca[stored].mean():.2f} (dashed line: 1/m, spread evenly). Monosemantic neurons "
-                f"(one feature ≥ 90% of the neuron's |weight|): {mono} of {Wr.shape[1]}."
-            )
+            _alignment(model, views, stored, Wr, scale)
         else:
             st.caption("No feature is stored yet (every ||Wᵢ|| ≤ 0.5): train a little longer.")
+
+
+def _alignment(model: str, views, stored: np.ndarray, Wr: np.ndarray, scale: float) -> None:
+    chart = plots_basics.alignment_bars(
+        views.align_neuron, views.align_pca, stored, Wr.shape[1], "How basis-aligned is each feature?", scale
+    )
+    neuron_mean, pca_mean = views.align_neuron[stored].mean(), views.align_pca[stored].mean()
+    show_chart(
+        chart,
+        f"{model.replace('_', '-')}-basis-alignment",
+        f"pb_{model}_align",
+        alt_text=f"Grouped horizontal bar chart: for each of the {stored.size} stored features, its largest share "
+        f"of |weight| on one axis, in the neuron basis and in the PCA basis; mean {neuron_mean:.2f} for neurons, "
+        f"{pca_mean:.2f} for PCA.",
+    )
+    mono = int(analysis.monosemantic_count(Wr))
+    st.caption(
+        f"Mean share, stored features: neuron basis {neuron_mean:.2f}, PCA basis "
+        f"{pca_mean:.2f} (dashed line: 1/m, spread evenly). Monosemantic neurons "
+        f"(one feature ≥ 90% of the neuron's |weight|): {mono} of {Wr.shape[1]}."
+    )
