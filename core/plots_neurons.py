@@ -242,6 +242,7 @@ def circuit_graph(
     fi = list(range(W1.shape[0])) if features is None else [int(f) for f in features]
     hj = list(range(W1.shape[1])) if neurons is None else [int(j) for j in neurons]
     edges, nodes = _circuit_frames(W1, W2, min_weight, fi, hj)
+    top = float(edges["abs"].max()) if len(edges) else 1.0
     x = alt.X("x:Q", scale=alt.Scale(domain=[-0.25, 2.25]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[-0.1, 1.1], reverse=True), axis=None)
     sign = alt.Color(
@@ -258,7 +259,12 @@ def circuit_graph(
             x2="x2:Q",
             y2="y2:Q",
             color=sign,
-            strokeWidth=alt.StrokeWidth("abs:Q", scale=alt.Scale(range=[0.5, 6 * scale]), legend=None),
+            strokeWidth=alt.StrokeWidth(
+                "abs:Q",
+                # from 0, so equal weights get equal widths (a data-fitted domain exaggerates tiny differences)
+                scale=alt.Scale(domain=[0, top], range=[0.5, 6 * scale]),
+                legend=alt.Legend(title="|weight| (line width)", orient="bottom", direction="horizontal"),
+            ),
             tooltip=["edge:N", alt.Tooltip("w:Q", format=".2f", title="weight")],
         )
     )

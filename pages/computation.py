@@ -8,12 +8,14 @@ from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
+from ui.export import show_chart
 from ui.live import live_training
+from ui.neurons import counts_alt
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, seed_input
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Computation in superposition")
-st.markdown(
+prose(
     """
 Storing features is one thing; can a model **compute** with features it keeps in superposition? The paper's test
 is the absolute value. Each input feature is 0 most of the time and otherwise uniform on **[−1, 1]**; the model must
@@ -21,7 +23,8 @@ output |*x*ᵢ| for every feature: `h = ReLU(W1 x)`, `y' = ReLU(W2 h + b)`, with
 
 One ReLU cannot make |*x*|, but two can: **|x| = ReLU(x) + ReLU(−x)**. So a model with two neurons per feature has
 an exact answer. What happens with fewer neurons than that?
-"""
+""",
+    "Can a model compute |x| for more features than it has neuron pairs for, with those features in superposition?",
 )
 scale = chart_scale()
 B = computation.BUILDERS
@@ -44,7 +47,7 @@ else:
         f"Precomputed, shown instantly: dense features (p = 1), importance 1, the lowest-loss of "
         f"{B['computation_circuit'].config['n_seeds']} seeds after {B['computation_circuit'].config['steps']:,} steps."
     )
-circuit_views(circuit["W1"][0], circuit["W2"][0], scale)
+circuit_views(circuit["W1"][0], circuit["W2"][0], scale, key="cs_circuit", name="abs-circuit-n3-m6")
 st.caption(
     "Each neuron is rescaled so its largest input weight is ±1 and its output weights grow by the same factor: a "
     "ReLU neuron computes the same thing after such a rescaling, and the picture becomes comparable across neurons."
@@ -74,13 +77,20 @@ k = labels.index(
     )
 )
 counts = computation.kind_counts(sweep["W1"])
-st.altair_chart(
-    plots_neurons.neuron_counts_chart(
-        dens, counts, n_neurons=sweep["W1"].shape[-1], marker=float(dens[k]), scale=scale
-    ),
-    width="content",
+n_sweep = sweep["W1"].shape[-1]
+show_chart(
+    plots_neurons.neuron_counts_chart(dens, counts, n_neurons=n_sweep, marker=float(dens[k]), scale=scale),
+    f"abs-sweep-n{sweep['W1'].shape[1]}-m{n_sweep}-neuron-kinds",
+    "cs_counts",
+    alt_text=counts_alt(dens, counts, n_sweep, k),
 )
-kinds = sweep_neurons(sweep["W1"][k], scale, title=f"W1 at {presets.label_density(float(dens[k]))}")
+kinds = sweep_neurons(
+    sweep["W1"][k],
+    scale,
+    title=f"W1 at {presets.label_density(float(dens[k]))}",
+    key="cs_sweep",
+    name=f"abs-sweep-neurons-p{float(dens[k]):.3g}",
+)
 st.caption(
     f"At p = {dens[k]:.3g}: {int(counts['monosemantic'][k])} monosemantic and {int(counts['polysemantic'][k])} "
     f"polysemantic neurons; {importance_split(kinds)} Here a neuron is monosemantic when one feature drives at least "
@@ -95,10 +105,11 @@ found = [
 if not found:
     st.info("No asymmetric-superposition motif was detected in these models.")
 else:
-    st.markdown(
+    prose(
         "A neuron stores two features at **unequal scales**, with reciprocal output weights: it serves both, but the "
         "big feature leaks strongly into the small feature's output. A second neuron that fires with the big feature "
-        "**inhibits** that output. Detected automatically in the sweep above:"
+        "**inhibits** that output. Detected automatically in the sweep above:",
+        "One neuron serves two features at unequal scales; a second neuron cancels the big feature's leak.",
     )
     st.dataframe(motif_table(found), hide_index=True)
     names = [f"p = {p:.3g}: h{m.neuron} (features {m.big} and {m.small}), inhibitor h{m.inhibitor}" for p, m in found]
@@ -141,26 +152,32 @@ else:
 
 def render(view: TrainResult) -> None:
     if mode == MODES[0]:
-        circuit_views(view.W[0], view.W2[0], scale)
+        circuit_views(view.W[0], view.W2[0], scale, key="cs_live_circuit", name="abs-circuit-n3-m6-live")
         return
-    st.altair_chart(
-        plots_neurons.neuron_counts_chart(
-            np.asarray(LIVE_SWEEP),
-            computation.kind_counts(view.W),
-            n_neurons=12,
-            marker=LIVE_SWEEP[pick],
-            title="Neurons by kind in this run",
-            scale=scale,
-        ),
-        width="content",
+    live_counts = computation.kind_counts(view.W)
+    chart = plots_neurons.neuron_counts_chart(
+        np.asarray(LIVE_SWEEP),
+        live_counts,
+        n_neurons=12,
+        marker=LIVE_SWEEP[pick],
+        title="Neurons by kind in this run",
+        scale=scale,
     )
-    sweep_neurons(view.W[pick], scale, title=f"W1 at {presets.label_density(LIVE_SWEEP[pick])}")
+    alt_text = counts_alt(np.asarray(LIVE_SWEEP), live_counts, 12, pick)
+    show_chart(chart, "abs-sweep-n30-m12-live-neuron-kinds", "cs_live_counts", alt_text=alt_text)
+    sweep_neurons(
+        view.W[pick],
+        scale,
+        title=f"W1 at {presets.label_density(LIVE_SWEEP[pick])}",
+        key="cs_live_sweep",
+        name=f"abs-sweep-n30-m12-live-neurons-p{LIVE_SWEEP[pick]:.3g}",
+    )
 
 
 live_training("cs:run", cfg, render)
 
 st.subheader("What to notice")
-st.markdown(
+prose(
     """
 - **Three features, six neurons:** every feature gets a neuron that fires for positive values and one that fires
   for negative values, and both feed the same output with equal weight. That is ReLU(x) + ReLU(−x) = |x|, found by
@@ -172,7 +189,8 @@ st.markdown(
   important features are the last to stay monosemantic.
 - **Asymmetric superposition:** interference is made lopsided on purpose, and then a second neuron turns the
   harmful (positive) part into harmless negative interference that the output ReLU removes.
-"""
+""",
+    "Gradient descent finds |x| = ReLU(x) + ReLU(−x), and with sparse features it computes in superposition.",
 )
 with st.expander("The settings, exactly"):
     st.markdown(

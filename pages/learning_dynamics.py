@@ -6,20 +6,22 @@ import streamlit as st
 from core import dynamics, plots_dynamics
 from core.train import TrainResult
 from ui.assets import asset_or_none
-from ui.dynamics import live_panel, paper_jumps, replay_index
+from ui.dynamics import live_panel, panel_alt, paper_jumps, replay_index
+from ui.export import show_chart
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, seed_input
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Learning dynamics")
-st.markdown(
+prose(
     """
 The earlier chapters looked at models *after* training. Here we watch the geometry form. The tool is each
 feature's **dimensionality** D_i = ||W_i||² / Σⱼ (Ŵ_i·W_j)²: the share of a hidden dimension that feature *i*
 owns (1 alone on its axis, ½ in an antipodal pair, ⅓ when three features share one direction, 0 when dropped).
 The paper found that D_i tend to sit on such values and **jump** between them, and that the loss often drops when
 they do. Below, the D_i of every feature are drawn over training, with the loss underneath on the same time axis.
-"""
+""",
+    "Each feature's dimensionality D_i sits on simple fractions and jumps between them, often as the loss drops.",
 )
 scale = chart_scale()
 SETTINGS = ["Two correlated triples (n = 6, m = 3)", "Uniform superposition (n = 12, m = 4)"]
@@ -118,27 +120,34 @@ else:
     )
     i = replay_index(steps, at)
     jump_steps = ((table["from step"] + table["to step"]) // 2).tolist() if len(table) else []
-    st.altair_chart(
+    show_chart(
         plots_dynamics.dynamics_panel(
             steps, D, losses, a["features"], jump_steps, float(steps[i]), axis == "log", one_colour=True, scale=scale
         ),
-        width="content",
+        "dynamics-400-in-30-dimensionality-and-loss",
+        "ld_paper_panel",
+        alt_text=panel_alt(steps, D.shape[1], len(jump_steps), int(steps[i]), axis == "log", float(losses[i])),
     )
     hits = int((table["loss drop?"] == "yes").sum()) if len(table) else 0
     st.caption(
         f"{len(table)} jumps detected; during {hits} of them the loss fell at least twice as fast as its average "
-        "over the run (per doubling of the step count). "
+        "over the run (per doubling of the step count); they are the dashed orange lines, the black line is the "
+        "replay step. "
         f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (||W_i|| > 0.5)."
     )
-    st.altair_chart(
+    show_chart(
         plots_dynamics.dimensionality_strip(
             D[i], c["n_features"], title=f"D_i of the drawn features at step {int(steps[i]):,}", scale=scale
         ),
-        width="content",
+        f"dynamics-400-in-30-dimensionality-step-{int(steps[i])}",
+        "ld_paper_strip",
+        alt_text=f"Dot plot of the {D.shape[1]} drawn features' dimensionality D_i at step {int(steps[i]):,}, "
+        f"sorted from largest to smallest, with guide lines at 1, 3/4, 2/3, 1/2, 2/5, 3/8; "
+        f"{int(np.sum(np.abs(D[i] - 0.5) < 0.05))} of them are within 0.05 of 1/2.",
     )
 
 st.subheader("What to notice")
-st.markdown(
+prose(
     """
 - **Two correlated triples.** With small starting weights the loss comes down in separate steps, and each step is a
   change of shape. First each triple collapses onto a single direction (its members nearly parallel, D_i ≈ ⅓):
@@ -151,7 +160,8 @@ st.markdown(
   while the loss is still falling steeply everywhere, so only some of them stand out as a faster loss drop: compare
   the counts under the charts.
 - **Starting scale matters.** Start at 1 × Xavier and the stages overlap; start small and they separate.
-"""
+""",
+    "Small starting weights make learning happen in stages: collapsed triples first, then an octahedron.",
 )
 with st.expander("The settings, exactly"):
     st.markdown(

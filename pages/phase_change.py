@@ -92,8 +92,8 @@ choice = ph.Choice(n, float(ratio), float(density), int(seeds), int(steps), int(
 st.subheader("The phase diagrams")
 prose(
     "Each cell is one pair (*r*, *p*). Left: what training found, reduced as in the paper. Right: which arrangement "
-    "has the lowest loss according to the closed-form costs. The black line is the theory's border, drawn on both. "
-    "**Click a cell** (or use the sliders) to train that cell's models below."
+    "has the lowest loss according to the closed-form costs. The black line is the theory's border, drawn on both; "
+    "the black ring marks the chosen cell. **Click a cell** (or use the sliders) to train that cell's models below."
 )
 empirical, theory = st.columns(2)
 with empirical:

@@ -7,13 +7,14 @@ from core import plots_neurons, presets, privileged
 from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.cache import trained
+from ui.export import show_chart
 from ui.live import live_training
-from ui.neurons import describe_labels, kinds_of, neuron_views
+from ui.neurons import counts_alt, describe_labels, kinds_of, neuron_views
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, seed_input
+from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Superposition in a privileged basis")
-st.markdown(
+prose(
     """
 So far the hidden layer had no special directions: rotate it, and the model behaves exactly the same. Now put a
 **ReLU on the hidden layer**: `h = ReLU(W x)`, then `x' = ReLU(Wᵀ h + b)`. A ReLU acts on each hidden coordinate
@@ -22,7 +23,8 @@ read directly: column *j* of *W* says which features drive neuron *j*.
 
 A neuron is **monosemantic** when one feature carries at least 90 % of its input weight (sum of |*W*ᵢⱼ|), and
 **polysemantic** otherwise. The paper's model has *n* = 10 features, *m* = 5 neurons and importance 0.75ⁱ.
-"""
+""",
+    "A ReLU on the hidden layer turns its coordinates into neurons, so we can ask which features each neuron carries.",
 )
 scale = chart_scale()
 SWEEP = privileged.BUILDERS["privileged_sweep"]
@@ -57,17 +59,19 @@ chosen = st.select_slider(
     "Feature density p = 1 − S (chance a feature is non-zero) of the model shown below",
     labels,
     value=labels[3] if len(labels) > 3 else labels[0],
-    key="pb_paper_density",
+    key="ps_paper_density",
     bind="query-params",
 )
 k = labels.index(chosen)
 all_labels = privileged.neuron_labels(W_paper)
 counts = privileged.neuron_counts(W_paper)
-st.altair_chart(
+show_chart(
     plots_neurons.neuron_counts_chart(
         densities, counts, seed_mono, n_neurons=W_paper.shape[-1], marker=float(densities[k]), scale=scale
     ),
-    width="content",
+    "privileged-neuron-kinds-by-density",
+    "ps_counts",
+    alt_text=counts_alt(densities, counts, W_paper.shape[-1], k, seeds=seed_mono is not None),
 )
 st.caption(
     "Lines: the kept (lowest-loss) model at each density. "
@@ -85,6 +89,8 @@ neuron_views(
     order,
     scale,
     title=f"W at {presets.label_density(float(densities[k]))}",
+    key="ps_sweep",
+    name=f"privileged-neurons-p{float(densities[k]):.3g}",
 )
 st.caption(
     f"At p = {float(densities[k]):.3g}: {describe_labels(all_labels, k)} neurons. Neurons are sorted by their "
@@ -93,41 +99,42 @@ st.caption(
 )
 
 st.header("Train it yourself")
-st.markdown(
+prose(
     "A smaller run you can watch: seven densities side by side, each the best of a few seeds. It takes a few "
-    "seconds to a minute, depending on how busy the server is."
+    "seconds to a minute, depending on how busy the server is.",
+    "Watch seven densities train side by side.",
 )
 MODES = ["Sweep: 7 densities", "One density"]
 with st.container(border=True):
     left, right = st.columns(2)
-    mode = left.radio("What to train", MODES, key="pb_mode", bind="query-params")
+    mode = left.radio("What to train", MODES, key="ps_mode", bind="query-params")
     density = left.select_slider(
         "Feature density p = 1 − S (for 'One density')",
         options=privileged.SHOWCASE_DENSITIES,
         value=0.1,
-        key="pb_density",
+        key="ps_density",
         bind="query-params",
         disabled=mode != MODES[1],
     )
     decay = left.slider(
-        "Importance decay r (feature i counts rⁱ)", 0.5, 1.0, 0.75, 0.05, key="pb_decay", bind="query-params"
+        "Importance decay r (feature i counts rⁱ)", 0.5, 1.0, 0.75, 0.05, key="ps_decay", bind="query-params"
     )
     n_seeds = right.select_slider(
-        "Best of N seeds (kept: lowest recent loss)", [1, 2, 4, 8], 4, key="pb_seeds", bind="query-params"
+        "Best of N seeds (kept: lowest recent loss)", [1, 2, 4, 8], 4, key="ps_seeds", bind="query-params"
     )
     steps = right.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
         [5_000, 10_000, 20_000],
         20_000,
-        key="pb_steps",
+        key="ps_steps",
         bind="query-params",
         help="Dense models need about 20,000 steps to settle onto single neurons (see 'What to notice').",
     )
-    seed = seed_input(right, "pb_seed")
+    seed = seed_input(right, "ps_seed")
 preset_button(
     "Paper settings",
-    {"pb_mode": MODES[0], "pb_decay": 0.75, "pb_steps": 20_000, "pb_seeds": 8, "pb_seed": 0},
-    key="pb_paper",
+    {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
+    key="ps_paper",
     help="n = 10, m = 5, importance 0.75^i, the densities of the paper's figure; best of 8 seeds here (the paper: 1000).",
 )
 live_densities = privileged.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
@@ -137,7 +144,7 @@ pick = 0
 if len(live_densities) > 1:
     pick = inspect_labels.index(
         st.select_slider(
-            "Inspect the model at density p", inspect_labels, value="0.1", key="pb_inspect", bind="query-params"
+            "Inspect the model at density p", inspect_labels, value="0.1", key="ps_inspect", bind="query-params"
         )
     )
 
@@ -145,15 +152,17 @@ if len(live_densities) > 1:
 def render(view: TrainResult) -> None:
     lab = privileged.neuron_labels(view.W)
     if len(live_densities) > 1:
+        live_counts = privileged.neuron_counts(view.W)
         chart = plots_neurons.neuron_counts_chart(
             np.asarray(live_densities),
-            privileged.neuron_counts(view.W),
+            live_counts,
             n_neurons=cfg.n_hidden,
             marker=live_densities[pick],
             title="Neurons by kind in this run",
             scale=scale,
         )
-        st.altair_chart(chart, width="content")
+        alt_text = counts_alt(np.asarray(live_densities), live_counts, cfg.n_hidden, pick)
+        show_chart(chart, "privileged-live-neuron-kinds-by-density", "ps_live_counts", alt_text=alt_text)
     W_k = view.W[pick]
     neuron_views(
         W_k,
@@ -161,14 +170,17 @@ def render(view: TrainResult) -> None:
         privileged.neuron_order(W_k),
         scale,
         title=f"W at {presets.label_density(live_densities[pick])}",
+        key="ps_live",
+        name=f"privileged-live-neurons-p{live_densities[pick]:.3g}",
     )
-    st.caption(f"This run at p = {live_densities[pick]:.3g}: {describe_labels(lab, pick)} neurons.")
+    marked = " (the dashed line in the counts chart)" if len(live_densities) > 1 else ""
+    st.caption(f"This run at p = {live_densities[pick]:.3g}{marked}: {describe_labels(lab, pick)} neurons.")
 
 
-live_training("pb:run", cfg, render)
+live_training("ps:run", cfg, render)
 
 st.subheader("What to notice")
-st.markdown(
+prose(
     """
 - **Dense features: every neuron is monosemantic.** Each of the five neurons carries one of the five most important
   features, and the other five features are dropped (their biases hold their average, ½). *W* is a permutation of
@@ -181,7 +193,8 @@ st.markdown(
   monosemantic to polysemantic looks like a phase change, this time at the level of neurons.
 - **Why best of N?** Small models like this one often get stuck. Keeping the lowest-loss seed shows the structure
   the loss prefers; the faint dots show how often a single seed finds it.
-"""
+""",
+    "Dense features get one neuron each; sparse features share neurons, and the change looks like a phase change.",
 )
 with st.expander("The settings, exactly"):
     st.markdown(

@@ -22,12 +22,12 @@ def test_privileged_precomputed_view_follows_the_density() -> None:
     at = open_page(PRIVILEGED)
     assert "Precomputed" in captions(at)
     before = charts(at)
-    at.select_slider(key="pb_paper_density").set_value("1").run()
+    at.select_slider(key="ps_paper_density").set_value("1").run()
     assert not at.exception
     assert "At p = 1: 5 monosemantic, 0 polysemantic" in captions(at)
     dense = charts(at)
     assert dense != before
-    at.select_slider(key="pb_paper_density").set_value("0.001").run()
+    at.select_slider(key="ps_paper_density").set_value("0.001").run()
     assert "At p = 0.001: 0 monosemantic, 5 polysemantic" in captions(at)
     assert charts(at)[1:] != dense[1:]  # the weights and bars changed
 
@@ -36,13 +36,13 @@ def test_privileged_live_run_steps_restarts_and_restores_paper_settings() -> Non
     at = open_page(PRIVILEGED)
     assert progress_text(at).startswith("Step 0 of 20,000")
     untrained = charts(at)
-    at.button(key="pb:run:step").click().run()
+    at.button(key="ps:run:step").click().run()
     assert progress_text(at).startswith("Step 1,000 of 20,000")
     assert charts(at)[-1] != untrained[-1]
-    at.slider(key="pb_decay").set_value(0.6).run()
+    at.slider(key="ps_decay").set_value(0.6).run()
     assert progress_text(at).startswith("Step 0 of")  # a changed control starts a new model
-    at.button(key="pb_paper").click().run()
-    assert at.slider(key="pb_decay").value == 0.75
+    at.button(key="ps_paper").click().run()
+    assert at.slider(key="ps_decay").value == 0.75
 
 
 def test_computation_sweep_view_and_motif_picker_respond() -> None:

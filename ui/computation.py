@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import computation, plots_neurons
+from ui.export import show_chart
 from ui.neurons import kinds_of, neuron_views
 
 
@@ -17,47 +18,68 @@ def circuit_order(V1: np.ndarray) -> np.ndarray:
     return np.lexsort((-sign, top))
 
 
-def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float) -> computation.CircuitCheck:
-    """Rescaled W1 and W2 as grids, the circuit graph, and a sentence per feature saying what was found."""
+def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float, key: str, name: str) -> computation.CircuitCheck:
+    """Rescaled W1 and W2 as grids, the circuit graph, and a sentence per feature saying what was found.
+
+    ``key`` and ``name`` (unique on the page) prefix the three charts' download keys and file names.
+    """
     V1, V2 = computation.rescale_neurons(W1, W2)
     order = circuit_order(V1)
     check = computation.abs_circuit(W1, W2)
+    n, m = V1.shape
+    grid = f"{n} features as rows, {m} neurons as columns, blue negative, orange positive"
     left, right = st.columns([3, 4])
     with left:
-        st.altair_chart(
+        show_chart(
             plots_neurons.weight_heatmap(V1, order, title="W1 (input → neuron), rescaled", limit=1.0, scale=scale),
-            width="content",
+            f"{name}-w1",
+            f"{key}_w1",
+            alt_text=f"Heatmap of the rescaled input weights W1: {grid}.",
         )
-        st.altair_chart(
+        show_chart(
             plots_neurons.weight_heatmap(
                 V2, order, title="W2 (neuron → output), rescaled", value_title="weight", scale=scale
             ),
-            width="content",
+            f"{name}-w2",
+            f"{key}_w2",
+            alt_text=f"Heatmap of the rescaled output weights W2: {grid}.",
         )
     with right:
-        st.altair_chart(plots_neurons.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale))
+        show_chart(
+            plots_neurons.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale),
+            f"{name}-graph",
+            f"{key}_graph",
+            alt_text=f"Circuit graph: {n} inputs, {m} neurons and {n} outputs in three columns, joined by lines "
+            "coloured by weight sign (orange positive, blue negative) and as thick as the weight; "
+            f"{int(np.sum(check.clean))} of {n} features have the full two-neuron |x| circuit.",
+        )
+    st.markdown("\n".join(_circuit_lines(check, n)))
+    return check
+
+
+def _circuit_lines(check: computation.CircuitCheck, n: int) -> list[str]:
     lines = []
-    for i in range(V1.shape[0]):
-        p, n = int(check.positive[i]), int(check.negative[i])
+    for i in range(n):
+        p, q = int(check.positive[i]), int(check.negative[i])
         if check.clean[i]:
-            lines.append(f"- Feature {i}: **h{p} = ReLU(x{i})** and **h{n} = ReLU(−x{i})**, both added into y{i}. ✓")
+            lines.append(f"- Feature {i}: **h{p} = ReLU(x{i})** and **h{q} = ReLU(−x{i})**, both added into y{i}. ✓")
         else:
-            found = [f"positive side h{p}" if p >= 0 else "", f"negative side h{n}" if n >= 0 else ""]
+            found = [f"positive side h{p}" if p >= 0 else "", f"negative side h{q}" if q >= 0 else ""]
             have = " and ".join(s for s in found if s) or "no clean neuron"
             lines.append(f"- Feature {i}: {have} — not the full two-neuron circuit.")
-    st.markdown("\n".join(lines))
-    return check
+    return lines
 
 
 ROW_MIN_WEIGHT = 0.05
 
 
-def sweep_neurons(W1: np.ndarray, scale: float, title: str) -> computation.NeuronKinds:
+def sweep_neurons(W1: np.ndarray, scale: float, title: str, key: str, name: str) -> computation.NeuronKinds:
     """The first layer as a grid (features with a weight >= 0.05 only) and as stacked bars, neurons by main feature."""
     kinds = computation.neuron_kinds(W1)
     order = computation.neuron_display_order(W1)
     rows = np.flatnonzero(np.abs(W1).max(axis=1) >= ROW_MIN_WEIGHT)
-    neuron_views(W1, kinds_of(kinds.monosemantic, kinds.dead), order, scale, title=title, rows=rows)
+    kind_list = kinds_of(kinds.monosemantic, kinds.dead)
+    neuron_views(W1, kind_list, order, scale, title=title, key=key, name=name, rows=rows)
     left_out = W1.shape[0] - rows.size
     if left_out:
         st.caption(
@@ -103,10 +125,15 @@ def motif_view(W1: np.ndarray, W2: np.ndarray, motif: computation.Motif, scale: 
     sub2 = V2[np.ix_(feats, neurons)]
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(
+        show_chart(
             plots_neurons.circuit_graph(
                 sub1, sub2, min_weight=0.01, title="The motif", features=feats, neurons=neurons, scale=scale
-            )
+            ),
+            f"asymmetric-motif-h{motif.neuron}-h{motif.inhibitor}",
+            "cs_motif_graph",
+            alt_text=f"Circuit graph of the motif: inputs x{motif.big} and x{motif.small}, neurons h{motif.neuron} "
+            f"(shared) and h{motif.inhibitor} (inhibitor), outputs y{motif.big} and y{motif.small}; lines coloured "
+            "by weight sign (orange positive, blue negative) and as thick as the rescaled weight.",
         )
     with right:
         a, b, k, j = motif.big, motif.small, motif.neuron, motif.inhibitor

@@ -9,6 +9,7 @@ import streamlit as st
 from core import analysis, dynamics, plots, plots_dynamics
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui.export import show_chart
 
 PAIRS = ((0, 1), (0, 2), (1, 2))
 
@@ -53,23 +54,49 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
     coords = W_t[i] @ frame.T
     panels = np.stack([coords[:, list(pair)] for pair in PAIRS])
     titles = [f"axes {a + 1} and {b + 1}" for a, b in PAIRS]
-    st.altair_chart(plots.arrows_row(panels, titles, scale=scale, columns=3), width="content")
+    show_chart(
+        plots.arrows_row(
+            panels,
+            titles,
+            scale=scale,
+            columns=3,
+            axes=[(f"principal axis {a + 1}", f"principal axis {b + 1}") for a, b in PAIRS],
+        ),
+        f"dynamics-triples-directions-step-{step}",
+        "ld_tri_arrows",
+        alt_text=f"Three arrow plots of the six feature directions W_i at step {step:,}, seen on the final "
+        "model's principal axes 1 and 2, 1 and 3, 2 and 3; features 0–2 form one triple, 3–5 the other.",
+    )
     st.caption(
         f"Step {step:,}: the six directions W_i seen from three sides (the final model's principal axes, so the "
         "frame stays put while you replay). Features 0–2 form one correlated triple, 3–5 the other."
     )
-    st.altair_chart(plots.gram_heatmap(W_t[i], b_t[i], title=f"WᵀW and b at step {step:,}", scale=scale))
+    _gram(W_t[i], b_t[i], step, scale, "ld_tri_gram")
+
+
+def _gram(W: np.ndarray, b: np.ndarray, step: int, scale: float, key: str) -> None:
+    show_chart(
+        plots.gram_heatmap(W, b, title=f"WᵀW and b at step {step:,}", scale=scale),
+        f"dynamics-gram-step-{step}",
+        key,
+        alt_text=f"Heatmap of WᵀW, the {W.shape[0]} features' dot products with each other (blue negative, "
+        f"orange positive), beside the biases b, at step {step:,}.",
+    )
 
 
 def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
     left, right = st.columns(2)
     with left:
-        st.altair_chart(plots.gram_heatmap(W_t[i], b_t[i], title=f"WᵀW and b at step {step:,}", scale=scale))
+        _gram(W_t[i], b_t[i], step, scale, "ld_uni_gram")
     with right:
         pca = analysis.pca_of_features(W_t[i], 2)
         labels = [str(f) for f in range(W_t.shape[1])]
-        st.altair_chart(
-            plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale)
+        show_chart(
+            plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale),
+            f"dynamics-feature-pca-step-{step}",
+            "ld_uni_pca",
+            alt_text=f"Scatter plot of the {len(labels)} feature directions W_i on their first two principal "
+            f"components at step {step:,}, one labelled point per feature.",
         )
     st.caption(
         "An antipodal pair (a digon) shows as a −1 off the diagonal of WᵀW: two features on one line, opposite ways."
@@ -104,31 +131,51 @@ def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wa
     chart = plots_dynamics.dynamics_panel(
         steps, D, losses, jump_steps=[j.step for j, _ in report], marker=float(steps[i]), log_x=log_x, scale=scale
     )
-    st.altair_chart(chart, width="content")
+    show_chart(
+        chart,
+        f"dynamics-n{cfg.n_features}-m{cfg.n_hidden}-dimensionality-and-loss",
+        "ld_panel",
+        alt_text=panel_alt(steps, D.shape[1], len(report), int(steps[i]), log_x, float(losses[i])),
+    )
     st.caption(jump_caption(report) + " The black line is the replay step.")
     if report:
         with st.expander("The jumps, one by one"):
             st.dataframe(jump_table(report), hide_index=True)
     if triples:
         st.caption(stage_caption(steps, W_t))
-        ms = dynamics.triple_measures(W_t)
-        st.altair_chart(
-            plots_dynamics.measures_lines(
-                steps,
-                {
-                    "mean length ||W_i||": ms["norm"],
-                    "same triple: mean |cos|": ms["within"],
-                    "other triple: best antipode (−min cos)": ms["antipodal"],
-                },
-                marker=float(steps[i]),
-                log_x=log_x,
-                scale=scale,
-            ),
-            width="content",
-        )
+        triple_measures(steps, W_t, i, log_x, scale)
         triple_geometry(W_t, b_t, i, int(steps[i]), scale)
     else:
         uniform_geometry(W_t, b_t, i, int(steps[i]), scale)
+
+
+def panel_alt(steps: np.ndarray, n_drawn: int, n_jumps: int, step: int, log_x: bool, loss: float) -> str:
+    """Alt text of a dynamics panel (D_i lines over the loss curve)."""
+    return (
+        f"Two line charts sharing a time axis (training step, {'log' if log_x else 'linear'} scale, up to step "
+        f"{int(steps[-1]):,}): on top each of the {n_drawn} drawn features' dimensionality D_i (0 to 1, dashed "
+        "guides at 1, 3/4, 2/3, 1/2, 2/5, 3/8), below the loss on a log scale. "
+        f"{n_jumps} detected jumps are marked by dashed orange lines, the replay step {step:,} by a black line "
+        f"(loss there {loss:.3g})."
+    )
+
+
+def triple_measures(steps: np.ndarray, W_t: np.ndarray, i: int, log_x: bool, scale: float) -> None:
+    """Length, within-triple alignment and cross-triple antipodality of the directions over training."""
+    ms = dynamics.triple_measures(W_t)
+    named = {
+        "mean length ||W_i||": ms["norm"],
+        "same triple: mean |cos|": ms["within"],
+        "other triple: best antipode (−min cos)": ms["antipodal"],
+    }
+    now = "; ".join(f"{name} {values[i]:.2f}" for name, values in named.items())
+    show_chart(
+        plots_dynamics.measures_lines(steps, named, marker=float(steps[i]), log_x=log_x, scale=scale),
+        "dynamics-triples-shape-measures",
+        "ld_measures",
+        alt_text="Line chart of three shape measures against training step, one colour each. "
+        f"At the replay step {int(steps[i]):,}: {now}.",
+    )
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import plots_neurons
 from core.privileged import NeuronLabels
+from ui.export import show_chart
 
 KIND_NAMES = ("monosemantic", "polysemantic", "dead")
 
@@ -22,16 +23,55 @@ def neuron_views(
     order: np.ndarray,
     scale: float,
     title: str,
+    key: str,
+    name: str,
     value_title: str = "weight W_ij",
     rows: np.ndarray | None = None,
 ) -> None:
-    """The weight grid (left) and the stacked bars (right) of one model, neurons in the same order."""
+    """The weight grid (left) and the stacked bars (right) of one model, neurons in the same order.
+
+    ``key`` and ``name`` (unique on the page) get "_weights" / "_bars" and "-weights" / "-bars" appended.
+    """
+    n_rows = W_k.shape[0] if rows is None else len(rows)
+    summary = kinds_summary(kinds)
     left, right = st.columns([2, 3])
     with left:
         chart = plots_neurons.weight_heatmap(W_k, order, title=title, value_title=value_title, rows=rows, scale=scale)
-        st.altair_chart(chart, width="content")
+        show_chart(
+            chart,
+            f"{name}-weights",
+            f"{key}_weights",
+            alt_text=f"{title}. Heatmap with {n_rows} features as rows and {W_k.shape[1]} neurons as columns; "
+            f"colour is the {value_title}, blue negative, pale near zero, orange positive. The neurons are {summary}.",
+        )
     with right:
-        st.altair_chart(plots_neurons.neuron_stack(W_k, kinds, order, scale=scale), width="content")
+        show_chart(
+            plots_neurons.neuron_stack(W_k, kinds, order, scale=scale),
+            f"{name}-bars",
+            f"{key}_bars",
+            alt_text=f"Stacked bar chart, one bar per neuron ({W_k.shape[1]}): each segment is one input weight, "
+            "its height |W_ij| and its colour the feature, negative weights below zero; a strip above marks "
+            f"each neuron's kind ({summary}).",
+        )
+
+
+def counts_alt(
+    densities: np.ndarray, counts: dict[str, np.ndarray], n_neurons: int, k: int, seeds: bool = False
+) -> str:
+    """Alt text of a neuron-counts chart whose dashed marker is at density index ``k``."""
+    p = np.asarray(densities, dtype=np.float64)
+    at_k = ", ".join(f"{int(counts[kind][k])} {kind}" for kind in KIND_NAMES if kind in counts)
+    return (
+        f"Line chart: how many of the {n_neurons} neurons are monosemantic, polysemantic or dead (one colour each) "
+        f"against inverse density 1/p on a log axis, {p.size} densities from p = {p[0]:.3g} to {p[-1]:.3g}"
+        + ("; faint dots, sized by seed count, show every seed's monosemantic count" if seeds else "")
+        + f". A dashed line marks p = {p[k]:.3g}: {at_k}."
+    )
+
+
+def kinds_summary(kinds: list[str]) -> str:
+    """'3 monosemantic, 2 polysemantic, 0 dead' from one kind per neuron."""
+    return ", ".join(f"{kinds.count(kind)} {kind}" for kind in KIND_NAMES)
 
 
 def describe_labels(labels: NeuronLabels, k: int | None = None) -> str:

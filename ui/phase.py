@@ -12,6 +12,7 @@ from core import phase, plots, plots_phase
 from core.assets import Asset
 from core.train import TrainResult
 from ui.assets import asset_or_none
+from ui.export import show_chart
 from ui.live import get_run, live_training
 from ui.state import chart_scale
 
@@ -63,7 +64,24 @@ def _on_pick() -> None:
         st.session_state[REPAINT_KEY] = True
 
 
-def _show_diagram(diagram: phase.PhaseDiagram, choice: Choice, title: str, in_fragment: bool = False) -> None:
+def _phase_counts(codes: np.ndarray) -> str:
+    """'118 not learned, 40 dedicated, 242 superposition' for a grid of phase codes."""
+    counts = np.bincount(np.asarray(codes).ravel().astype(np.int64), minlength=len(phase.PHASES))
+    return ", ".join(f"{int(c)} {name}" for name, c in zip(phase.PHASES, counts))
+
+
+def _diagram_alt(title: str, codes: np.ndarray, choice: Choice) -> str:
+    return (
+        f"{title}. Phase diagram: x = relative importance r of the extra feature (0.1 to 10, log scale), "
+        f"y = feature density p (0.01 to 1, log scale); each cell coloured by what the extra feature is "
+        f"({_phase_counts(codes)} cells); a black line marks the theory's border and a ring the chosen cell "
+        f"r = {choice.ratio:.3g}, p = {choice.density:.3g}."
+    )
+
+
+def _show_diagram(
+    diagram: phase.PhaseDiagram, choice: Choice, title: str, name: str, in_fragment: bool = False
+) -> None:
     details = {
         "mean ‖W_extra‖": diagram.norm,
         "mean superposition": diagram.superposition,
@@ -80,7 +98,15 @@ def _show_diagram(diagram: phase.PhaseDiagram, choice: Choice, title: str, in_fr
         selectable=True,
         scale=chart_scale(),
     )
-    st.altair_chart(chart, width="content", key=CLICK_KEY, on_select=_on_pick, selection_mode=plots_phase.SELECTION)
+    show_chart(
+        chart,
+        name,
+        "pc_diagram",
+        alt_text=_diagram_alt(title, diagram.phase, choice),
+        widget_key=CLICK_KEY,
+        on_select=_on_pick,
+        selection_mode=plots_phase.SELECTION,
+    )
     if st.session_state.pop(REPAINT_KEY, False) and in_fragment:
         st.rerun()  # a click inside the live fragment reruns only the fragment: redraw the whole page
 
@@ -93,12 +119,18 @@ def precomputed_diagram(choice: Choice) -> Asset | None:
     grid = phase.grid_from_config(asset.config)
     diagram = phase.empirical_diagram(grid, asset.arrays["W"], asset.arrays["loss"], choice.reduction)
     st.badge("Precomputed", icon=":material/inventory_2:", color="blue")
-    _show_diagram(diagram, choice, f"Trained: n = {choice.n}, m = {grid.n_hidden}")
+    _show_diagram(
+        diagram,
+        choice,
+        f"Trained: n = {choice.n}, m = {grid.n_hidden}",
+        f"phase-diagram-n{choice.n}-m{grid.n_hidden}-precomputed",
+    )
     c = asset.config
     st.caption(
         f"Precomputed by `python -m core.precompute`: {len(grid.ratios)} × {len(grid.densities)} cells, "
         f"{c['seeds_per_cell']} models per cell (seed {c['seed']}), {c['steps']:,} steps, batch {c['batch_size']}; "
-        f"each cell's colour comes from {REDUCTION_WORDS[choice.reduction]}. Black line: the theory's border."
+        f"each cell's colour comes from {REDUCTION_WORDS[choice.reduction]}. Black line: the theory's border; "
+        "black ring: the cell trained below."
     )
     return asset
 
@@ -115,7 +147,9 @@ def live_diagram(choice: Choice) -> None:
 
     def render(view: TrainResult) -> None:
         diagram = phase.empirical_diagram(grid, view.W, view.loss, choice.reduction)
-        _show_diagram(diagram, choice, f"Trained here: n = {choice.n}, m = {grid.n_hidden}", in_fragment=True)
+        title = f"Trained here: n = {choice.n}, m = {grid.n_hidden}"
+        name = f"phase-diagram-n{choice.n}-m{grid.n_hidden}-live"
+        _show_diagram(diagram, choice, title, name, in_fragment=True)
 
     live_training("pc:grid", cfg, render)
     st.caption(
@@ -133,7 +167,12 @@ def theory_diagram(choice: Choice) -> None:
         r, p, codes, title, boundaries=phase.theory_boundaries(choice.n), selected=choice.cell, scale=chart_scale()
     )
     st.badge("Closed form", icon=":material/functions:", color="green")
-    st.altair_chart(chart, width="content")
+    show_chart(
+        chart,
+        f"phase-diagram-n{choice.n}-m{choice.n - 1}-theory",
+        "pc_theory",
+        alt_text=_diagram_alt(title, codes, choice),
+    )
 
 
 def cell_run(choice: Choice) -> None:
@@ -153,11 +192,24 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
     kept = table["kept"] if view.steps_done else np.ones(len(losses), dtype=bool)
     if choice.n == 2:
         names = ["feature 0 (importance 1)", f"extra feature (importance {choice.ratio:.3g})"]
-        st.altair_chart(plots_phase.seed_lines(view.W, losses, kept, names, scale=scale), width="content")
+        show_chart(
+            plots_phase.seed_lines(view.W, losses, kept, names, scale=scale),
+            f"phase-cell-weights-n2-m1-r{choice.ratio:.3g}-p{choice.density:.3g}",
+            "pc_cell_weights",
+            alt_text=f"Bar chart, one row per model ({len(losses)} models, {int(np.sum(kept))} used): each "
+            "feature's weight W_i on the single hidden dimension, feature 0 and the extra feature in two "
+            "colours; faded rows are left out of the cell's summary.",
+        )
     else:
         titles = [f"seed {k}" + ("" if kept[k] else " (left out)") for k in range(len(losses))]
         # slightly smaller panels so five fit across the page
-        st.altair_chart(plots.arrows_row(view.W, titles, scale=0.85 * scale, columns=5), width="content")
+        show_chart(
+            plots.arrows_row(view.W, titles, scale=0.85 * scale, columns=5),
+            f"phase-cell-arrows-n3-m2-r{choice.ratio:.3g}-p{choice.density:.3g}",
+            "pc_cell_arrows",
+            alt_text=f"{len(losses)} small arrow plots, one per model: the three features' directions W_i in the "
+            "2-D hidden space; feature 2 is the extra feature.",
+        )
         st.caption("Feature 2 is the extra feature; features 0 and 1 have importance 1.")
     if view.steps_done == 0:
         st.caption("These are the random starting weights. Press Play (or click a cell in the diagram) to train.")
