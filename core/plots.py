@@ -37,9 +37,15 @@ def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin
     )
 
 
-def _category_color(field: str, domain: Sequence, title: str) -> alt.Color:
-    """Okabe-Ito when there are few categories; viridis in the given order when there are too many."""
-    legend = alt.Legend(title=title)
+LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
+
+
+def _category_color(field: str, domain: Sequence, title: str, legend_max: int | None = None) -> alt.Color:
+    """Okabe-Ito when there are few categories; viridis in the given order when there are too many.
+
+    ``legend_max``: for marks labelled on the chart, drop the legend when it would list more entries.
+    """
+    legend = None if legend_max is not None and len(domain) > legend_max else alt.Legend(title=title)
     if len(domain) <= len(OKABE_ITO):
         return alt.Color(
             f"{field}:N", scale=alt.Scale(domain=list(domain), range=OKABE_ITO[: len(domain)]), legend=legend
@@ -58,8 +64,16 @@ def _square_axes(limit: float, names: tuple[str, str]) -> tuple[alt.X, alt.Y]:
     return alt.X("x:Q", scale=sc, title=names[0]), alt.Y("y:Q", scale=sc, title=names[1])
 
 
+HIDDEN_AXES = ("hidden dimension 1", "hidden dimension 2")
+
+
 def _arrow_layer(
-    W_k: np.ndarray, title: str, limit: float, importance: np.ndarray | None, scale: float
+    W_k: np.ndarray,
+    title: str,
+    limit: float,
+    importance: np.ndarray | None,
+    scale: float,
+    axes: tuple[str, str] = HIDDEN_AXES,
 ) -> alt.LayerChart:
     W_k = np.asarray(W_k, dtype=np.float64)
     if W_k.ndim != 2 or W_k.shape[1] != 2:
@@ -71,8 +85,8 @@ def _arrow_layer(
     if importance is not None:
         df["importance"] = np.asarray(importance, dtype=np.float64)
         tooltip.append(alt.Tooltip("importance:Q", format=".3g"))
-    x, y = _square_axes(limit, ("hidden dimension 1", "hidden dimension 2"))
-    color = _category_color("feature", list(range(n)), "feature i")
+    x, y = _square_axes(limit, axes)
+    color = _category_color("feature", list(range(n)), "feature i", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tooltip)
     lines = base.mark_rule(strokeWidth=2.5 * scale).encode(x2="x0:Q", y2="y0:Q")
     tips = base.mark_circle(size=70 * scale**2, opacity=1)
@@ -96,14 +110,25 @@ def feature_arrows(
 
 
 def arrows_row(
-    W: np.ndarray, titles: Sequence[str], importance: np.ndarray | None = None, scale: float = 1.0, columns: int = 5
+    W: np.ndarray,
+    titles: Sequence[str],
+    importance: np.ndarray | None = None,
+    scale: float = 1.0,
+    columns: int = 5,
+    axes: Sequence[tuple[str, str]] | None = None,
 ) -> alt.ConcatChart:
-    """Small multiples for a sweep, W [instances, n, 2], ``columns`` per row; one shared axis range so sizes compare."""
+    """Small multiples for a sweep, W [instances, n, 2], ``columns`` per row; one shared axis range so sizes compare.
+
+    ``axes`` names each panel's x and y axes when they are not the hidden dimensions (e.g. principal axes).
+    """
     W = np.asarray(W, dtype=np.float64)
     if len(titles) != W.shape[0]:
         raise ValueError(f"need one title per instance ({W.shape[0]}), got {len(titles)}")
+    axes = list(axes) if axes is not None else [HIDDEN_AXES] * W.shape[0]
+    if len(axes) != W.shape[0]:
+        raise ValueError(f"need one pair of axis names per instance ({W.shape[0]}), got {len(axes)}")
     limit = _limit(W)
-    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6) for k, t in enumerate(titles)]
+    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6, tuple(axes[k])) for k, t in enumerate(titles)]
     return configure(alt.concat(*panels, columns=max(1, columns)), scale)
 
 
@@ -221,7 +246,7 @@ def pca_scatter(
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
     names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
     x, y = _square_axes(_limit(coords), names)
-    color = _category_color("label", labels, "feature")
+    color = _category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
     text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")

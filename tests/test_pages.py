@@ -122,3 +122,31 @@ def test_learning_path_covers_every_chapter_once() -> None:
     listed = [ch.page for chapters in PATH.values() for ch in chapters]
     assert len(listed) == len(set(listed))
     assert sorted(listed) == sorted(p for p in PAGES if p != "pages/home.py")
+
+
+def test_no_page_draws_a_chart_around_show_chart() -> None:
+    """Every chart goes through ui.export.show_chart, which gives it alt text and SVG / PNG downloads."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("pages", "ui")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        if path.name != "export.py"
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if "altair_chart(" in line or "vega_lite_chart(" in line
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/home.py"])
+def test_every_chart_has_alt_text_and_image_downloads(page: str) -> None:
+    at = open_page(page)
+    for button in [b for b in at.button if b.key and b.key.endswith(":step")]:
+        at.button(key=button.key).click().run()  # live panels draw their charts once trained a little
+    assert not at.exception
+    shown = at.get("vega_lite_chart")
+    assert shown, "every chapter shows at least one chart"
+    missing = [json.loads(c.proto.spec).get("title", "?") for c in shown if not c.proto.alt.strip()]
+    assert missing == []
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert sum(label.endswith("SVG") or label.endswith("(SVG)") for label in labels) >= len(shown), labels
+    assert sum(label.endswith("PNG") or label.endswith("(PNG)") for label in labels) >= len(shown), labels

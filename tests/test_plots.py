@@ -85,6 +85,16 @@ def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
         plots.arrows_row(W, ["only one"])
 
 
+def test_arrows_row_names_each_panels_axes() -> None:
+    W = np.stack([pentagon(), pentagon(0.5)])
+    default = plots.arrows_row(W, ["a", "b"]).to_dict()
+    assert {e["title"] for e in encodings(default, "x") if "title" in e} == {"hidden dimension 1"}
+    named = plots.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2"), ("PC 1", "PC 3")]).to_dict()
+    assert {e["title"] for e in encodings(named, "y") if "title" in e} == {"PC 2", "PC 3"}
+    with pytest.raises(ValueError):
+        plots.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2")])
+
+
 def test_gram_heatmap_data_and_diverging_scale() -> None:
     rng = np.random.default_rng(1)
     W, b = rng.normal(size=(4, 3)), np.array([-0.2, 0.0, 0.1, -3.0])
@@ -198,3 +208,13 @@ def test_renders_to_svg_offline(builder: str) -> None:
     assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert ("Heat" if builder == "gram" else "Feature directions") in svg
     assert svg.count("<path") >= 5
+
+
+def test_labelled_marks_drop_a_long_legend_but_keep_a_short_one() -> None:
+    def legends(chart) -> list:
+        return [e.get("legend", "default") for e in encodings(chart.to_dict(), "color")]
+
+    few, many = np.random.default_rng(0).normal(size=(5, 2)), np.random.default_rng(1).normal(size=(30, 2))
+    assert None not in legends(plots.pca_scatter(few, [str(i) for i in range(5)], np.array([0.6, 0.4])))
+    assert None in legends(plots.pca_scatter(many, [str(i) for i in range(30)], np.array([0.6, 0.4])))
+    assert None in legends(plots.feature_arrows(many))

@@ -27,26 +27,45 @@ PNG_SCALE = 2.0  # twice the screen size: crisp on slides
 LIVE_EXPORTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("live_exports", default=None)
 
 
+def _spec_json(chart: alt.TopLevelMixin) -> str:
+    """The chart's full Vega-Lite spec with its data inlined (Altair stops at 5,000 rows by default,
+    but a paper-scale chart has more, e.g. 400 features x 24 densities)."""
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_json()
+
+
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     import vl_convert as vlc  # heavy; only needed when someone downloads
 
-    return vlc.vegalite_to_svg(chart.to_json())
+    return vlc.vegalite_to_svg(_spec_json(chart))
 
 
 def chart_png(chart: alt.TopLevelMixin) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
+    return vlc.vegalite_to_png(_spec_json(chart), scale=PNG_SCALE)
 
 
-def show_chart(chart: alt.TopLevelMixin, name: str, key: str, *, alt_text: str, where=None, **chart_kwargs):
+def show_chart(
+    chart: alt.TopLevelMixin,
+    name: str,
+    key: str,
+    *,
+    alt_text: str,
+    where=None,
+    widget_key: str | None = None,
+    **chart_kwargs,
+):
     """Draw a chart with alt text and SVG / PNG downloads (under it, or in the live panel's download row).
 
-    ``name`` becomes the file name, ``key`` must be unique on the page; ``where`` is a container or
-    column (default: the current one); ``chart_kwargs`` go to st.altair_chart (e.g. on_select).
+    ``name`` becomes the file name, ``key`` (unique on the page) names the download buttons; ``where``
+    is a container or column (default: the current one); ``widget_key`` is the chart's own key, for a
+    chart with a selection; ``chart_kwargs`` go to st.altair_chart (e.g. on_select).
     Presenter mode leaves the buttons out: a projected page shows the figure, not the chrome.
     """
     where = where if where is not None else st
+    if widget_key is not None:
+        chart_kwargs["key"] = widget_key
     shown = where.altair_chart(chart, width="content", alt=alt_text, **chart_kwargs)
     registry = LIVE_EXPORTS.get()
     if registry is not None:
@@ -56,11 +75,16 @@ def show_chart(chart: alt.TopLevelMixin, name: str, key: str, *, alt_text: str, 
     return shown
 
 
-def image_buttons(where, get_chart: Callable[[], alt.TopLevelMixin], name: str, key: str) -> None:
-    """SVG and PNG buttons; the chart is fetched and converted only when one is clicked."""
+def image_buttons(
+    where, get_chart: Callable[[], alt.TopLevelMixin], name: str, key: str, label: str | None = None
+) -> None:
+    """SVG and PNG buttons; the chart is fetched and converted only when one is clicked.
+
+    ``label`` prefixes the buttons' text where they do not sit under their chart (the live download row).
+    """
     for kind, convert, mime in (("SVG", chart_svg, "image/svg+xml"), ("PNG", chart_png, "image/png")):
         where.download_button(
-            kind,
+            f"{label} ({kind})" if label else kind,
             lambda convert=convert: convert(get_chart()),
             file_name=f"{name}.{kind.lower()}",
             mime=mime,
@@ -139,8 +163,11 @@ def result_buttons(get: Callable[[], TrainResult], labels: list[str], name: str,
 def live_download_row(exports: dict, get: Callable[[], TrainResult], default_name: str, key: str) -> None:
     """Downloads for a live panel, drawn outside its fragment so their file ids stay valid while it plays.
 
-    Each button builds its file from the run's state at the moment of the click.
+    Each button builds its file from the run's state at the moment of the click. Presenter mode
+    leaves the row out (less chrome on a projector).
     """
+    if presenting():
+        return
     with st.container(border=True):
         st.caption("Download figures and data (made when you click; training keeps going)")
         row = st.container(horizontal=True)
@@ -150,4 +177,5 @@ def live_download_row(exports: dict, get: Callable[[], TrainResult], default_nam
         result_buttons(get, labels, name, f"{key}:dl", row)
         for chart_key, (_, chart_name) in exports.get("charts", {}).items():
             # Fetch the chart drawn last (the panel keeps replacing it while training plays).
-            image_buttons(row, lambda k=chart_key: exports["charts"][k][0], chart_name, chart_key)
+            label = chart_name.replace("-", " ").capitalize()
+            image_buttons(row, lambda k=chart_key: exports["charts"][k][0], chart_name, chart_key, label=label)

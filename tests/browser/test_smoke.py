@@ -164,13 +164,17 @@ def _check_loss_csv(name: str, text: str, steps: int) -> list[list[float]]:
     return rows
 
 
+ARROWS_SVG = "Five in two arrows (SVG)"
+
+
 def test_downloads_figure_and_csvs(page, page_log, app_url):
     goto_app(page, app_url + F52 + "?f52_mode=One+density&f52_steps=1000&f52_seed=5")
     click_button(page, "Step")
     readout = read_readout(page)
     assert readout.step > 0 and readout.loss
 
-    _check_svg(*_download(page, page.get_by_role("button", name="SVG", exact=True).first))
+    # Charts drawn inside a live panel get labelled buttons in the panel's download row.
+    _check_svg(*_download(page, page.get_by_role("button", name=ARROWS_SVG, exact=True)))
 
     name, text = _download(page, page.get_by_role("button", name="Loss history (.csv)"))
     rows = _check_loss_csv(name, text, readout.step)
@@ -195,7 +199,7 @@ def test_download_while_playing_keeps_training(page, page_log, app_url, streamli
     wait_for_step_above(page, read_step(page))
 
     failures = []
-    for label, check in [("SVG", _check_svg), ("Loss history (.csv)", None)] * 2:
+    for label, check in [(ARROWS_SVG, _check_svg), ("Loss history (.csv)", None)] * 2:
         button = page.get_by_role("button", name=label, exact=True).first
         try:
             name, text = _download(page, button, timeout_ms=10_000)
