@@ -1,14 +1,14 @@
 """Superposition Lab: the entrypoint. It sets the frame and routes to one page per chapter."""
 
 import streamlit as st
-import torch
+from threadpoolctl import threadpool_limits
 
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.warmup import start_warmup
 
-# Torch is only used for initialisation and small batches here; the training kernel
-# manages its own threads. One thread keeps concurrent learners from starving each other.
-torch.set_num_threads(1)
+# numpy's BLAS may use one thread per request; the training kernel manages its own two.
+# One thread here keeps concurrent learners from starving each other.
+threadpool_limits(limits=1)
 
 init_state()
 st.set_page_config(

@@ -224,11 +224,10 @@ def compile_times() -> dict:
 # ---- equal quality ---------------------------------------------------------------------------
 def eval_losses(cfg: ToyConfig, W: np.ndarray, b: np.ndarray, samples: int) -> np.ndarray:
     """Loss of each instance on one fixed large batch (the same batch for every set of weights)."""
-    x = sample_batch(cfg, samples, torch.Generator().manual_seed(1234))
+    x = sample_batch(cfg, samples, 1234)
     _, imp = cfg.broadcast()
-    params = {"W": torch.as_tensor(W, dtype=torch.float32), "b": torch.as_tensor(b, dtype=torch.float32)}
-    with torch.no_grad():
-        return loss_per_instance(cfg.model, params, x, x, torch.as_tensor(imp, dtype=torch.float32)).numpy()
+    params = {"W": np.asarray(W, dtype=np.float32), "b": np.asarray(b, dtype=np.float32)}
+    return loss_per_instance(cfg.model, params, x, x, imp.astype(np.float32))
 
 
 def pentagon_gaps(W_k: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ Layout: W is [..., n_features, n_hidden]; row i is feature i's direction W_i in 
 (the paper stores W as m x n with W_i as a column, so our ``W @ W.T`` is its W^T W).
 Most measures accept a single instance [n, m] or any batch [..., n, m] and broadcast;
 functions whose name says "W_k" take one instance only. Everything is plain numpy
-(plus sklearn PCA for hidden activations) so it is deterministic and testable.
+so it is deterministic and testable.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 EPS = 1e-8
 
@@ -151,10 +150,12 @@ def pca_of_hidden(H: np.ndarray, n_components: int = 2) -> PCAResult:
     arr = np.asarray(H, dtype=np.float64)
     if arr.ndim != 2 or not 1 <= n_components <= min(arr.shape):
         raise ValueError(f"H must be [batch, m] with n_components <= min(batch, m); got {arr.shape}, {n_components}")
-    pca = PCA(n_components=n_components, svd_solver="full").fit(arr)
-    components = _flip_signs(pca.components_)
-    coords = (arr - pca.mean_) @ components.T
-    return PCAResult(coords, components, np.asarray(pca.explained_variance_ratio_), pca.mean_)
+    mean = arr.mean(axis=0)
+    _, s, vt = np.linalg.svd(arr - mean, full_matrices=False)
+    components = _flip_signs(vt[:n_components])
+    total = float((s**2).sum())
+    ratio = s[:n_components] ** 2 / total if total > 0 else np.zeros(n_components)
+    return PCAResult((arr - mean) @ components.T, components, ratio, mean)
 
 
 def project_directions(components: np.ndarray, W_k: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Synthetic sparse features, written plainly in torch.
+"""Synthetic sparse features, written plainly in numpy.
 
 This is the readable definition of the data the paper trains on. The fast training
 kernel (core/kernels.py) draws from the same distribution with its own generator;
@@ -16,7 +16,6 @@ Each feature is zero with probability S = 1 - p and otherwise uniform on [0, 1]
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from core.config import ToyConfig
 
@@ -40,45 +39,49 @@ def feature_groups(cfg: ToyConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), np.array(kinds, dtype=np.int64))
 
 
-def sample_batch(
-    cfg: ToyConfig, batch_size: int, generator: torch.Generator, p: np.ndarray | None = None
-) -> torch.Tensor:
-    """A batch x of shape [instances, batch, n_features] (float32).
+Seed = int | np.random.Generator
+
+
+def rng_of(seed: Seed) -> np.random.Generator:
+    """A numpy Generator from a seed (or the Generator itself): samplers never touch a global RNG."""
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(int(seed))
+
+
+def sample_batch(cfg: ToyConfig, batch_size: int, seed: Seed, p: np.ndarray | None = None) -> np.ndarray:
+    """A batch x of shape [instances, batch, n_features] (float32), drawn from ``seed``.
 
     ``p`` overrides the config's densities ([instances, n_features]); by default they are
     the config's, broadcast over instances (before best-of-N seeds).
     """
+    rng = rng_of(seed)
     if p is None:
         p, _ = cfg.broadcast()
-    p_t = torch.as_tensor(p, dtype=torch.float32)[:, None, :]  # [I, 1, n]
-    n_inst, n = p_t.shape[0], cfg.n_features
+    p_b = np.asarray(p, dtype=np.float32)[:, None, :]  # [I, 1, n]
+    n_inst, n = p_b.shape[0], cfg.n_features
     shape = (n_inst, batch_size, n)
-    active = torch.rand(shape, generator=generator) < p_t
+    active = rng.random(shape, dtype=np.float32) < p_b
     starts, sizes, kinds = feature_groups(cfg)
     for start, size, kind in zip(starts, sizes, kinds):
         if kind == 0:
             continue
-        sl = slice(start, start + size)
-        group_on = torch.rand((n_inst, batch_size, 1), generator=generator) < p_t[:, :, start : start + 1]
+        group_on = rng.random((n_inst, batch_size, 1), dtype=np.float32) < p_b[:, :, start : start + 1]
         if kind == 1:
-            active[:, :, sl] = group_on.expand(-1, -1, size)
+            active[:, :, start : start + size] = group_on
         else:
-            pick = torch.randint(0, int(size), (n_inst, batch_size, 1), generator=generator)
-            one_hot = torch.nn.functional.one_hot(pick[..., 0], int(size)).bool()
-            active[:, :, sl] = one_hot & group_on
-    values = 1.0 - torch.rand(shape, generator=generator)  # in (0, 1]: an active feature is never exactly 0
+            pick = rng.integers(0, int(size), (n_inst, batch_size, 1))
+            active[:, :, start : start + size] = (pick == np.arange(int(size))) & group_on
+    values = 1.0 - rng.random(shape, dtype=np.float32)  # in (0, 1]: an active feature is never exactly 0
     if cfg.model == "abs":
         values = values * 2 - 1
-    return torch.where(active, values, torch.zeros(()))
+    return np.where(active, values, np.float32(0.0))
 
 
-def target_of(cfg: ToyConfig, x: torch.Tensor) -> torch.Tensor:
+def target_of(cfg: ToyConfig, x: np.ndarray) -> np.ndarray:
     """What the model must reproduce: x itself, or |x| for the absolute-value task."""
-    return x.abs() if cfg.model == "abs" else x
+    return np.abs(x) if cfg.model == "abs" else x
 
 
 def sample_instance(cfg: ToyConfig, batch_size: int, seed: int, instance: int = 0) -> np.ndarray:
-    """A batch [batch, n] for one instance's densities, as numpy, from its own seeded generator."""
+    """A batch [batch, n] for one instance's densities, from its own seeded generator."""
     p, _ = cfg.broadcast()
-    generator = torch.Generator().manual_seed(int(seed))
-    return sample_batch(cfg, batch_size, generator, p=p[instance : instance + 1])[0].numpy()
+    return sample_batch(cfg, batch_size, int(seed), p=p[instance : instance + 1])[0]

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
 from core import analysis, models
 from core.config import ToyConfig
@@ -104,15 +103,15 @@ def snapshot_losses(
     """
     if cfg.model not in ("relu_output", "linear", "relu_hidden"):
         raise ValueError(f"snapshot_losses supports tied models, not {cfg.model!r}")
-    x = sample_batch(cfg, batch_size, torch.Generator().manual_seed(seed))[instance]  # [B, n]
-    imp = torch.as_tensor(cfg.broadcast()[1][instance], dtype=torch.float32)
+    x = sample_batch(cfg, batch_size, seed)[instance]  # [B, n]
+    imp = np.asarray(cfg.broadcast()[1][instance], dtype=np.float32)
     out = np.empty(len(W_t))
     for start in range(0, len(W_t), 64):
-        W = torch.as_tensor(np.asarray(W_t[start : start + 64]), dtype=torch.float32)
-        b = torch.as_tensor(np.asarray(b_t[start : start + 64]), dtype=torch.float32)
-        xs = x.expand(W.shape[0], *x.shape)
-        loss = models.loss_per_instance(cfg.model, {"W": W, "b": b}, xs, xs, imp.expand(W.shape[0], -1))
-        out[start : start + W.shape[0]] = loss.numpy()
+        W = np.asarray(W_t[start : start + 64], dtype=np.float32)
+        b = np.asarray(b_t[start : start + 64], dtype=np.float32)
+        xs = np.broadcast_to(x, (W.shape[0], *x.shape))
+        imps = np.broadcast_to(imp, (W.shape[0], imp.shape[0]))
+        out[start : start + W.shape[0]] = models.loss_per_instance(cfg.model, {"W": W, "b": b}, xs, xs, imps)
     return out
 
 

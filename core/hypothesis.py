@@ -10,7 +10,7 @@
 - Superposition as a property of W: the Gram matrix of the represented features is singular; and the paper's
   hierarchy of properties (decomposability, linearity, superposition, basis alignment) checked on a model.
 
-Everything is seeded (numpy default_rng / torch.Generator) and needs no network.
+Everything is seeded (numpy default_rng) and needs no network.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits
 
@@ -322,28 +321,33 @@ def _verdict(err: float) -> str:
     return "yes" if err < EXACT_TOL else "approximately" if err < APPROX_TOL else "no"
 
 
-def decomposability_error(model: str, W_k: np.ndarray, x: torch.Tensor) -> float:
+def _diag_embed(x: np.ndarray) -> np.ndarray:
+    """[batch, n] -> [batch, n, n] with x on each diagonal."""
+    return x[:, :, None] * np.eye(x.shape[1])[None]
+
+
+def decomposability_error(model: str, W_k: np.ndarray, x: np.ndarray) -> float:
     """||h(x) - sum_i h(x_i e_i)|| / ||h(x)|| over a batch: does each feature contribute on its own?"""
-    x2 = x.reshape(-1, np.asarray(W_k).shape[0]).double()
+    x2 = np.asarray(x, dtype=np.float64).reshape(-1, np.asarray(W_k).shape[0])
     h = hidden_of(model, W_k, x2)
-    singles = torch.diag_embed(x2)  # [batch, n, n]: row i is x_i e_i
+    singles = _diag_embed(x2)  # [batch, n, n]: row i is x_i e_i
     parts = hidden_of(model, W_k, singles.reshape(-1, x2.shape[1])).reshape(x2.shape[0], x2.shape[1], -1)
     denom = np.linalg.norm(h)
     return float(np.linalg.norm(h - parts.sum(axis=1)) / denom) if denom > 0 else 0.0
 
 
-def linearity_error(model: str, W_k: np.ndarray, x: torch.Tensor) -> float:
+def linearity_error(model: str, W_k: np.ndarray, x: np.ndarray) -> float:
     """||h(x_i e_i) - x_i h(e_i)|| / ||h(x_i e_i)|| over a batch: is each feature a fixed direction times its value?"""
-    x2 = x.reshape(-1, np.asarray(W_k).shape[0]).double()
+    x2 = np.asarray(x, dtype=np.float64).reshape(-1, np.asarray(W_k).shape[0])
     n = x2.shape[1]
-    singles = hidden_of(model, W_k, torch.diag_embed(x2).reshape(-1, n)).reshape(x2.shape[0], n, -1)
-    units = hidden_of(model, W_k, torch.eye(n, dtype=torch.float64))  # h(e_i): [n, m]
-    scaled = x2.numpy()[:, :, None] * units[None]
+    singles = hidden_of(model, W_k, _diag_embed(x2).reshape(-1, n)).reshape(x2.shape[0], n, -1)
+    units = hidden_of(model, W_k, np.eye(n))  # h(e_i): [n, m]
+    scaled = x2[:, :, None] * units[None]
     denom = np.linalg.norm(singles)
     return float(np.linalg.norm(singles - scaled) / denom) if denom > 0 else 0.0
 
 
-def property_checklist(model: str, W_k: np.ndarray, x: torch.Tensor, threshold: float = 0.5) -> list[PropertyCheck]:
+def property_checklist(model: str, W_k: np.ndarray, x: np.ndarray, threshold: float = 0.5) -> list[PropertyCheck]:
     """The paper's hierarchy, evaluated on one trained model's hidden layer with a batch x [batch, n]."""
     dec = decomposability_error(model, W_k, x)
     lin = linearity_error(model, W_k, x)

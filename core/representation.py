@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from scipy.linalg import expm
 
 from core import analysis
@@ -42,16 +41,16 @@ def feature_contributions(W_k: np.ndarray, x: np.ndarray) -> np.ndarray:
     return x[:, None] * W_k
 
 
-def fixed_batch(cfg: ToyConfig, batch_size: int, seed: int) -> torch.Tensor:
+def fixed_batch(cfg: ToyConfig, batch_size: int, seed: int) -> np.ndarray:
     """One float64 batch [instances, batch, n] from the config's data, the same for a given seed."""
-    return sample_batch(cfg, batch_size, torch.Generator().manual_seed(int(seed))).double()
+    return sample_batch(cfg, batch_size, int(seed)).astype(np.float64)
 
 
-def hidden_of(model: str, W_k: np.ndarray, x: torch.Tensor) -> np.ndarray:
+def hidden_of(model: str, W_k: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Hidden activations of one instance for inputs x [batch, n] (or [1, batch, n]): [batch, m]."""
-    W = torch.as_tensor(np.asarray(W_k, dtype=np.float64))[None]
-    xb = x.reshape(1, -1, W.shape[1]).double()
-    return hidden(model, {"W": W}, xb)[0].numpy()
+    W = np.asarray(W_k, dtype=np.float64)[None]
+    xb = np.asarray(x, dtype=np.float64).reshape(1, -1, W.shape[1])
+    return hidden(model, {"W": W}, xb)[0]
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class HiddenPCAView:
     components: np.ndarray
 
 
-def hidden_pca_view(model: str, W_k: np.ndarray, x: torch.Tensor) -> HiddenPCAView:
+def hidden_pca_view(model: str, W_k: np.ndarray, x: np.ndarray) -> HiddenPCAView:
     """PCA of a batch's hidden activations, with the feature directions and neuron axes drawn in it."""
     H = hidden_of(model, W_k, x)
     k = min(H.shape)
@@ -127,18 +126,18 @@ def rotate(W_k: np.ndarray, M: np.ndarray) -> np.ndarray:
     return np.asarray(W_k, dtype=np.float64) @ np.asarray(M, dtype=np.float64)
 
 
-def losses_for(model: str, Ws: np.ndarray, b_k: np.ndarray, importance: np.ndarray, x: torch.Tensor) -> np.ndarray:
+def losses_for(model: str, Ws: np.ndarray, b_k: np.ndarray, importance: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Loss of several weight matrices Ws [R, n, m] sharing one bias, on one batch x [batch, n], float64: [R]."""
-    Ws = torch.as_tensor(np.asarray(Ws, dtype=np.float64))
-    r = Ws.shape[0]
-    b = torch.as_tensor(np.asarray(b_k, dtype=np.float64)).expand(r, -1)
-    imp = torch.as_tensor(np.asarray(importance, dtype=np.float64)).reshape(1, -1).expand(r, -1)
-    xb = x.reshape(1, -1, Ws.shape[1]).double().expand(r, -1, -1)
-    return loss_per_instance(model, {"W": Ws, "b": b}, xb, xb, imp).numpy()
+    Ws = np.asarray(Ws, dtype=np.float64)
+    r, n = Ws.shape[0], Ws.shape[1]
+    b = np.broadcast_to(np.asarray(b_k, dtype=np.float64), (r, n))
+    imp = np.broadcast_to(np.asarray(importance, dtype=np.float64).reshape(1, -1), (r, n))
+    xb = np.broadcast_to(np.asarray(x, dtype=np.float64).reshape(1, -1, n), (r, *np.shape(x)[-2:]))
+    return loss_per_instance(model, {"W": Ws, "b": b}, xb, xb, imp)
 
 
 def loss_under_rotation(
-    model: str, W_k: np.ndarray, b_k: np.ndarray, importance: np.ndarray, x: torch.Tensor, M: np.ndarray
+    model: str, W_k: np.ndarray, b_k: np.ndarray, importance: np.ndarray, x: np.ndarray, M: np.ndarray
 ) -> tuple[float, float]:
     """(loss as trained, loss after rotating the hidden space by M), same batch, float64."""
     both = np.stack([np.asarray(W_k, dtype=np.float64), rotate(W_k, M)])
@@ -156,7 +155,7 @@ def loss_vs_angle(
     W_k: np.ndarray,
     b_k: np.ndarray,
     importance: np.ndarray,
-    x: torch.Tensor,
+    x: np.ndarray,
     angles_deg: np.ndarray,
     mode: str = "plane",
     seed: int = 0,
@@ -186,7 +185,7 @@ class BasisViews:
     ratio: np.ndarray
 
 
-def basis_views(model: str, W_k: np.ndarray, x: torch.Tensor) -> BasisViews:
+def basis_views(model: str, W_k: np.ndarray, x: np.ndarray) -> BasisViews:
     """W in the neuron basis and in the principal axes of the model's own hidden activations."""
     W_k = np.asarray(W_k, dtype=np.float64)
     H = hidden_of(model, W_k, x)

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from core import analysis, theory
 from core.config import ToyConfig
@@ -193,8 +192,7 @@ def sample_features(n: int, density: float, batch: int, seed: int = 0, draw: int
     ``draw`` numbers successive samples for the same seed, so "draw another batch" is reproducible.
     """
     cfg = ToyConfig(n_features=int(n), n_hidden=1, feature_probability=float(density))
-    gen = torch.Generator().manual_seed(int(seed) * 1_000_003 + int(draw))
-    return sample_batch(cfg, int(batch), gen)[0].numpy().astype(np.float64)
+    return sample_batch(cfg, int(batch), int(seed) * 1_000_003 + int(draw))[0].astype(np.float64)
 
 
 def feature_frequency(x: np.ndarray) -> np.ndarray:
@@ -215,12 +213,8 @@ def importances(n: int, decay: float) -> np.ndarray:
 
 def reconstruct(model: str, W_k: np.ndarray, b_k: np.ndarray, x: np.ndarray) -> np.ndarray:
     """The model's output x' [batch, n] for inputs x [batch, n], from one instance's weights."""
-    params = {
-        "W": torch.as_tensor(np.asarray(W_k, dtype=np.float32))[None],
-        "b": torch.as_tensor(np.asarray(b_k, dtype=np.float32))[None],
-    }
-    x_t = torch.as_tensor(np.asarray(x, dtype=np.float32))[None]
-    return forward(model, params, x_t)[0].numpy().astype(np.float64)
+    params = {"W": np.asarray(W_k, dtype=np.float32)[None], "b": np.asarray(b_k, dtype=np.float32)[None]}
+    return forward(model, params, np.asarray(x, dtype=np.float32)[None])[0].astype(np.float64)
 
 
 def loss_levels(density: float, n: int, m: int, decay: float) -> dict[str, float]:

@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
 
 from core import kernels
 from core.config import ToyConfig
@@ -74,10 +73,10 @@ class Trainer:
         p, imp = cfg.broadcast()
         self.k = cfg.n_instances
         total = self.k * cfg.n_seeds
-        params = init_params(cfg, total, torch.Generator().manual_seed(cfg.seed))
-        self.We = params["W"].numpy().astype(np.float32)
-        self.Wd = self.We if cfg.model != "abs" else params["W2"].numpy().astype(np.float32)
-        self.b = params["b"].numpy().astype(np.float32)
+        params = init_params(cfg, total, cfg.seed)
+        self.We = params["W"]
+        self.Wd = self.We if cfg.model != "abs" else params["W2"]
+        self.b = params["b"]
         starts, sizes, kinds = feature_groups(cfg)
         self.groups = np.stack([starts, sizes, kinds]).astype(np.int64)
         self.p_group = np.tile(p, (cfg.n_seeds, 1))[:, starts].astype(np.float64)

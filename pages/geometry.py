@@ -121,7 +121,8 @@ feature; the paper's n = 400, m = 30 at 24 densities 100^−linspace(0, 1, 24) (
 n = 200, m = 20 at 20 densities 20^−linspace(0, 1, 20); the live n = {geo.LIVE_N}, m = {geo.LIVE_M} at
 {geo.LIVE_K} densities 20^−linspace(0, 1, {geo.LIVE_K}). A feature is stored if ‖W_i‖ > 0.5; two stored features
 are linked when |W_i·W_j| ≥ 0.3, and a cluster is named after the regular shape with the same number of features,
-the same span and mean D_i within 0.1 of d/k. Non-uniform experiments: importance 1, best of 3 random starts,
+the same span and mean D_i within 0.1 of d/k. Non-uniform experiments: importance 1, best of 3 random starts (8 for
+the correlated and anticorrelated pairs),
 seed {nu_seed}; pentagon base density 0.05 with feature 0's density times 0.1 to 10.
 """
     )

@@ -1,4 +1,4 @@
-"""The synthetic data, from both generators: core.data.sample_batch (torch) and the training kernel's own batches.
+"""The synthetic data, from both generators: core.data.sample_batch (numpy) and the training kernel's own batches.
 
 Every statistical check uses a tolerance of 5 binomial (or uniform) standard errors computed from the
 sample size, so the expected values are the distribution's closed forms, not numbers read off a run.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from core.config import ToyConfig
 from core.data import feature_groups, sample_batch, target_of
@@ -24,11 +23,11 @@ DENSITIES = [0.05, 0.3, 1.0]
 SET_CFG = ToyConfig(n_features=10, n_hidden=3, feature_sets=SETS, feature_probability=DENSITIES)
 
 
-def torch_batch(cfg: ToyConfig, batch: int, seed: int = 0) -> np.ndarray:
-    return sample_batch(cfg, batch, torch.Generator().manual_seed(seed)).numpy()
+def numpy_batch(cfg: ToyConfig, batch: int, seed: int = 0) -> np.ndarray:
+    return sample_batch(cfg, batch, seed)
 
 
-SOURCES = {"torch": torch_batch, "kernel": lambda cfg, batch: kernel_batch(cfg, batch)}
+SOURCES = {"numpy": numpy_batch, "kernel": lambda cfg, batch: kernel_batch(cfg, batch)}
 
 
 @pytest.fixture(scope="module", params=list(SOURCES))
@@ -74,13 +73,13 @@ def test_shape_dtype_and_fresh_batches(source: str) -> None:
     assert not np.array_equal(x[0], x[1]), "instances must draw independent data"
 
 
-def test_torch_batches_follow_the_generator() -> None:
+def test_numpy_batches_follow_the_seed_or_generator() -> None:
     cfg = ToyConfig(n_features=6, feature_probability=0.5)
-    a, b, c = torch_batch(cfg, 500, seed=3), torch_batch(cfg, 500, seed=3), torch_batch(cfg, 500, seed=4)
+    a, b, c = numpy_batch(cfg, 500, seed=3), numpy_batch(cfg, 500, seed=3), numpy_batch(cfg, 500, seed=4)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
-    gen = torch.Generator().manual_seed(0)
-    assert not torch.equal(sample_batch(cfg, 500, gen), sample_batch(cfg, 500, gen)), "a fresh batch each call"
+    gen = np.random.default_rng(0)
+    assert not np.array_equal(sample_batch(cfg, 500, gen), sample_batch(cfg, 500, gen)), "a fresh batch each call"
 
 
 def test_kernel_batches_are_reproducible_per_step_and_seed() -> None:
@@ -91,10 +90,10 @@ def test_kernel_batches_are_reproducible_per_step_and_seed() -> None:
     assert not np.array_equal(a, kernel_batch(cfg.with_(seed=1), 500, step=0))
 
 
-def test_torch_density_override() -> None:
+def test_numpy_density_override() -> None:
     cfg = ToyConfig(n_features=4, feature_probability=1.0)
     p = np.array([[1.0, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 1.0]])
-    x = sample_batch(cfg, 20_000, torch.Generator().manual_seed(1), p=p).numpy()
+    x = sample_batch(cfg, 20_000, 1, p=p)
     assert x.shape == (2, 20_000, 4)
     for k in range(2):
         for i in range(4):
@@ -102,10 +101,10 @@ def test_torch_density_override() -> None:
 
 
 def test_target() -> None:
-    x = torch.tensor([[[-0.5, 0.0, 0.25]]])
-    assert torch.equal(target_of(ToyConfig(model="abs", n_features=3, n_hidden=6), x), x.abs())
+    x = np.array([[[-0.5, 0.0, 0.25]]])
+    np.testing.assert_array_equal(target_of(ToyConfig(model="abs", n_features=3, n_hidden=6), x), [[[0.5, 0.0, 0.25]]])
     for model in ("linear", "relu_output", "relu_hidden"):
-        assert torch.equal(target_of(ToyConfig(model=model, n_features=3), x), x)
+        np.testing.assert_array_equal(target_of(ToyConfig(model=model, n_features=3), x), x)
 
 
 # ---- marginals and co-occurrence, both generators --------------------------------

@@ -174,14 +174,15 @@ def test_perturbed_pentagon() -> None:
     ("kind", "densities", "relation"),
     [
         ("correlated", (0.05, 0.0025), "orthogonal"),
-        # At the sparsest anticorrelated setting (0.1) about half the random starts stop with orthogonal pairs,
-        # a local minimum with higher loss; at 0.3 every start we tried found the antipodal pairs.
+        # Anticorrelated pairs at 0.3: about half the random starts reach the antipodal pairs (loss 0 on this
+        # data); the rest stop with orthogonal pairs, a local minimum with higher loss (measured: 58 and 44 of 96
+        # starts with two different init generators). Best of 8 starts, as the page trains them.
         ("anticorrelated", (0.3,), "antipodal"),
     ],
 )
 def test_correlated_and_anticorrelated_pairs(kind: str, densities: tuple[float, ...], relation: str) -> None:
     ex = geometry.SET_EXPERIMENTS[kind]
-    W = train(ex.config(steps=10_000, seed=0, n_seeds=2, densities=densities), threads=2).W
+    W = train(ex.config(steps=10_000, seed=0, densities=densities), threads=2).W
     for W_k in W:
         assert [geometry.pair_relation(c) for c in geometry.pair_cosines(W_k, ex.sets)] == [relation] * 2
 

@@ -1,7 +1,7 @@
 """The fast training kernel computes what autograd and torch.optim.AdamW compute.
 
 Gradients: core.kernels.dense_grads (float32, hand-derived) against autograd through the
-readable model definitions in core.models (float64), for every model kind, on random
+readable model definitions (tests/torch_models.py, the torch twin of core.models; float64), for every model kind, on random
 weights and random batches with zeros in them. Training: whole kernel steps (sampling,
 gradients, AdamW) against the same steps written in torch on the exact batches the kernel drew.
 """
@@ -18,8 +18,8 @@ import torch
 from core import kernels
 from core.config import MODELS, ToyConfig
 from core.data import feature_groups
-from core.models import loss_per_instance
 from core.train import FLAGS, Trainer
+from tests.torch_models import loss_per_instance
 
 TOL = 1e-4  # relative error allowed for float32 against float64
 
@@ -41,7 +41,7 @@ def _random_problem(model: str, n: int, m: int, batch: int, seed: int):
 
 
 def _autograd(model: str, x, W, W2, b, imp):
-    """Loss and gradients in float64 through core.models."""
+    """Loss and gradients in float64 through the torch twin of core.models."""
     t = {k: torch.tensor(v[None], dtype=torch.float64, requires_grad=True) for k, v in (("W", W), ("b", b))}
     if W2 is not None:
         t["W2"] = torch.tensor(W2[None], dtype=torch.float64, requires_grad=True)
@@ -171,3 +171,24 @@ def test_kernel_cache_fingerprint_is_current():
     put the new value into kernels.MATH_SHA256 (which also makes numba recompile kernels.py)."""
     source = Path(kernels.__file__).with_name("kernel_math.py").read_bytes()
     assert hashlib.sha256(source).hexdigest()[:16] == kernels.MATH_SHA256
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_models_numpy_equals_torch(model):
+    """core.models (numpy, used by the app) and its torch twin give the same outputs and losses."""
+    from core import models as np_models
+    from tests import torch_models
+
+    rng = np.random.default_rng(5)
+    x = np.where(rng.random((3, 64, 7)) < 0.3, rng.random((3, 64, 7)), 0.0)
+    params = {"W": rng.normal(size=(3, 7, 4)), "b": rng.normal(size=(3, 7)) * 0.1}
+    if model == "abs":
+        params["W2"] = rng.normal(size=(3, 7, 4))
+    imp = rng.random((3, 7))
+    tparams = {k: torch.from_numpy(v) for k, v in params.items()}
+    xt = torch.from_numpy(x)
+    np.testing.assert_allclose(
+        np_models.forward(model, params, x), torch_models.forward(model, tparams, xt).numpy(), rtol=1e-12, atol=1e-12
+    )
+    expected = torch_models.loss_per_instance(model, tparams, xt, xt.abs(), torch.from_numpy(imp)).numpy()
+    np.testing.assert_allclose(np_models.loss_per_instance(model, params, x, np.abs(x), imp), expected, rtol=1e-12)

@@ -7,7 +7,6 @@ import itertools
 
 import numpy as np
 import pytest
-import torch
 from scipy import integrate
 
 from core import landscape, theory
@@ -67,15 +66,14 @@ def test_linear_split_is_the_papers_split_weighted_by_variance() -> None:
 
 
 def test_linear_exact_loss_matches_a_trained_models_measured_loss() -> None:
-    """Train a linear model, then measure its loss on a large fresh batch (torch sampler + torch forward)."""
+    """Train a linear model, then measure its loss on a large fresh batch (numpy sampler + core.models forward)."""
     p = 0.1
     cfg = ToyConfig(model="linear", n_features=12, n_hidden=4, feature_probability=p, importance=0.8, steps=3000)
     result = train(cfg, threads=1)
     imp = cfg.broadcast()[1][0]
-    x = sample_batch(cfg, 100_000, torch.Generator().manual_seed(7))
-    params = {"W": torch.as_tensor(result.W), "b": torch.as_tensor(result.b)}
-    out = forward("linear", params, x)
-    per_sample = (torch.as_tensor(imp, dtype=torch.float32) * (x - out) ** 2).mean(dim=2)[0].double().numpy()
+    x = sample_batch(cfg, 100_000, 7)
+    out = forward("linear", {"W": result.W, "b": result.b}, x)
+    per_sample = (imp.astype(np.float32) * (x - out) ** 2).mean(axis=2)[0].astype(np.float64)
     measured, se = mean_se(per_sample)
     split = landscape.linear_split(result.W[0], result.b[0], p, imp)
     assert abs(float(split.total) - measured) < SIGMAS * se

@@ -88,11 +88,34 @@ def test_five_in_two_single_density_mode() -> None:
     assert single.count('"concat"') == 1 and sweep.count("p = 0.717") == 1 and "p = 0.717" not in single
 
 
-def test_reset_returns_to_step_zero() -> None:
+def test_reset_returns_to_step_zero_and_keeps_the_seed() -> None:
     at = open_page("pages/five_in_two.py")
+    at.number_input(key="f52_seed").set_value(7).run()
     at.button(key="f52:run:step").click().run()
+    stepped = charts(at)[0]
     at.button(key="f52:run:reset").click().run()
     assert progress_text(at).startswith("Step 0 of")
+    assert at.number_input(key="f52_seed").value == 7
+    at.button(key="f52:run:step").click().run()
+    assert charts(at)[0] == stepped  # same seed, same steps: the same model again
+
+
+@pytest.mark.parametrize("page", ["pages/five_in_two.py", "pages/basic_results.py"])
+def test_new_seed_draws_another_seed_and_puts_it_in_the_link(page: str) -> None:
+    at = open_page(page)
+    seed_key = next(w.key for w in at.number_input if w.key.endswith("_seed"))
+    before = charts(at)
+    seeds = set()
+    for _ in range(3):
+        old = at.number_input(key=seed_key).value
+        at.button(key=seed_key + "_new").click().run()
+        assert not at.exception
+        new = at.number_input(key=seed_key).value
+        assert new != old and 1 <= new <= 99_999
+        assert at.query_params[seed_key] == str(new)  # the shareable link follows
+        seeds.add(new)
+    assert len(seeds) >= 2
+    assert charts(at) != before  # a new seed is a new run
 
 
 def axis_title_size(at: AppTest) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from core import analysis
 from core import representation as rep
@@ -33,7 +32,7 @@ def test_hidden_vector_is_the_sum_of_scaled_directions() -> None:
     contribs = rep.feature_contributions(W, x)
     np.testing.assert_allclose(contribs[1], 0.0)
     np.testing.assert_allclose(contribs.sum(axis=0), 0.7 * W[0] + 0.25 * W[2])
-    h = rep.hidden_of("relu_output", W, torch.tensor(x)[None])
+    h = rep.hidden_of("relu_output", W, x[None])
     np.testing.assert_allclose(h[0], contribs.sum(axis=0), atol=1e-12)
 
 
@@ -98,8 +97,8 @@ def test_loss_helper_matches_the_model_functions(trained_pair) -> None:
     cfg, result = trained_pair["relu_hidden"]
     W, b, imp = _parts(cfg, result)
     x = rep.fixed_batch(cfg, 1000, 0)
-    params = {"W": torch.tensor(W)[None], "b": torch.tensor(b)[None]}
-    direct = loss_per_instance("relu_hidden", params, x, x, torch.tensor(imp)[None])
+    params = {"W": np.asarray(W)[None], "b": np.asarray(b)[None]}
+    direct = loss_per_instance("relu_hidden", params, x, x, np.asarray(imp)[None])
     assert rep.losses_for("relu_hidden", W[None], b, imp, x)[0] == pytest.approx(float(direct[0]), rel=1e-12)
 
 

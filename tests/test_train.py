@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from core import analysis, models, theory
 from core.config import ToyConfig
@@ -22,21 +21,20 @@ MODELS = ("linear", "relu_output", "relu_hidden", "abs")
 def per_sample_losses(
     cfg: ToyConfig, W: np.ndarray, b: np.ndarray, W2: np.ndarray | None, batch: int, seed: int = 123
 ) -> np.ndarray:
-    """Each sample's loss under the readable torch model on fresh torch data, float64 [I, batch]."""
+    """Each sample's loss under the readable model (core.models) on fresh core.data samples, float64 [I, batch]."""
     _, imp = cfg.broadcast()
-    params = {"W": torch.from_numpy(np.asarray(W, np.float64)), "b": torch.from_numpy(np.asarray(b, np.float64))}
+    params = {"W": np.asarray(W, np.float64), "b": np.asarray(b, np.float64)}
     if W2 is not None:
-        params["W2"] = torch.from_numpy(np.asarray(W2, np.float64))
-    x = sample_batch(cfg, batch, torch.Generator().manual_seed(seed)).double()
+        params["W2"] = np.asarray(W2, np.float64)
+    x = sample_batch(cfg, batch, seed).astype(np.float64)
     out = models.forward(cfg.model, params, x)
-    err = torch.from_numpy(imp)[:, None, :] * (target_of(cfg, x) - out) ** 2
-    return err.mean(dim=2).numpy()
+    err = imp[:, None, :] * (target_of(cfg, x) - out) ** 2
+    return err.mean(axis=2)
 
 
 def init_weights(cfg: ToyConfig) -> dict[str, np.ndarray]:
     """The initial weights of every trained copy (instances x seeds), as core.models draws them."""
-    params = models.init_params(cfg, cfg.n_instances * cfg.n_seeds, torch.Generator().manual_seed(cfg.seed))
-    return {k: v.numpy() for k, v in params.items()}
+    return models.init_params(cfg, cfg.n_instances * cfg.n_seeds, cfg.seed)
 
 
 def gaps_degrees(W: np.ndarray) -> np.ndarray:
@@ -58,7 +56,7 @@ def test_dense_5_in_2_loss_is_the_closed_form(dense_5_in_2) -> None:
     r = dense_5_in_2
     expected = sum(0.9**i / 12 for i in range(2, 5)) / 5
     np.testing.assert_allclose(theory.dense_relu_loss(0.9 ** np.arange(5), 2), expected)
-    # The trained model's loss, measured precisely on 2^20 fresh samples through the torch model.
+    # The trained model's loss, measured precisely on 2^20 fresh samples through core.models.
     losses = per_sample_losses(r.config, r.W, r.b, None, 2**20)[0]
     assert abs(losses.mean() / expected - 1) < 0.01, (losses.mean(), expected)
     # The run's own evaluation (cfg.eval_batch_size samples) agrees within its Monte-Carlo error.
@@ -161,8 +159,8 @@ def test_zero_model_loss_is_the_untrained_closed_form(model: str) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_evaluate_at_init_matches_the_torch_model(model: str) -> None:
-    """The kernel's loss of the initial weights agrees with core.models on torch data (independent samples)."""
+def test_evaluate_at_init_matches_the_readable_model(model: str) -> None:
+    """The kernel's loss of the initial weights agrees with core.models on core.data samples (independent samples)."""
     n_hidden = 6 if model == "abs" else 3
     cfg = ToyConfig(model=model, n_features=6, n_hidden=n_hidden, feature_probability=[1.0, 0.1], importance=0.8)
     trainer = Trainer(cfg)
@@ -175,7 +173,7 @@ def test_evaluate_at_init_matches_the_torch_model(model: str) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_first_training_loss_is_the_torch_loss_of_the_kernel_batch(model: str) -> None:
+def test_first_training_loss_is_the_readable_loss_of_the_kernel_batch(model: str) -> None:
     """Step 0's recorded loss is the loss of the initial weights on exactly the batch kernel_batch returns."""
     n_hidden = 6 if model == "abs" else 3
     cfg = ToyConfig(
@@ -189,9 +187,9 @@ def test_first_training_loss_is_the_torch_loss_of_the_kernel_batch(model: str) -
     )
     r = train(cfg)
     _, imp = cfg.broadcast()
-    params = {k: torch.from_numpy(v).double() for k, v in init_weights(cfg).items()}
-    x = torch.from_numpy(kernel_batch(cfg, cfg.batch_size, step=0)).double()
-    expected = models.loss_per_instance(model, params, x, target_of(cfg, x), torch.from_numpy(imp)).numpy()
+    params = {k: v.astype(np.float64) for k, v in init_weights(cfg).items()}
+    x = kernel_batch(cfg, cfg.batch_size, step=0).astype(np.float64)
+    expected = models.loss_per_instance(model, params, x, target_of(cfg, x), imp)
     np.testing.assert_allclose(r.loss_history[0], expected, rtol=1e-4)
 
 

@@ -6,6 +6,7 @@ Every key that more than one page reads lives here, so a page never guesses a de
 from __future__ import annotations
 
 import re
+import secrets
 
 import streamlit as st
 
@@ -65,7 +66,8 @@ def apply_url_chrome() -> None:
     """
     # Streamlit's CSS class for a widget key turns ":" into "-" (e.g. the live panel's "f52:run:play").
     keys = [k.replace(":", "-") for k in hidden_keys(st.query_params.get("hide"))]
-    css = [f".st-key-{k} {{display: none !important;}}" for k in keys]
+    # A seed's "New seed" button goes with it.
+    css = [f".st-key-{k}, .st-key-{k}{NEW_SEED_SUFFIX} {{display: none !important;}}" for k in keys]
     if presenting():
         css.append("[data-testid='stHeader'] {display: none;} .stMainBlockContainer {padding-top: 1rem;}")
         css.append("[data-testid='stMain'] p, [data-testid='stMain'] li {font-size: 1.35rem; line-height: 1.5;}")
@@ -96,8 +98,33 @@ def preset_button(label: str, values: dict[str, object], key: str, help: str | N
 
 
 SEED_MAX = 2**31 - 1
+NEW_SEED_MAX = 99_999  # drawn seeds stay short enough to read out to a room
+NEW_SEED_SUFFIX = "_new"
+
+
+def _draw_seed(key: str) -> None:
+    """A fresh seed from the OS's entropy (no global RNG), different from the current one."""
+    current = st.session_state.get(key)
+    seed = current
+    while seed == current:
+        seed = secrets.randbelow(NEW_SEED_MAX) + 1
+    st.session_state[key] = seed
 
 
 def seed_input(where, key: str, label: str = "Seed") -> int:
-    """The seed control every page shares: 0 to 2^31 - 1, default 0, kept in the URL under ``key``."""
-    return int(where.number_input(label, 0, SEED_MAX, 0, 1, key=key, bind="query-params"))
+    """The seed control every page shares: 0 to 2^31 - 1, default 0, kept in the URL under ``key``.
+
+    Beside it, "New seed" draws another one; the URL follows, so the link still reproduces the run.
+    (Reset on a live panel keeps the seed.) Hiding ``key`` with ?hide= hides both.
+    """
+    row = where.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    seed = row.number_input(label, 0, SEED_MAX, 0, 1, key=key, bind="query-params")
+    row.button(
+        "New seed",
+        key=key + NEW_SEED_SUFFIX,
+        on_click=_draw_seed,
+        args=(key,),
+        icon=":material/casino:",
+        help="Draw a different random seed: new random starts and data, the same settings.",
+    )
+    return int(seed)
