@@ -182,8 +182,9 @@ prose(
 - **Three features, six neurons:** every feature gets a neuron that fires for positive values and one that fires
   for negative values, and both feed the same output with equal weight. That is ReLU(x) + ReLU(−x) = |x|, found by
   gradient descent. Some seeds get stuck with a feature on one neuron only; the lowest-loss seed has the full circuit.
-- **Dense features, 100 of them:** every neuron is monosemantic: it reads one feature. Only the most important
-  features get neurons (several of them sometimes); the rest are dropped.
+- **Dense features, 100 of them:** nearly every neuron is monosemantic: it reads one feature (the counts above
+  say how many; an odd pair of neurons may share two features). Only the most important features get neurons
+  (several of them sometimes); the rest are dropped.
 - **Sparse features:** neurons become polysemantic and the model computes |x| for more features than it could
   with two neurons each, *while those features are in superposition*. Near the onset, the neurons of the most
   important features are the last to stay monosemantic.
