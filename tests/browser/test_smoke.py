@@ -133,10 +133,27 @@ def test_presenter_link_hides_chosen_control(page, page_log, app_url):
     assert not page.locator('[data-testid="stHeader"]').is_visible()
     seed = page.locator(".st-key-f52_seed")
     assert seed.count() == 1 and seed.is_hidden(), "?hide=f52_seed should hide the seed control"
+    assert page.locator(".st-key-f52_seed_new").is_hidden(), "the seed's New seed button goes with it"
     assert page.locator(".st-key-f52_decay").is_visible(), "only the named control should be hidden"
 
     click_button(page, "Step")  # the page still trains
     assert read_step(page) > 0
+    assert_no_exception(page)
+    page_log.assert_clean()
+
+
+def test_new_seed_updates_the_link_and_reset_keeps_it(page, page_log, app_url):
+    goto_app(page, app_url + F52 + "?f52_mode=One+density&f52_steps=1000&f52_seed=4")
+    click_button(page, "New seed")
+    page.wait_for_url(lambda url: "f52_seed=" in url and not re.search(r"[?&]f52_seed=4(&|$)", url), timeout=30_000)
+    drawn = re.search(r"[?&]f52_seed=(\d+)", page.url).group(1)
+    assert drawn != "4" and control_value(page, "f52_seed") == drawn, "the control and the link disagree"
+    click_button(page, "Step")
+    first = read_readout(page)
+    click_button(page, "Reset")
+    assert read_step(page) == 0 and control_value(page, "f52_seed") == drawn, "Reset must keep the seed"
+    click_button(page, "Step")
+    assert read_readout(page) == first, "same seed after Reset, same numbers"
     assert_no_exception(page)
     page_log.assert_clean()
 
