@@ -129,7 +129,9 @@ def arrows_row(
         raise ValueError(f"need one pair of axis names per instance ({W.shape[0]}), got {len(axes)}")
     limit = _limit(W)
     panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6, tuple(axes[k])) for k, t in enumerate(titles)]
-    return configure(alt.concat(*panels, columns=max(1, columns)), scale)
+    # Bigger panels (presenter mode) get fewer per row, so the row keeps about the same width.
+    per_row = min(columns, int(columns / scale + 0.5)) if scale > 1 else columns
+    return configure(alt.concat(*panels, columns=max(1, per_row)), scale)
 
 
 def gram_frames(W_k: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, float]:

@@ -22,11 +22,18 @@ def _order(m: int, order: Sequence[int] | None) -> list[int]:
     return list(range(m)) if order is None else [int(j) for j in order]
 
 
+GRADIENT_FROM = 25  # more features than this: a colour bar instead of one legend entry per feature
+
+
 def _feature_color(n: int, title: str = "feature i (0 = most important)") -> alt.Color:
-    legend = alt.Legend(title=title, columns=2 if n > 12 else 1, symbolLimit=0 if n <= 24 else 24)
     if n <= len(OKABE_ITO):
+        legend = alt.Legend(title=title)
         return alt.Color("feature:N", scale=alt.Scale(domain=list(range(n)), range=OKABE_ITO[:n]), legend=legend)
-    return alt.Color("feature:O", scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+    if n < GRADIENT_FROM:
+        legend = alt.Legend(title=title, columns=2 if n > 12 else 1, symbolLimit=0)
+        return alt.Color("feature:O", scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+    legend = alt.Legend(title=title, type="gradient", format="d")
+    return alt.Color("feature:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, n - 1]), legend=legend)
 
 
 def weight_heatmap(

@@ -218,3 +218,11 @@ def test_labelled_marks_drop_a_long_legend_but_keep_a_short_one() -> None:
     assert None not in legends(plots.pca_scatter(few, [str(i) for i in range(5)], np.array([0.6, 0.4])))
     assert None in legends(plots.pca_scatter(many, [str(i) for i in range(30)], np.array([0.6, 0.4])))
     assert None in legends(plots.feature_arrows(many))
+
+
+def test_arrows_row_puts_fewer_bigger_panels_per_row_when_scaled_up() -> None:
+    W = np.stack([pentagon()] * 10)
+    titles = [str(k) for k in range(10)]
+    assert plots.arrows_row(W, titles, columns=5).to_dict()["columns"] == 5
+    assert plots.arrows_row(W, titles, columns=5, scale=0.85).to_dict()["columns"] == 5
+    assert plots.arrows_row(W, titles, columns=5, scale=1.6).to_dict()["columns"] == 3

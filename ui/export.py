@@ -92,6 +92,7 @@ def image_buttons(
             on_click="ignore",
             type="tertiary",
             help=f"{name} as {kind}",
+            icon=":material/download:",
         )
 
 
