@@ -3,6 +3,7 @@
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from ui.links import link_values, report_refused
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.warmup import start_warmup
 
@@ -104,6 +105,9 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, expanded=True)
+link = link_values(page.url_path)  # before any widget runs: what a freshly opened link asked for
 sidebar_controls()
 apply_url_chrome()
+notice = st.empty()  # at the top of the page, filled once the page has run
 page.run()
+report_refused(notice, link)

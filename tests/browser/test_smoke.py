@@ -59,11 +59,15 @@ def test_play_then_pause(page, page_log, app_url):
     page_log.assert_clean()
 
 
+LINK_WARNING = '[data-testid="stAlert"]:has-text("This link asked")'
+
+
 def _train_shared_link(page, url: str) -> tuple[dict[str, str], str, str]:
     """Open the shared link, train it to the end; (control values, final loss text, represented counts)."""
     goto_app(page, url)
     assert_no_page_not_found(page)
     values = control_values(page, F52_KEYS)
+    assert page.locator(LINK_WARNING).count() == 0, "a link Streamlit wrote itself must not be refused"
     set_speed(page, "Fast")
     press_play(page)
     final = wait_until_finished(page)
@@ -137,6 +141,26 @@ def test_presenter_link_hides_chosen_control(page, page_log, app_url):
     assert page.locator(".st-key-f52_decay").is_visible(), "only the named control should be hidden"
 
     click_button(page, "Step")  # the page still trains
+    assert read_step(page) > 0
+    assert_no_exception(page)
+    page_log.assert_clean()
+
+
+def test_mangled_link_says_what_it_refused_and_uses_defaults(page, page_log, app_url):
+    mangled = F52 + "?f52_seed=-4&f52_decay=banana&f52_steps=1e309&f52_mode=%3Cb%3Ex%3C%2Fb%3E&hide=" + "a," * 3000
+    goto_app(page, app_url + mangled)
+    warning = page.locator(LINK_WARNING)
+    warning.wait_for(timeout=30_000)
+    text = warning.inner_text()
+    for key in ("f52_seed", "f52_decay", "f52_steps", "f52_mode"):
+        assert key in text, text
+    assert control_values(page, ["f52_mode", "f52_decay", "f52_seed", "f52_steps"]) == {
+        "f52_mode": "Sweep: 10 densities (the paper's figure)",
+        "f52_decay": "0.90",
+        "f52_seed": "0",
+        "f52_steps": "10000",
+    }
+    click_button(page, "Step")  # and the page still works
     assert read_step(page) > 0
     assert_no_exception(page)
     page_log.assert_clean()
