@@ -28,7 +28,7 @@ from core.kernel_math import CHUNK, INNER, pad4, tile_step
 
 # numba's on-disk cache only notices edits to the file a function is defined in, and the
 # functions here call into core/kernel_math.py. After editing that file, put its new hash here
-# (the first 16 hex digits of its sha256; tests/test_gradients.py checks it): editing this line
+# (the first 16 hex digits of its sha256; tests/needs_torch/test_gradients.py checks it): editing this line
 # is what makes numba recompile this file instead of running stale machine code.
 MATH_SHA256 = "075e7385374084bf"
 

@@ -12,7 +12,7 @@ model, ``W`` is the first layer and ``W2`` holds the second layer in the same la
 
 These are the readable definitions. Training uses the fused kernel in core/kernels.py,
 which is checked against autograd on a line-for-line torch copy of these functions
-(tests/torch_models.py, tests/test_gradients.py).
+(tests/needs_torch/torch_models.py, tests/needs_torch/test_gradients.py).
 """
 
 from __future__ import annotations
