@@ -25,16 +25,24 @@ DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5":
 
 
 def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
-    """Shared font sizes, multiplied by ``scale`` so one switch makes every chart projector-readable."""
-    return (
-        chart.configure_axis(labelFontSize=11 * scale, titleFontSize=13 * scale)
-        .configure_legend(labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0)
-        .configure_title(fontSize=15 * scale, anchor="start")
-        .configure_view(stroke=None)
-        # "pad" keeps the plot area at its set size: Streamlit's default "fit" shrinks it to make room
-        # for long legend titles, which can squash a chart to nothing.
-        .properties(autosize=alt.AutoSizeParams(type="pad"))
+    """Shared font sizes, multiplied by ``scale`` so one switch makes every chart projector-readable.
+
+    One shallow copy with the whole config set at once: chained configure_* calls deep-copy the
+    chart each time, which for a grid of ten panels cost ~0.15 s per redraw while training plays.
+    """
+    out = chart.copy(deep=False)
+    out.config = alt.Config(
+        axis=alt.AxisConfig(labelFontSize=11 * scale, titleFontSize=13 * scale),
+        legend=alt.LegendConfig(
+            labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0
+        ),
+        title=alt.TitleConfig(fontSize=15 * scale, anchor="start"),
+        view=alt.ViewConfig(stroke=None),
     )
+    # "pad" keeps the plot area at its set size: Streamlit's default "fit" shrinks it to make room
+    # for long legend titles, which can squash a chart to nothing.
+    out.autosize = alt.AutoSizeParams(type="pad")
+    return out
 
 
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
