@@ -47,7 +47,7 @@ def test_phase_page_controls_change_what_is_shown() -> None:
     at.radio(key="pc_model").set_value("n = 3 features, m = 2 dimensions").run()
     assert not at.exception
     three = charts(at)
-    assert three[0] != best[0] and three[1] != best[1] and '"concat"' in three[2]  # 2-D arrows per model
+    assert three[0] != best[0] and three[1] != best[1] and '"facet"' in three[2]  # 2-D arrows per model
 
 
 def test_phase_page_live_diagram_and_paper_settings() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,10 +78,14 @@ def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
     W = np.stack([pentagon(), pentagon(0.5), pentagon(2.0)])
     spec = plots.arrows_row(W, ["a", "b", "c"], columns=2).to_dict()
     assert spec["columns"] == 2
-    assert len(spec["concat"]) == 3
-    assert [p["title"] for p in spec["concat"]] == ["a", "b", "c"]
+    assert spec["facet"]["field"] == "panel"  # one table, one facet per instance
+    rows = next(iter(spec["datasets"].values()))
+    assert sorted({r["panel"] for r in rows}) == [0, 1, 2] and len(rows) == 3 * 5
+    assert json.loads(spec["facet"]["header"]["labelExpr"].removesuffix("[datum.value]")) == ["a", "b", "c"]
     domains = {tuple(e["scale"]["domain"]) for e in encodings(spec, "x") if "scale" in e}
     assert len(domains) == 1 and domains.pop()[1] >= 2.0
+    norms = {(r["panel"], r["feature"]): r["norm"] for r in rows}
+    assert norms[(2, 0)] == pytest.approx(2.0) and norms[(1, 3)] == pytest.approx(0.5)
     with pytest.raises(ValueError):
         plots.arrows_row(W, ["only one"])
 
