@@ -132,6 +132,9 @@ def _arrow_layer(
     return alt.layer(*_arrow_marks(base, scale)).properties(width=side, height=side, title=title)
 
 
+GRID_SIDE, GRID_SPACING = 250, 8  # five panels and one y axis fit a laptop-width page
+
+
 def _arrow_grid(
     W: np.ndarray, titles: Sequence[str], limit: float, importance: np.ndarray | None, scale: float, columns: int
 ) -> alt.FacetChart:
@@ -140,18 +143,20 @@ def _arrow_grid(
     df, tooltip = _arrow_frame(W, importance)
     x, y = _square_axes(limit, HIDDEN_AXES)
     color = _category_color("feature", list(range(W.shape[1])), "feature i", legend_max=LABELLED_LEGEND_MAX)
+    if color.legend is not None and color.legend is not alt.Undefined:
+        color.legend = alt.Legend(title="feature i", orient="bottom", direction="horizontal")  # keeps the row narrow
     base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
-    side = 280 * scale
+    side = GRID_SIDE * scale
     header = alt.Header(
         title=None,
         labelExpr=f"{json.dumps([str(t) for t in titles])}[datum.value]",  # panel number -> its title
-        labelFontSize=15 * scale / 0.6,
+        labelFontSize=13 * scale / 0.6,
         labelFontWeight="bold",
         labelAnchor="start",
         labelLimit=0,
     )
     layered = alt.layer(*_arrow_marks(base, scale), data=df).properties(width=side, height=side)
-    return layered.facet(facet=alt.Facet("panel:O", header=header), columns=columns)
+    return layered.facet(facet=alt.Facet("panel:O", header=header), columns=columns, spacing=GRID_SPACING)
 
 
 def _limit(values: np.ndarray, floor: float = 1.0) -> float:
