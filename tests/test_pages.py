@@ -138,6 +138,32 @@ def test_presenter_mode_enlarges_chart_text() -> None:
     assert axis_title_size(at) > 1.4 * normal
 
 
+def _texts_after_a_step(at: AppTest) -> set[str]:
+    for button in [b for b in at.button if b.key and b.key.endswith(":step")]:
+        at.button(key=button.key).click().run()
+    assert not at.exception
+    return {m.value for m in at.markdown}
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/five_in_two.py", "pages/learning_dynamics.py", "pages/computation.py", "pages/geometry.py"]
+)
+def test_presenter_mode_keeps_key_sentences_and_drops_download_chrome(page: str) -> None:
+    normal = open_page(page)
+    normal_texts = _texts_after_a_step(normal)
+    assert normal.get("download_button"), "downloads are offered normally"
+
+    shown = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    shown.query_params["presenter"] = "true"  # an instructor's link, opened in a new session
+    shown.switch_page(page).run()
+    shown_texts = _texts_after_a_step(shown)
+    assert shown.get("download_button") == [], "no download buttons on a projector"
+    assert shown.get("vega_lite_chart"), "the figures stay"
+    gone = [t for t in normal_texts - shown_texts if len(t.split()) > 30]
+    key_sentences = [t for t in shown_texts - normal_texts if t.startswith("**") and t.endswith("**")]
+    assert gone and key_sentences, "long explanations give way to their key sentences"
+
+
 def test_paper_settings_button_restores_the_paper_figure() -> None:
     at = open_page("pages/five_in_two.py")
     at.slider(key="f52_decay").set_value(0.6).run()
