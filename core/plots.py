@@ -49,12 +49,16 @@ def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
 
 
-def _category_color(field: str, domain: Sequence, title: str, legend_max: int | None = None) -> alt.Color:
+def _category_color(
+    field: str, domain: Sequence, title: str, legend_max: int | None = None, below: bool = False
+) -> alt.Color:
     """Okabe-Ito when there are few categories; viridis in the given order when there are too many.
 
     ``legend_max``: for marks labelled on the chart, drop the legend when it would list more entries.
+    ``below``: a horizontal legend under the chart instead of beside it (keeps wide grids narrow).
     """
-    legend = None if legend_max is not None and len(domain) > legend_max else alt.Legend(title=title)
+    where = {"orient": "bottom", "direction": "horizontal"} if below else {}
+    legend = None if legend_max is not None and len(domain) > legend_max else alt.Legend(title=title, **where)
     if len(domain) <= len(OKABE_ITO):
         return alt.Color(
             f"{field}:N", scale=alt.Scale(domain=list(domain), range=OKABE_ITO[: len(domain)]), legend=legend
@@ -142,9 +146,7 @@ def _arrow_grid(
     of separate charts, which matters because live pages redraw this several times a second."""
     df, tooltip = _arrow_frame(W, importance)
     x, y = _square_axes(limit, HIDDEN_AXES)
-    color = _category_color("feature", list(range(W.shape[1])), "feature i", legend_max=LABELLED_LEGEND_MAX)
-    if color.legend is not None and color.legend is not alt.Undefined:
-        color.legend = alt.Legend(title="feature i", orient="bottom", direction="horizontal")  # keeps the row narrow
+    color = _category_color("feature", list(range(W.shape[1])), "feature i", LABELLED_LEGEND_MAX, below=True)
     base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
     side = GRID_SIDE * scale
     header = alt.Header(
@@ -183,13 +185,12 @@ def arrows_row(
 
     ``axes`` names each panel's x and y axes when they are not the hidden dimensions (e.g. principal axes).
     """
-    W = np.asarray(W, dtype=np.float64)
+    W = _check_2d(W)
     if len(titles) != W.shape[0]:
         raise ValueError(f"need one title per instance ({W.shape[0]}), got {len(titles)}")
     axes = list(axes) if axes is not None else [HIDDEN_AXES] * W.shape[0]
     if len(axes) != W.shape[0]:
         raise ValueError(f"need one pair of axis names per instance ({W.shape[0]}), got {len(axes)}")
-    W = _check_2d(W)
     limit = _limit(W)
     # Bigger panels (presenter mode) get fewer per row, so the row keeps about the same width.
     per_row = max(1, min(columns, int(columns / scale + 0.5)) if scale > 1 else columns)

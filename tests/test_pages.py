@@ -90,9 +90,9 @@ def test_five_in_two_single_density_mode() -> None:
     assert len(single_titles) == 1 and not single_titles[0].startswith("p = 0.717")
 
 
-def panel_titles(chart: str) -> list[str]:
+def panel_titles(chart: str | dict) -> list[str]:
     """The panel titles of an arrows_row grid (a facet whose header maps panel number -> title)."""
-    spec, _ = json.JSONDecoder().raw_decode(chart)  # charts() appends the data after the spec
+    spec = chart if isinstance(chart, dict) else json.JSONDecoder().raw_decode(chart)[0]  # charts() appends data
     expr = spec["facet"]["header"]["labelExpr"]  # '["title 0", "title 1", ...][datum.value]'
     return json.loads(expr.removesuffix("[datum.value]"))
 
