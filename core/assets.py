@@ -11,6 +11,7 @@ Rebuild everything with ``python -m core.precompute`` (see that module).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,22 @@ class Asset:
 
 class AssetError(Exception):
     """An asset is missing, unreadable, or does not match what the caller expects."""
+
+
+def same_config(a: Any, b: Any, rel_tol: float = 1e-12) -> bool:
+    """Whether two stored configurations are the same, floats compared to ``rel_tol``.
+
+    Why not ``==``: a density grid computed on another CPU (or another numpy build) can differ
+    in the last bit, which is not another configuration.
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_config(a[k], b[k], rel_tol) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same_config(x, y, rel_tol) for x, y in zip(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        both_numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b))
+        return both_numbers and math.isclose(a, b, rel_tol=rel_tol, abs_tol=0.0)
+    return type(a) is type(b) and a == b
 
 
 def path_of(name: str, directory: Path | None = None) -> Path:

@@ -21,7 +21,13 @@ import numpy as np
 from core.assets import save_asset
 
 # Topic modules that own assets; each defines BUILDERS = {name: AssetBuilder}.
-BUILDER_MODULES = ("core.phase", "core.geometry", "core.dynamics", "core.privileged", "core.computation")
+BUILDER_MODULES = (
+    "core.chapters.phase_change",
+    "core.chapters.geometry",
+    "core.chapters.learning_dynamics",
+    "core.chapters.privileged_superposition",
+    "core.chapters.computation",
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analysis import gram
+from core.analysis import gram
 
 PHASES = ("not learned", "superposition", "dedicated")
 

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from core import analysis, plots_setup, sweeps
+from core import analysis
+from core.chapters import basic_results
+from core.charts import experiment_setup as experiment_setup_charts
 from core.train import TrainResult, history_points
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
@@ -22,19 +24,23 @@ feature always present (*p* = 1) down to one example in a thousand (*p* = 0.001)
 )
 
 PAPER_VALUES = {
-    "br_n": sweeps.PAPER.n,
-    "br_m": sweeps.PAPER.m,
-    "br_decay": sweeps.PAPER.decay,
-    "br_densities": list(sweeps.PAPER_DENSITIES),
+    "br_n": basic_results.PAPER.n,
+    "br_m": basic_results.PAPER.m,
+    "br_decay": basic_results.PAPER.decay,
+    "br_densities": list(basic_results.PAPER_DENSITIES),
     "br_seed": 0,
     "br_steps": 10_000,
 }
-LARGE_VALUES = PAPER_VALUES | {"br_n": sweeps.LARGE.n, "br_m": sweeps.LARGE.m, "br_decay": sweeps.LARGE.decay}
+LARGE_VALUES = PAPER_VALUES | {
+    "br_n": basic_results.LARGE.n,
+    "br_m": basic_results.LARGE.m,
+    "br_decay": basic_results.LARGE.decay,
+}
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([1, 2, 1])
-    n = c1.number_input("Features n", 2, 100, sweeps.PAPER.n, key="br_n", bind="query-params")
-    m = c1.number_input("Hidden dimensions m", 1, 40, sweeps.PAPER.m, key="br_m", bind="query-params")
+    n = c1.number_input("Features n", 2, 100, basic_results.PAPER.n, key="br_n", bind="query-params")
+    m = c1.number_input("Hidden dimensions m", 1, 40, basic_results.PAPER.m, key="br_m", bind="query-params")
     decay = c2.slider(
         "Importance decay r (feature i counts Iᵢ = rⁱ in the loss)",
         0.5,
@@ -46,13 +52,13 @@ with st.container(border=True):
     )
     densities = c2.multiselect(
         "Feature densities p = 1 − S (one model per density; S is the sparsity)",
-        list(sweeps.DENSITY_OPTIONS),
-        default=list(sweeps.PAPER_DENSITIES),
+        list(basic_results.DENSITY_OPTIONS),
+        default=list(basic_results.PAPER_DENSITIES),
         format_func=density_option,
         key="br_densities",
         bind="query-params",
     )
-    c2.caption(sparsity_note(sweeps.sorted_densities(densities)))
+    c2.caption(sparsity_note(basic_results.sorted_densities(densities)))
     seed = seed_input(c3, "br_seed")
     steps = c3.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
@@ -78,13 +84,13 @@ with st.container(border=True):
         )
 
 n, m, seed, steps = int(n), int(m), int(seed), int(steps)
-densities = sweeps.sorted_densities(densities)
+densities = basic_results.sorted_densities(densities)
 scale = chart_scale()
-KEYS = {model: f"br:{model}" for model in sweeps.MODELS}
+KEYS = {model: f"br:{model}" for model in basic_results.MODELS}
 
 
 def inspect_choice() -> float:
-    keep_choice("br_inspect", densities, sweeps.nearest_density(densities))
+    keep_choice("br_inspect", densities, basic_results.nearest_density(densities))
     return st.select_slider(
         "Look closely at the models trained at density",
         densities,
@@ -97,7 +103,7 @@ def inspect_choice() -> float:
 
 def make_render(model: str, k: int, cfg):
     """The panel of one model: the chosen density's Wᵀ W with b, ||Wᵢ|| bars, PCA, and the loss curves."""
-    optimum = sweeps.linear_optima(cfg)
+    optimum = basic_results.linear_optima(cfg)
 
     def render(view: TrainResult) -> None:
         w, p = view.W[k], densities[k]
@@ -105,14 +111,14 @@ def make_render(model: str, k: int, cfg):
         loss = f"loss {view.loss[k]:.3g}" if view.steps_done else "not trained yet"
         st.markdown(
             f"**p = {p:g}**: {kept} of {n} features represented in {m} dimensions · "
-            f"total superposition {sweeps.total_superposition(w):.2f} · {loss} "
+            f"total superposition {basic_results.total_superposition(w):.2f} · {loss} "
             f"(best linear model: {optimum[k]:.3g})"
         )
         weight_charts(model, w, view.b[k], p, kept)
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
             show_chart(
-                plots_setup.loss_by_density(steps_x, losses, densities, scale=scale),
+                experiment_setup_charts.loss_by_density(steps_x, losses, densities, scale=scale),
                 f"training-loss-{model}",
                 f"br_{model}_loss",
                 alt_text=f"Line chart of the training loss (log scale) against the step, one line per density "
@@ -127,14 +133,14 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
     """Wᵀ W with b, the ||Wᵢ|| bars and (m ≥ 2) the PCA view of one trained instance."""
     title = f"{model_label(model)}, p = {p:g}"
     show_chart(
-        plots_setup.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale),
+        experiment_setup_charts.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale),
         f"gram-{model}-p{p:g}",
         f"br_{model}_gram",
         alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b for the {title}; blue is negative, "
         "orange positive, the diagonal is each ||Wᵢ||².",
     )
     show_chart(
-        plots_setup.norm_bars_superposition(w, scale=scale),
+        experiment_setup_charts.norm_bars_superposition(w, scale=scale),
         f"feature-norms-{model}-p{p:g}",
         f"br_{model}_norms",
         alt_text=f"Horizontal bars of each feature's length ||Wᵢ|| for the {title}, coloured by superposition; "
@@ -142,7 +148,7 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
     )
     if m >= 2:
         show_chart(
-            plots_setup.pca_features(w, f"Feature directions: {title}", scale=scale),
+            experiment_setup_charts.pca_features(w, f"Feature directions: {title}", scale=scale),
             f"feature-directions-{model}-p{p:g}",
             f"br_{model}_pca",
             alt_text=f"Scatter of the {n} feature directions along the two main hidden axes for the {title}, "
@@ -152,18 +158,18 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
 
 def model_panels() -> None:
     """Both models trained live, side by side, on the same settings."""
-    configs = sweeps.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
+    configs = basic_results.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
     k = densities.index(inspect_choice())
     play_all_button(list(KEYS.values()), key="br_play_both")
     columns = st.columns(2, gap="large")
-    for column, model in zip(columns, sweeps.MODELS):
+    for column, model in zip(columns, basic_results.MODELS):
         with column:
             st.subheader(model_label(model))
             st.latex(MODEL_LATEX[model])
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
 
 
-def overview_alt(summaries: dict[str, sweeps.SweepSummary]) -> str:
+def overview_alt(summaries: dict[str, basic_results.SweepSummary]) -> str:
     counts = "; ".join(f"{name}: {', '.join(str(int(c)) for c in s.n_represented)}" for name, s in summaries.items())
     return (
         "Three line charts against 1/p (log scale), one line per model: features represented, total superposition, "
@@ -174,19 +180,19 @@ def overview_alt(summaries: dict[str, sweeps.SweepSummary]) -> str:
 def overview() -> None:
     """Every density at once, both models on one chart (refreshed on each full rerun, e.g. at Pause)."""
     st.subheader("All densities at a glance")
-    runs = {model: st.session_state.get(KEYS[model]) for model in sweeps.MODELS}
+    runs = {model: st.session_state.get(KEYS[model]) for model in basic_results.MODELS}
     summaries = {}
     for model, run in runs.items():
         if run is not None and run.trainer.step > 0:
             view = run.trainer.view()
-            summaries[f"{model_label(model)} ({view.steps_done:,} steps)"] = sweeps.summarize(
+            summaries[f"{model_label(model)} ({view.steps_done:,} steps)"] = basic_results.summarize(
                 view.W, view.loss, run.cfg
             )
     if not summaries:
         st.info("Train the models (Play, or Train both) to fill in this overview.", icon=":material/info:")
         return
     show_chart(
-        plots_setup.sweep_overview(summaries, m, scale=scale),
+        experiment_setup_charts.sweep_overview(summaries, m, scale=scale),
         f"sweep-overview-n{n}-m{m}",
         "br_overview",
         alt_text=overview_alt(summaries),
@@ -198,7 +204,7 @@ def overview() -> None:
     )
 
 
-if warn(sweeps.settings_problems(n, m, densities)):
+if warn(basic_results.settings_problems(n, m, densities)):
     model_panels()
     overview()
 

@@ -3,11 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from core import computation, plots_neurons, presets
+from core import presets
+from core.chapters import computation
+from core.charts import neurons as neuron_charts
 from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.cache import trained
-from ui.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
+from ui.chapters.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
 from ui.export import show_chart
 from ui.live import live_training
 from ui.neurons import counts_alt
@@ -79,7 +81,7 @@ k = labels.index(
 counts = computation.kind_counts(sweep["W1"])
 n_sweep = sweep["W1"].shape[-1]
 show_chart(
-    plots_neurons.neuron_counts_chart(dens, counts, n_neurons=n_sweep, marker=float(dens[k]), scale=scale),
+    neuron_charts.neuron_counts_chart(dens, counts, n_neurons=n_sweep, marker=float(dens[k]), scale=scale),
     f"abs-sweep-n{sweep['W1'].shape[1]}-m{n_sweep}-neuron-kinds",
     "cs_counts",
     alt_text=counts_alt(dens, counts, n_sweep, k),
@@ -155,7 +157,7 @@ def render(view: TrainResult) -> None:
         circuit_views(view.W[0], view.W2[0], scale, key="cs_live_circuit", name="abs-circuit-n3-m6-live")
         return
     live_counts = computation.kind_counts(view.W)
-    chart = plots_neurons.neuron_counts_chart(
+    chart = neuron_charts.neuron_counts_chart(
         np.asarray(LIVE_SWEEP),
         live_counts,
         n_neurons=12,

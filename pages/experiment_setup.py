@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from core import analysis, plots_setup, sweeps
+from core import analysis
+from core.chapters import basic_results
+from core.charts import experiment_setup as experiment_setup_charts
 from core.train import TrainResult, history_points
 from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
 from ui.export import result_downloads, show_chart
@@ -46,7 +48,7 @@ with st.container(border=True):
     )
     density = right.select_slider(
         "Feature density p = 1 − S (chance a feature is non-zero; S is the sparsity)",
-        options=list(sweeps.DENSITY_OPTIONS),
+        options=list(basic_results.DENSITY_OPTIONS),
         value=0.1,
         format_func=density_option,
         key="es_density",
@@ -55,7 +57,7 @@ with st.container(border=True):
     right.caption(sparsity_note([float(density)]))
     model = right.radio(
         "Model to train",
-        list(sweeps.MODELS),
+        list(basic_results.MODELS),
         index=1,
         format_func=model_label,
         key="es_model",
@@ -96,10 +98,12 @@ st.latex(DATA_LATEX)
 st.session_state.setdefault("es_draws", 0)
 if st.button("Draw another batch", key="es_draw", icon=":material/casino:"):
     st.session_state["es_draws"] += 1
-x = sweeps.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
+x = basic_results.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
 active = (x != 0).sum(axis=1)
 show_chart(
-    plots_setup.batch_heatmap([x[:SHOWN]], [f"{SHOWN} of the {BATCH:,} examples in one batch"], scale=scale),
+    experiment_setup_charts.batch_heatmap(
+        [x[:SHOWN]], [f"{SHOWN} of the {BATCH:,} examples in one batch"], scale=scale
+    ),
     f"sample-batch-n{n}-p{density:g}",
     "es_batch",
     alt_text=f"Heatmap of {SHOWN} examples (rows) by {n} features (columns) at density p = {density:g}; colour is "
@@ -110,9 +114,11 @@ st.caption(
     f"on average p·n = {density * n:.3g} active features; in this batch the average is {active.mean():.3g}, and "
     f"{(active == 0).mean():.0%} of the examples are all zeros."
 )
-frequency = sweeps.feature_frequency(x)
+frequency = basic_results.feature_frequency(x)
 show_chart(
-    plots_setup.frequency_bars(frequency, density, sweeps.frequency_band(density, BATCH), BATCH, scale=scale),
+    experiment_setup_charts.frequency_bars(
+        frequency, density, basic_results.frequency_band(density, BATCH), BATCH, scale=scale
+    ),
     f"feature-frequency-n{n}-p{density:g}",
     "es_frequency",
     alt_text=f"Bar chart: for each of the {n} features, the fraction of {BATCH:,} examples where it was non-zero "
@@ -135,7 +141,7 @@ cannot keep them all.
     "Importance Iᵢ = rⁱ decides which features a model keeps when it cannot keep them all.",
 )
 show_chart(
-    plots_setup.importance_bars(sweeps.importances(n, decay), scale=scale),
+    experiment_setup_charts.importance_bars(basic_results.importances(n, decay), scale=scale),
     f"feature-importance-n{n}-r{decay:g}",
     "es_importance",
     alt_text=f"Bar chart of the importance Iᵢ = {decay:g}ⁱ of features 0 to {n - 1}, falling from 1 to "
@@ -151,7 +157,7 @@ bias *b* per feature. The paper compares two versions that differ only in a fina
 """,
     "Squeeze x into m numbers with W, rebuild with Wᵀ and a bias; the two models differ only in a final ReLU.",
 )
-for name in sweeps.MODELS:
+for name in basic_results.MODELS:
     st.markdown(f"**{model_label(name)}**")
     st.latex(MODEL_LATEX[name])
 prose(
@@ -175,16 +181,16 @@ the paper's reference code.
 )
 
 st.header("5. Train it")
-problems = sweeps.settings_problems(n, m, [density])
+problems = basic_results.settings_problems(n, m, [density])
 if warn(problems):
-    cfg = sweeps.setup_config(model, n, m, density, decay, seed)
-    levels = sweeps.loss_levels(density, n, m, decay)
+    cfg = basic_results.setup_config(model, n, m, density, decay, seed)
+    levels = basic_results.loss_levels(density, n, m, decay)
 
     def render(view: TrainResult) -> None:
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
             show_chart(
-                plots_setup.loss_with_levels(steps_x, losses, levels, scale=scale),
+                experiment_setup_charts.loss_with_levels(steps_x, losses, levels, scale=scale),
                 f"training-loss-{model}",
                 "es_loss",
                 alt_text=f"Line chart of the training loss (log scale) against the step, now {view.loss[0]:.3g} after "
@@ -192,10 +198,10 @@ if warn(problems):
                 + "; ".join(f"{name} {value:.3g}" for name, value in levels.items())
                 + ".",
             )
-        rebuilt = sweeps.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
+        rebuilt = basic_results.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
         titles = ["input x (the same examples as above)", f"output x' after {view.steps_done:,} steps"]
         show_chart(
-            plots_setup.batch_heatmap([x[:SHOWN], rebuilt], titles, scale=scale),
+            experiment_setup_charts.batch_heatmap([x[:SHOWN], rebuilt], titles, scale=scale),
             f"input-vs-output-{model}",
             "es_rebuilt",
             alt_text=f"Two heatmaps side by side, {SHOWN} examples by {n} features: the input batch and the model's "
@@ -209,7 +215,7 @@ if warn(problems):
         left, right = st.columns(2)
         with left:
             show_chart(
-                plots_setup.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale),
+                experiment_setup_charts.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale),
                 f"gram-{model}",
                 "es_gram",
                 alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "
@@ -217,7 +223,7 @@ if warn(problems):
             )
         with right:
             show_chart(
-                plots_setup.norm_bars_superposition(view.W[0], scale=scale),
+                experiment_setup_charts.norm_bars_superposition(view.W[0], scale=scale),
                 f"feature-norms-{model}",
                 "es_norms",
                 alt_text=f"Horizontal bars of each feature's length ||Wᵢ||, coloured by superposition; {kept} of "
@@ -225,7 +231,7 @@ if warn(problems):
             )
         if m >= 2:
             show_chart(
-                plots_setup.pca_features(view.W[0], "Feature directions", scale=scale),
+                experiment_setup_charts.pca_features(view.W[0], "Feature directions", scale=scale),
                 f"feature-directions-{model}",
                 "es_pca",
                 alt_text=f"Scatter of the {n} feature directions Wᵢ along the two main axes of the {m}-dimensional "

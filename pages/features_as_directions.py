@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from core import representation as rep
-from ui.directions import embedding_panel, model_panel
+from core.chapters import features_as_directions as rep
+from ui.chapters.features_as_directions import embedding_panel, model_panel
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input

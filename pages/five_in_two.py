@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import analysis, data, plots, presets
+from core import analysis, data, presets
+from core.charts import common as charts
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
 from ui.live import live_training
@@ -73,7 +74,7 @@ short = [f"p = {p:.3g}" for p in densities]
 def render(view: TrainResult) -> None:
     scale = chart_scale()
     show_chart(
-        plots.arrows_row(view.W, titles, importance=importance, scale=scale),
+        charts.arrows_row(view.W, titles, importance=importance, scale=scale),
         "five-in-two-arrows",
         "f52_arrows",
         alt_text="Feature directions of each trained model, one panel per density.",
@@ -87,20 +88,20 @@ def render(view: TrainResult) -> None:
     )
     steps_x, losses = history_points(view.loss_history)
     if len(steps_x):
-        chart = plots.loss_curve(steps_x, losses, short, legend_title="model", scale=scale)
+        chart = charts.loss_curve(steps_x, losses, short, legend_title="model", scale=scale)
         show_chart(chart, "five-in-two-loss", "f52_loss", alt_text="Training loss of each model, log scale.")
     pick = _chosen_instance()
     left, right = st.columns(2)
     with left:
         show_chart(
-            plots.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale),
+            charts.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale),
             "gram",
             "f52_gram",
             alt_text=f"Heatmap of W transpose W and the bias b for the model at {short[pick]}.",
         )
     with right:
         show_chart(
-            plots.norm_bars(view.W[pick], scale=scale),
+            charts.norm_bars(view.W[pick], scale=scale),
             "norms",
             "f52_norms",
             alt_text=f"Bar chart of each feature's norm ||W_i|| for the model at {short[pick]}.",
@@ -113,7 +114,7 @@ def _hidden_view(view: TrainResult, pick: int, scale: float) -> None:
     x = data.sample_instance(cfg, 600, seed=int(seed) + 1, instance=pick)
     pca = analysis.pca_of_hidden(analysis.hidden_cloud(view.W[pick], x))
     directions = analysis.project_directions(pca.components, view.W[pick])
-    chart = plots.hidden_pca(
+    chart = charts.hidden_pca(
         pca.coords, analysis.active_label(x), pca.explained_variance_ratio, directions, scale=scale
     )
     show_chart(chart, "hidden-pca", "f52_pca", alt_text="Hidden vectors of 600 inputs in PCA coordinates.")

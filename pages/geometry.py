@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import geometry as geo
+from ui.chapters import geometry as geo
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 

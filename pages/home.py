@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.chapters import PATH, total_minutes
+from ui.registry import parts, total_minutes
 
 st.title("Superposition Lab")
 st.markdown(
@@ -24,7 +24,7 @@ st.markdown(
     "The first section gives the vocabulary, the second reproduces the paper's core experiments, "
     "the third follows the paper to its later results."
 )
-for section, chapters in PATH.items():
+for section, chapters in parts().items():
     st.markdown(f"**{section}**")
     for chapter in chapters:
         st.page_link(chapter.page, label=f"{chapter.title} · {chapter.minutes} min")

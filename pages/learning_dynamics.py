@@ -3,10 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from core import dynamics, plots_dynamics
+from core.chapters import learning_dynamics
+from core.charts import learning_dynamics as learning_dynamics_charts
 from core.train import TrainResult
 from ui.assets import asset_or_none
-from ui.dynamics import live_panel, panel_alt, paper_jumps, replay_index
+from ui.chapters.learning_dynamics import live_panel, panel_alt, paper_jumps, replay_index
 from ui.export import show_chart
 from ui.live import live_training
 from ui.quiz import self_check
@@ -71,9 +72,9 @@ preset_button(
     help="The paper's second experiment: 6 features in 3 dimensions as two correlated triples, small starting weights.",
 )
 if triples:
-    cfg = dynamics.triples_config(float(density), steps=10_000, snapshot_every=20, seed=int(seed))
+    cfg = learning_dynamics.triples_config(float(density), steps=10_000, snapshot_every=20, seed=int(seed))
 else:
-    cfg = dynamics.uniform_config(12, 4, float(density), steps=10_000, snapshot_every=20, seed=int(seed))
+    cfg = learning_dynamics.uniform_config(12, 4, float(density), steps=10_000, snapshot_every=20, seed=int(seed))
 cfg = cfg.with_(init_scale=float(init_scale))
 replay = st.slider(
     "Replay: show the geometry at training step",
@@ -94,7 +95,7 @@ def render(view: TrainResult) -> None:
 live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")
-SPEC = dynamics.BUILDERS["dynamics_uniform"]
+SPEC = learning_dynamics.BUILDERS["dynamics_uniform"]
 asset = asset_or_none("dynamics_uniform", SPEC.version)
 if asset is None:
     st.caption("Train the uniform setting above instead: it is the same experiment at a smaller size.")
@@ -121,7 +122,7 @@ else:
     i = replay_index(steps, at)
     jump_steps = ((table["from step"] + table["to step"]) // 2).tolist() if len(table) else []
     show_chart(
-        plots_dynamics.dynamics_panel(
+        learning_dynamics_charts.dynamics_panel(
             steps, D, losses, a["features"], jump_steps, float(steps[i]), axis == "log", one_colour=True, scale=scale
         ),
         "dynamics-400-in-30-dimensionality-and-loss",
@@ -136,7 +137,7 @@ else:
         f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (||W_i|| > 0.5)."
     )
     show_chart(
-        plots_dynamics.dimensionality_strip(
+        learning_dynamics_charts.dimensionality_strip(
             D[i], c["n_features"], title=f"D_i of the drawn features at step {int(steps[i]):,}", scale=scale
         ),
         f"dynamics-400-in-30-dimensionality-step-{int(steps[i])}",

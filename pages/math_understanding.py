@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core.config import ToyConfig
-from ui import math_explorer, math_thomson
+from ui.chapters import math_understanding_explorer, math_understanding_thomson
+from ui.chapters.math_understanding_live import make_render
 from ui.live import live_training
-from ui.math_live import make_render
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -82,8 +82,8 @@ PAPER = {
     "mu_decay": 0.7,
     "mu_steps": 10_000,
     "mu_seed": 0,
-    **math_explorer.DEFAULTS,
-    **math_thomson.DEFAULTS,
+    **math_understanding_explorer.DEFAULTS,
+    **math_understanding_thomson.DEFAULTS,
 }
 preset_button(
     "Paper settings",
@@ -130,7 +130,7 @@ switch to the full loss to see what that pair costs when both features happen to
 """,
     "Two features, one number: W = [1, −1] stores both, and the ReLU throws away the negative leak.",
 )
-math_explorer.explorer()
+math_understanding_explorer.explorer()
 prose(
     """
 **Read the landscape.** In the sparse limit the antipodal corners (dashed diagonal) are perfect: zero loss. Set the
@@ -151,9 +151,9 @@ Minimising it means spreading unit vectors over a sphere so they push each other
 """,
     "Unit lengths and zero bias turn L₁ into Thomson's problem: spread points on a sphere so they repel.",
 )
-math_thomson.explorer()
+math_understanding_thomson.explorer()
 st.subheader("Does a trained model solve it?")
-math_thomson.trained_vs_thomson()
+math_understanding_thomson.trained_vs_thomson()
 
 with st.expander("The settings, exactly"):
     st.markdown(

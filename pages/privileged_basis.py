@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import representation as rep
+from core.chapters import features_as_directions as rep
+from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.live import live_training
-from ui.privileged import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 

@@ -3,7 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from core import plots_neurons, presets, privileged
+from core import presets
+from core.chapters import privileged_superposition
+from core.charts import neurons as neuron_charts
 from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.cache import trained
@@ -27,7 +29,7 @@ A neuron is **monosemantic** when one feature carries at least 90 % of its input
     "A ReLU on the hidden layer turns its coordinates into neurons, so we can ask which features each neuron carries.",
 )
 scale = chart_scale()
-SWEEP = privileged.BUILDERS["privileged_sweep"]
+SWEEP = privileged_superposition.BUILDERS["privileged_sweep"]
 
 
 def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
@@ -36,9 +38,16 @@ def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
     if asset is not None:
         a = asset.arrays
         return a["densities"], a["W"], a["seed_mono"], "precomputed"
-    cfg = privileged.privileged_config(privileged.SHOWCASE_DENSITIES, steps=privileged.PAPER_STEPS, n_seeds=4)
+    cfg = privileged_superposition.privileged_config(
+        privileged_superposition.SHOWCASE_DENSITIES, steps=privileged_superposition.PAPER_STEPS, n_seeds=4
+    )
     result = trained(cfg)
-    return np.asarray(privileged.SHOWCASE_DENSITIES), result.W, None, "trained now (7 densities, best of 4 seeds)"
+    return (
+        np.asarray(privileged_superposition.SHOWCASE_DENSITIES),
+        result.W,
+        None,
+        "trained now (7 densities, best of 4 seeds)",
+    )
 
 
 st.header("The paper's sweep")
@@ -63,10 +72,10 @@ chosen = st.select_slider(
     bind="query-params",
 )
 k = labels.index(chosen)
-all_labels = privileged.neuron_labels(W_paper)
-counts = privileged.neuron_counts(W_paper)
+all_labels = privileged_superposition.neuron_labels(W_paper)
+counts = privileged_superposition.neuron_counts(W_paper)
 show_chart(
-    plots_neurons.neuron_counts_chart(
+    neuron_charts.neuron_counts_chart(
         densities, counts, seed_mono, n_neurons=W_paper.shape[-1], marker=float(densities[k]), scale=scale
     ),
     "privileged-neuron-kinds-by-density",
@@ -82,7 +91,7 @@ st.caption(
     )
     + "The dashed line marks the model drawn below."
 )
-order = privileged.neuron_order(W_paper[k])
+order = privileged_superposition.neuron_order(W_paper[k])
 neuron_views(
     W_paper[k],
     kinds_of(all_labels.monosemantic[k], all_labels.dead[k]),
@@ -110,7 +119,7 @@ with st.container(border=True):
     mode = left.radio("What to train", MODES, key="ps_mode", bind="query-params")
     density = left.select_slider(
         "Feature density p = 1 − S (for 'One density')",
-        options=privileged.SHOWCASE_DENSITIES,
+        options=privileged_superposition.SHOWCASE_DENSITIES,
         value=0.1,
         key="ps_density",
         bind="query-params",
@@ -137,8 +146,8 @@ preset_button(
     key="ps_paper",
     help="n = 10, m = 5, importance 0.75^i, the densities of the paper's figure; best of 8 seeds here (the paper: 1000).",
 )
-live_densities = privileged.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
-cfg = privileged.privileged_config(live_densities, float(decay), int(steps), int(seed), int(n_seeds))
+live_densities = privileged_superposition.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
+cfg = privileged_superposition.privileged_config(live_densities, float(decay), int(steps), int(seed), int(n_seeds))
 inspect_labels = [f"{p:.3g}" for p in live_densities]
 pick = 0
 if len(live_densities) > 1:
@@ -150,10 +159,10 @@ if len(live_densities) > 1:
 
 
 def render(view: TrainResult) -> None:
-    lab = privileged.neuron_labels(view.W)
+    lab = privileged_superposition.neuron_labels(view.W)
     if len(live_densities) > 1:
-        live_counts = privileged.neuron_counts(view.W)
-        chart = plots_neurons.neuron_counts_chart(
+        live_counts = privileged_superposition.neuron_counts(view.W)
+        chart = neuron_charts.neuron_counts_chart(
             np.asarray(live_densities),
             live_counts,
             n_neurons=cfg.n_hidden,
@@ -167,7 +176,7 @@ def render(view: TrainResult) -> None:
     neuron_views(
         W_k,
         kinds_of(lab.monosemantic[pick], lab.dead[pick]),
-        privileged.neuron_order(W_k),
+        privileged_superposition.neuron_order(W_k),
         scale,
         title=f"W at {presets.label_density(live_densities[pick])}",
         key="ps_live",
@@ -199,12 +208,12 @@ prose(
 with st.expander("The settings, exactly"):
     st.markdown(
         f"""
-Model: h = ReLU(W x), x' = ReLU(Wᵀ h + b), tied weights, no hidden bias; n = {privileged.N_FEATURES}, m = {privileged.N_HIDDEN}.
+Model: h = ReLU(W x), x' = ReLU(Wᵀ h + b), tied weights, no hidden bias; n = {privileged_superposition.N_FEATURES}, m = {privileged_superposition.N_HIDDEN}.
 Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1]. Loss: importance-weighted squared error.
 AdamW (lr 0.001, weight decay 0.01), batch 1024. Precomputed sweep: importance 0.75ⁱ, densities
 {", ".join(f"{p:.3g}" for p in spec["densities"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds (seed {spec["seed"]}).
-Neuron labels: **monosemantic** if one feature has ≥ {privileged.MONO_THRESHOLD:.0%} of the neuron's Σ|Wᵢⱼ|;
-**dead** if no input weight reaches {privileged.DEAD_WEIGHT} (inputs are ≥ 0, so such a neuron never fires noticeably);
+Neuron labels: **monosemantic** if one feature has ≥ {privileged_superposition.MONO_THRESHOLD:.0%} of the neuron's Σ|Wᵢⱼ|;
+**dead** if no input weight reaches {privileged_superposition.DEAD_WEIGHT} (inputs are ≥ 0, so such a neuron never fires noticeably);
 otherwise **polysemantic**. Live run: importance {decay:g}ⁱ, {cfg.steps:,} steps, best of {cfg.n_seeds}, seed {cfg.seed}.
 """
     )

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import hypothesis as hyp
-from ui.hypothesis import model_panel, orthogonality_panel, sensing_panel
+from core.chapters import superposition_hypothesis as hyp
+from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input

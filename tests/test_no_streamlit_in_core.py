@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "core"
-CORE_FILES = sorted(CORE.glob("*.py"))
+CORE_FILES = sorted(CORE.rglob("*.py"))
 
 
 def imported_modules(path: Path) -> list[str]:
@@ -39,7 +39,7 @@ def test_imported_modules_sees_streamlit(tmp_path: Path) -> None:
 
 def test_no_core_file_imports_streamlit() -> None:
     offenders = {
-        path.name: mods
+        str(path.relative_to(ROOT)): mods
         for path in CORE_FILES
         if (mods := [m for m in imported_modules(path) if m == "streamlit" or m.startswith("streamlit.")])
     }
@@ -47,7 +47,7 @@ def test_no_core_file_imports_streamlit() -> None:
 
 
 def test_importing_core_does_not_load_streamlit() -> None:
-    modules = [f"core.{p.stem}" for p in CORE_FILES if p.stem != "__init__"]
+    modules = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE_FILES if p.stem != "__init__"]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

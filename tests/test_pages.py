@@ -175,10 +175,12 @@ def test_paper_settings_button_restores_the_paper_figure() -> None:
 
 
 def test_learning_path_covers_every_chapter_once() -> None:
-    from ui.chapters import PATH
+    from ui.registry import CHAPTERS, HOME, parts
 
-    listed = [ch.page for chapters in PATH.values() for ch in chapters]
-    assert len(listed) == len(set(listed))
+    listed = [ch.page for chapters in parts().values() for ch in chapters]
+    assert len(listed) == len(set(listed)) == len(CHAPTERS)
+    assert len({ch.url_path for ch in CHAPTERS}) == len(CHAPTERS)
+    assert HOME not in listed
     assert sorted(listed) == sorted(p for p in PAGES if p != "pages/home.py")
 
 

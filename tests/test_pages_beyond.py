@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from core import computation
 from core.assets import load_asset
+from core.chapters import computation
 from tests.test_pages import charts, open_page, progress_text
 
 DYNAMICS = "pages/learning_dynamics.py"

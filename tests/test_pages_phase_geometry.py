@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.test_pages import charts, open_page
-from ui import phase as ph
+from ui.chapters import phase_change as ph
 
 
 def progress_texts(at) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import vl_convert as vlc
 
-from core import plots
+from core.charts import common as charts
 from tests.test_pages import panel_titles
 
 
@@ -53,7 +53,7 @@ def titles(spec: dict) -> list[str]:
 
 def test_feature_arrows_geometry_and_square_axes() -> None:
     W = pentagon(1.3)
-    spec = plots.feature_arrows(W, title="Pentagon", importance=np.ones(5)).to_dict()
+    spec = charts.feature_arrows(W, title="Pentagon", importance=np.ones(5)).to_dict()
     rows = dataset_with(spec, "x")
     assert len(rows) == 5
     np.testing.assert_allclose([[r["x"], r["y"]] for r in rows], W)
@@ -65,18 +65,18 @@ def test_feature_arrows_geometry_and_square_axes() -> None:
     assert spec["width"] == spec["height"]
     assert "Pentagon" in titles(spec)
     assert any(e.get("legend", {}).get("title") == "feature i" for e in encodings(spec, "color"))
-    assert all(e["scale"]["range"] == plots.OKABE_ITO[:5] for e in encodings(spec, "color"))
+    assert all(e["scale"]["range"] == charts.OKABE_ITO[:5] for e in encodings(spec, "color"))
 
 
 def test_many_features_fall_back_to_sequential_palette() -> None:
     W = np.random.default_rng(0).normal(size=(12, 2))
-    spec = plots.feature_arrows(W).to_dict()
-    assert all(e["scale"].get("scheme") == plots.SEQUENTIAL for e in encodings(spec, "color"))
+    spec = charts.feature_arrows(W).to_dict()
+    assert all(e["scale"].get("scheme") == charts.SEQUENTIAL for e in encodings(spec, "color"))
 
 
 def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
     W = np.stack([pentagon(), pentagon(0.5), pentagon(2.0)])
-    spec = plots.arrows_row(W, ["a", "b", "c"], columns=2).to_dict()
+    spec = charts.arrows_row(W, ["a", "b", "c"], columns=2).to_dict()
     assert spec["columns"] == 2
     assert spec["facet"]["field"] == "panel"  # one table, one facet per instance
     rows = next(iter(spec["datasets"].values()))
@@ -87,23 +87,23 @@ def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
     norms = {(r["panel"], r["feature"]): r["norm"] for r in rows}
     assert norms[(2, 0)] == pytest.approx(2.0) and norms[(1, 3)] == pytest.approx(0.5)
     with pytest.raises(ValueError):
-        plots.arrows_row(W, ["only one"])
+        charts.arrows_row(W, ["only one"])
 
 
 def test_arrows_row_names_each_panels_axes() -> None:
     W = np.stack([pentagon(), pentagon(0.5)])
-    default = plots.arrows_row(W, ["a", "b"]).to_dict()
+    default = charts.arrows_row(W, ["a", "b"]).to_dict()
     assert {e["title"] for e in encodings(default, "x") if "title" in e} == {"hidden dimension 1"}
-    named = plots.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2"), ("PC 1", "PC 3")]).to_dict()
+    named = charts.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2"), ("PC 1", "PC 3")]).to_dict()
     assert {e["title"] for e in encodings(named, "y") if "title" in e} == {"PC 2", "PC 3"}
     with pytest.raises(ValueError):
-        plots.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2")])
+        charts.arrows_row(W, ["a", "b"], axes=[("PC 1", "PC 2")])
 
 
 def test_gram_heatmap_data_and_diverging_scale() -> None:
     rng = np.random.default_rng(1)
     W, b = rng.normal(size=(4, 3)), np.array([-0.2, 0.0, 0.1, -3.0])
-    spec = plots.gram_heatmap(W, b, title="G").to_dict()
+    spec = charts.gram_heatmap(W, b, title="G").to_dict()
     rows = [r for table in spec["datasets"].values() for r in table]
     cells = [r for r in rows if r["col"] != "b"]
     bias = [r for r in rows if r["col"] == "b"]
@@ -115,7 +115,7 @@ def test_gram_heatmap_data_and_diverging_scale() -> None:
     colors = encodings(spec, "color")
     assert len(colors) == 2
     for c in colors:
-        assert c["scale"]["domainMid"] == 0 and c["scale"]["scheme"] == plots.DIVERGING
+        assert c["scale"]["domainMid"] == 0 and c["scale"]["scheme"] == charts.DIVERGING
         lo, hi = c["scale"]["domain"]
         assert lo == -hi and hi == pytest.approx(max(np.abs(g).max(), 3.0))
         assert "0" in c["legend"]["title"]
@@ -125,7 +125,7 @@ def test_gram_heatmap_data_and_diverging_scale() -> None:
 
 def test_norm_bars_values_and_superposition_colour() -> None:
     W = np.concatenate([pentagon(), np.zeros((1, 2))])
-    spec = plots.norm_bars(W).to_dict()
+    spec = charts.norm_bars(W).to_dict()
     rows = dataset_with(spec, "norm")
     assert len(rows) == 6
     np.testing.assert_allclose([r["norm"] for r in rows], [1, 1, 1, 1, 1, 0], atol=1e-12)
@@ -141,22 +141,22 @@ def test_norm_bars_values_and_superposition_colour() -> None:
 def test_loss_curve_rows_and_log_axis() -> None:
     steps = np.arange(0, 50, 10)
     losses = np.linspace(1.0, 0.1, 5)[:, None] * np.array([1.0, 0.5, 0.0])  # third run is all zero
-    spec = plots.loss_curve(steps, losses, ["p=1", "p=0.1", "zero"]).to_dict()
+    spec = charts.loss_curve(steps, losses, ["p=1", "p=0.1", "zero"]).to_dict()
     rows = dataset_with(spec, "loss")
     assert len(rows) == 10 and {r["run"] for r in rows} == {"p=1", "p=0.1"}
     (y,) = encodings(spec, "y")
     assert y["scale"]["type"] == "log" and "log" in y["title"]
-    linear = plots.loss_curve(steps, losses, ["a", "b", "c"], log_y=False).to_dict()
+    linear = charts.loss_curve(steps, losses, ["a", "b", "c"], log_y=False).to_dict()
     assert len(dataset_with(linear, "loss")) == 15
     (color,) = encodings(linear, "color")
     assert color["legend"]["title"] == "instance"
     with pytest.raises(ValueError):
-        plots.loss_curve(steps, losses, ["a"])
+        charts.loss_curve(steps, losses, ["a"])
 
 
 def test_pca_scatter_axis_titles_show_variance() -> None:
     coords = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
-    spec = plots.pca_scatter(coords, ["a", "b", "c"], np.array([0.625, 0.25])).to_dict()
+    spec = charts.pca_scatter(coords, ["a", "b", "c"], np.array([0.625, 0.25])).to_dict()
     assert len(dataset_with(spec, "label")) == 3
     x_titles = {e["title"] for e in encodings(spec, "x") if "title" in e}
     y_titles = {e["title"] for e in encodings(spec, "y") if "title" in e}
@@ -166,7 +166,7 @@ def test_pca_scatter_axis_titles_show_variance() -> None:
 def test_dimensionality_scatter_points_and_guides() -> None:
     x = np.array([1.0, 3.0, 10.0])
     D = np.array([[1.0, 0.5], [0.75, 0.4], [0.375, 0.0]])
-    spec = plots.dimensionality_scatter(x, D).to_dict()
+    spec = charts.dimensionality_scatter(x, D).to_dict()
     points = dataset_with(spec, "feature")
     assert len(points) == 6
     np.testing.assert_allclose(sorted(r["D"] for r in points), sorted(D.ravel()))
@@ -174,12 +174,12 @@ def test_dimensionality_scatter_points_and_guides() -> None:
     np.testing.assert_allclose(sorted(r["D"] for r in guides), sorted([1, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8]))
     assert any(e.get("scale", {}).get("type") == "log" for e in encodings(spec, "x"))
     with pytest.raises(ValueError):
-        plots.dimensionality_scatter(np.array([0.0, 1.0, 2.0]), D)
+        charts.dimensionality_scatter(np.array([0.0, 1.0, 2.0]), D)
 
 
 def test_presenter_scale_enlarges_fonts_and_charts() -> None:
-    small = plots.feature_arrows(pentagon()).to_dict()
-    big = plots.feature_arrows(pentagon(), scale=2.0).to_dict()
+    small = charts.feature_arrows(pentagon()).to_dict()
+    big = charts.feature_arrows(pentagon(), scale=2.0).to_dict()
     assert big["config"]["axis"]["labelFontSize"] == 2 * small["config"]["axis"]["labelFontSize"]
     assert big["config"]["title"]["fontSize"] == 2 * small["config"]["title"]["fontSize"]
     assert big["width"] == 2 * small["width"]
@@ -187,16 +187,16 @@ def test_presenter_scale_enlarges_fonts_and_charts() -> None:
 
 def test_all_builders_are_top_level_and_have_titles() -> None:
     W = pentagon()
-    charts = [
-        plots.feature_arrows(W),
-        plots.arrows_row(np.stack([W, W]), ["a", "b"]),
-        plots.gram_heatmap(W, np.zeros(5)),
-        plots.norm_bars(W),
-        plots.loss_curve(np.arange(3), np.ones((3, 2)), ["a", "b"]),
-        plots.pca_scatter(W, list("abcde"), np.array([0.5, 0.5])),
-        plots.dimensionality_scatter(np.array([1.0, 2.0]), np.ones((2, 5))),
+    built = [
+        charts.feature_arrows(W),
+        charts.arrows_row(np.stack([W, W]), ["a", "b"]),
+        charts.gram_heatmap(W, np.zeros(5)),
+        charts.norm_bars(W),
+        charts.loss_curve(np.arange(3), np.ones((3, 2)), ["a", "b"]),
+        charts.pca_scatter(W, list("abcde"), np.array([0.5, 0.5])),
+        charts.dimensionality_scatter(np.array([1.0, 2.0]), np.ones((2, 5))),
     ]
-    for chart in charts:
+    for chart in built:
         assert isinstance(chart, alt.TopLevelMixin)
         spec = chart.to_dict()
         assert titles(spec), f"{type(chart).__name__} has no title"
@@ -208,7 +208,7 @@ def test_all_builders_are_top_level_and_have_titles() -> None:
 @pytest.mark.parametrize("builder", ["gram", "arrows"])
 def test_renders_to_svg_offline(builder: str) -> None:
     W = pentagon()
-    chart = plots.gram_heatmap(W, -0.1 * np.ones(5), title="Heat") if builder == "gram" else plots.feature_arrows(W)
+    chart = charts.gram_heatmap(W, -0.1 * np.ones(5), title="Heat") if builder == "gram" else charts.feature_arrows(W)
     svg = vlc.vegalite_to_svg(chart.to_dict())
     assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert ("Heat" if builder == "gram" else "Feature directions") in svg
@@ -220,14 +220,14 @@ def test_labelled_marks_drop_a_long_legend_but_keep_a_short_one() -> None:
         return [e.get("legend", "default") for e in encodings(chart.to_dict(), "color")]
 
     few, many = np.random.default_rng(0).normal(size=(5, 2)), np.random.default_rng(1).normal(size=(30, 2))
-    assert None not in legends(plots.pca_scatter(few, [str(i) for i in range(5)], np.array([0.6, 0.4])))
-    assert None in legends(plots.pca_scatter(many, [str(i) for i in range(30)], np.array([0.6, 0.4])))
-    assert None in legends(plots.feature_arrows(many))
+    assert None not in legends(charts.pca_scatter(few, [str(i) for i in range(5)], np.array([0.6, 0.4])))
+    assert None in legends(charts.pca_scatter(many, [str(i) for i in range(30)], np.array([0.6, 0.4])))
+    assert None in legends(charts.feature_arrows(many))
 
 
 def test_arrows_row_puts_fewer_bigger_panels_per_row_when_scaled_up() -> None:
     W = np.stack([pentagon()] * 10)
     titles = [str(k) for k in range(10)]
-    assert plots.arrows_row(W, titles, columns=5).to_dict()["columns"] == 5
-    assert plots.arrows_row(W, titles, columns=5, scale=0.85).to_dict()["columns"] == 5
-    assert plots.arrows_row(W, titles, columns=5, scale=1.6).to_dict()["columns"] == 3
+    assert charts.arrows_row(W, titles, columns=5).to_dict()["columns"] == 5
+    assert charts.arrows_row(W, titles, columns=5, scale=0.85).to_dict()["columns"] == 5
+    assert charts.arrows_row(W, titles, columns=5, scale=1.6).to_dict()["columns"] == 3

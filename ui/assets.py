@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.assets import Asset, AssetError, load_asset
+from core.assets import Asset, AssetError, load_asset, same_config
 from core.precompute import all_builders
 
 
@@ -12,7 +12,7 @@ from core.precompute import all_builders
 def _load(name: str, version: int | None) -> Asset:
     asset = load_asset(name, version)
     builder = all_builders().get(name)
-    if builder is not None and asset.config != builder.config:
+    if builder is not None and not same_config(asset.config, builder.config):
         raise AssetError(f"asset {name!r} was built from another configuration; rebuild it")
     return asset
 

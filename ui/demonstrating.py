@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import sweeps
+from core.chapters import basic_results
 from ui.live import LiveRun
 
 MODEL_LATEX = {
@@ -27,7 +27,7 @@ def sparsity_note(densities: list[float]) -> str:
 
 
 def model_label(model: str) -> str:
-    return sweeps.MODEL_NAMES[model]
+    return basic_results.MODEL_NAMES[model]
 
 
 def _play_all(keys: list[str]) -> None:

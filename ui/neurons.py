@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import plots_neurons
-from core.privileged import NeuronLabels
+from core.chapters.privileged_superposition import NeuronLabels
+from core.charts import neurons as neuron_charts
 from ui.export import show_chart
 
 KIND_NAMES = ("monosemantic", "polysemantic", "dead")
@@ -36,7 +36,7 @@ def neuron_views(
     summary = kinds_summary(kinds)
     left, right = st.columns([2, 3])
     with left:
-        chart = plots_neurons.weight_heatmap(W_k, order, title=title, value_title=value_title, rows=rows, scale=scale)
+        chart = neuron_charts.weight_heatmap(W_k, order, title=title, value_title=value_title, rows=rows, scale=scale)
         show_chart(
             chart,
             f"{name}-weights",
@@ -46,7 +46,7 @@ def neuron_views(
         )
     with right:
         show_chart(
-            plots_neurons.neuron_stack(W_k, kinds, order, scale=scale),
+            neuron_charts.neuron_stack(W_k, kinds, order, scale=scale),
             f"{name}-bars",
             f"{key}_bars",
             alt_text=f"Stacked bar chart, one bar per neuron ({W_k.shape[1]}): each segment is one input weight, "

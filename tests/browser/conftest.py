@@ -82,14 +82,15 @@ def _app_path() -> Path:
     return path.resolve()
 
 
-def discover_pages(app: Path | None = None) -> list[str]:
-    """URL paths of every page routed in app.py: "/" (the default page) plus each url_path="...".
+def discover_pages() -> list[str]:
+    """URL paths of every page app.py routes: "/" (the home page) plus each chapter's url_path.
 
-    Parsed from the source, so a page another helper adds is covered without touching the tests.
+    Read from the chapter registry app.py builds its navigation from, so a new chapter is covered
+    without touching the tests.
     """
-    text = (app or _app_path()).read_text(encoding="utf-8")
-    paths = ["/"] + ["/" + p.strip("/") for p in re.findall(r"""url_path\s*=\s*["']([^"']*)["']""", text)]
-    return list(dict.fromkeys(paths))  # unique, in routing order
+    from ui.registry import CHAPTERS
+
+    return ["/"] + ["/" + ch.url_path for ch in CHAPTERS]
 
 
 # --------------------------------------------------------------------------- server

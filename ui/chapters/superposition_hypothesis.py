@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import analysis, plots, plots_basics
-from core import hypothesis as hyp
-from core import representation as rep
+from core import analysis
+from core.chapters import features_as_directions as rep
+from core.chapters import superposition_hypothesis as hyp
+from core.charts import common as charts
+from core.charts import features_as_directions as features_as_directions_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
@@ -47,7 +49,9 @@ def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
         _cos_histogram(m, eps, seed, scale)
     with right:
         fc = fit_counts(eps, seed)
-        chart = plots_basics.fit_counts_chart(fc.ms, fc.counts, fc.capped, fc.birthday, fc.jl, fc.cap, eps, scale=scale)
+        chart = features_as_directions_charts.fit_counts_chart(
+            fc.ms, fc.counts, fc.capped, fc.birthday, fc.jl, fc.cap, eps, scale=scale
+        )
         median = float(np.median(fc.counts[-1]))
         show_chart(
             chart,
@@ -72,7 +76,7 @@ def _cos_histogram(m: int, eps: float, seed: int, scale: float) -> None:
     t = np.linspace(0.0, 0.995, 200)
     below = float((cos < eps).mean())
     show_chart(
-        plots_basics.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale),
+        features_as_directions_charts.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale),
         f"abs-cos-histogram-m{m}",
         "sh_cos_hist",
         alt_text=f"Histogram of |cos| between {cos.size:,} pairs of random unit vectors in m = {m} dimensions, "
@@ -99,7 +103,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
     verdict = "recovered exactly" if demo.success else "not recovered"
     with left:
         show_chart(
-            plots_basics.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
+            features_as_directions_charts.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
             "compressed-sensing-example",
             "sh_stems",
             alt_text=f"Stem plot of a sparse vector with {k} non-zeros out of {SIGNAL_N} (black stems), its "
@@ -114,7 +118,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
         ks = sensing_ks(m)
         success = recovery(m, method, seed)
         show_chart(
-            plots_basics.recovery_chart(ks, success, m, k, scale=scale),
+            features_as_directions_charts.recovery_chart(ks, success, m, k, scale=scale),
             f"compressed-sensing-recovery-rate-m{m}",
             "sh_recovery",
             alt_text=f"Line chart of the share of random sparse vectors recovered from {m} measurements against "
@@ -133,7 +137,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     # onto new lines (instead of being cut off by fixed columns) where it is not.
     row = st.container(horizontal=True, gap="medium")
     show_chart(
-        plots_basics.padded(plots.gram_heatmap(W, view.b[0], scale=scale)),
+        features_as_directions_charts.padded(charts.gram_heatmap(W, view.b[0], scale=scale)),
         "gram-matrix-and-bias",
         "sh_gram",
         alt_text=f"Heatmap of the {W.shape[0]} × {W.shape[0]} matrix Wᵀ W (feature j across, feature i down) "
@@ -141,7 +145,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
         where=row,
     )
     show_chart(
-        plots_basics.padded(plots.norm_bars(W, scale=scale)),
+        features_as_directions_charts.padded(charts.norm_bars(W, scale=scale)),
         "feature-norms",
         "sh_norms",
         alt_text=f"Bar chart of each feature's length ‖Wᵢ‖, coloured by how much it overlaps other features "
@@ -163,7 +167,7 @@ def _eigen_chart(g: hyp.GramCheck, scale: float, where) -> None:
         return
     title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
     show_chart(
-        plots_basics.eigen_bars(g.eigenvalues, g.m, title, scale=scale),
+        features_as_directions_charts.eigen_bars(g.eigenvalues, g.m, title, scale=scale),
         "gram-eigenvalues",
         "sh_eigen",
         alt_text=f"Bar chart of the {g.eigenvalues.size} eigenvalues of the stored features' Gram matrix, largest "
@@ -177,9 +181,9 @@ def _pca_chart(W: np.ndarray, scale: float, where) -> None:
     pca = analysis.pca_of_features(W)
     labels = [str(i) for i in range(W.shape[0])]
     title = "Features in their top two principal axes"
-    chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
+    chart = charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
     show_chart(
-        plots_basics.padded(chart),
+        features_as_directions_charts.padded(chart),
         "feature-directions-pca",
         "sh_pca",
         alt_text=f"Scatter plot of the {W.shape[0]} feature directions Wᵢ in their top two principal axes, "

@@ -1,6 +1,6 @@
 """Charts for learning dynamics: D_i over training with the loss below on the same time axis.
 
-Arrays in, Altair out, same conventions as core.plots (``scale`` for presenter mode,
+Arrays in, Altair out, same conventions as core.charts.common (``scale`` for presenter mode,
 colour-blind-safe palettes, titled axes and legends).
 """
 
@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.plots import DIMENSIONALITY_GUIDES, OKABE_ITO, SEQUENTIAL, configure
+from core.charts.common import DIMENSIONALITY_GUIDES, OKABE_ITO, SEQUENTIAL, configure
 
 D_TITLE = "feature dimensionality D_i"
 GUIDE_COLOR = "#999999"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import analysis, plots, plots_basics
-from core import representation as rep
+from core import analysis
+from core.chapters import features_as_directions as rep
+from core.charts import common as charts
+from core.charts import features_as_directions as features_as_directions_charts
 from core.config import ToyConfig
 from core.train import TrainResult, history_points
 from ui.export import show_chart
@@ -29,7 +31,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
     with left:
         _input_charts(pv.features, x_input, contribs, scale)
     with right:
-        chart = plots_basics.hidden_cloud(pv.points, pv.features, pv.neurons, pv.ratio, scale=scale)
+        chart = features_as_directions_charts.hidden_cloud(pv.points, pv.features, pv.neurons, pv.ratio, scale=scale)
         show_chart(
             chart,
             "hidden-space-pca-cloud",
@@ -41,9 +43,9 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
         _numbers(W, x_input, contribs, pv.ratio)
     steps_x, losses = history_points(view.loss_history)
     if len(steps_x):
-        chart = plots.loss_curve(steps_x, losses, ["model"], legend_title="run", scale=scale)
+        chart = charts.loss_curve(steps_x, losses, ["model"], legend_title="run", scale=scale)
         show_chart(
-            plots_basics.padded(chart),
+            features_as_directions_charts.padded(chart),
             "directions-training-loss",
             "fad_loss",
             alt_text=f"Line chart of the training loss (log scale) against the training step; after step "
@@ -55,7 +57,7 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
     """The learner's input built tip to tail, and the same hidden vector read neuron by neuron."""
     on = int(np.count_nonzero(x_input))
     show_chart(
-        plots_basics.sum_of_directions(features, x_input, scale=scale),
+        features_as_directions_charts.sum_of_directions(features, x_input, scale=scale),
         "input-as-sum-of-directions",
         "fad_sum",
         alt_text=f"Arrow diagram in the top two principal axes of hidden space: dashed arrows are the learned "
@@ -63,7 +65,7 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
         f"{on} of {len(x_input)} features are switched on, x = {_fmt(x_input)}.",
     )
     show_chart(
-        plots_basics.neuron_contributions(contribs, scale=scale),
+        features_as_directions_charts.neuron_contributions(contribs, scale=scale),
         "hidden-vector-by-neuron",
         "fad_neurons",
         alt_text=f"Stacked horizontal bar chart with one bar per hidden dimension j, split into the pieces xᵢWᵢⱼ "
@@ -96,7 +98,7 @@ def embedding_panel(emb: rep.Embeddings, a: str, b: str, c: str, attribute: str,
     left, mid, right = (row.container(width="content") for _ in range(3))
     with left:
         show_chart(
-            plots_basics.analogy_bars(words, sims, f"Nearest to {label}", scale=scale),
+            features_as_directions_charts.analogy_bars(words, sims, f"Nearest to {label}", scale=scale),
             "analogy-nearest-words",
             "fad_analogy",
             alt_text=f"Horizontal bar chart of the cosine similarity between {label} and the 8 nearest words; the "
@@ -106,7 +108,9 @@ def embedding_panel(emb: rep.Embeddings, a: str, b: str, c: str, attribute: str,
         _word_map(emb, (a, b, c), target, attribute, has, scale)
     direction = rep.estimated_direction(emb, attribute)
     with right:
-        chart = plots_basics.direction_strip(emb.words, rep.projections(emb, direction), has, attribute, scale=scale)
+        chart = features_as_directions_charts.direction_strip(
+            emb.words, rep.projections(emb, direction), has, attribute, scale=scale
+        )
         show_chart(
             chart,
             f"{attribute}-direction-projections",
@@ -136,7 +140,7 @@ def _word_map(
     order = [f"{attribute}: no", f"{attribute}: yes", "a − b + c"]  # same colours as the strip chart
     idx = {w: i for i, w in enumerate(emb.words)}
     arrows = np.array([[coords[idx[b]], coords[idx[a]]], [coords[idx[c]], result]])
-    chart = plots_basics.embedding_map(
+    chart = features_as_directions_charts.embedding_map(
         np.vstack([coords, result]),
         [*emb.words, "a − b + c"],
         groups,

@@ -1,7 +1,7 @@
 """Charts for models with neurons (a ReLU hidden layer): weights as features x neurons, per-neuron
 stacked bars coloured by feature, neuron counts against density, and a small circuit graph.
 
-Arrays in, Altair out, same conventions as core.plots (``scale``, colour-blind-safe palettes,
+Arrays in, Altair out, same conventions as core.charts.common (``scale``, colour-blind-safe palettes,
 titled axes and legends). Layout: W is [n_features, n_hidden]; column j is neuron j's input weights.
 """
 
@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.plots import DIVERGING, OKABE_ITO, SEQUENTIAL, configure
+from core.charts.common import DIVERGING, OKABE_ITO, SEQUENTIAL, configure
 
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
 

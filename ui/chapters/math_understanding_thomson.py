@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import analysis, landscape, plots, plots_math
+from core import analysis
+from core.chapters import math_understanding
+from core.charts import common as charts
+from core.charts import math_understanding as math_understanding_charts
 from core.config import ToyConfig
 from ui.cache import trained
 from ui.export import show_chart
@@ -21,8 +24,8 @@ K_RANGE = range(2, 11)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _solution(k: int, d: int, energy: str) -> landscape.ThomsonSolution:
-    return landscape.thomson(k, d, energy)
+def _solution(k: int, d: int, energy: str) -> math_understanding.ThomsonSolution:
+    return math_understanding.thomson(k, d, energy)
 
 
 @st.cache_data(max_entries=16, show_spinner="Solving for every k…")
@@ -36,7 +39,7 @@ def _num(x: float) -> str:
 
 
 def _show(chart, name: str, key: str, alt_text: str) -> None:
-    show_chart(plots_math.natural_size(chart), name, key, alt_text=alt_text)
+    show_chart(math_understanding_charts.natural_size(chart), name, key, alt_text=alt_text)
 
 
 def _arrows_alt(U: np.ndarray, what: str) -> str:
@@ -54,8 +57,8 @@ def uniform_5in2(p: float) -> ToyConfig:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _comparison(p: float) -> landscape.ThomsonComparison:
-    return landscape.compare_with_thomson(trained(uniform_5in2(p)).W[0])
+def _comparison(p: float) -> math_understanding.ThomsonComparison:
+    return math_understanding.compare_with_thomson(trained(uniform_5in2(p)).W[0])
 
 
 def explorer() -> None:
@@ -68,7 +71,7 @@ def explorer() -> None:
     energy = ENERGY_LABELS[label]
     sol = _solution(int(k), int(d), energy)
     scale = chart_scale()
-    angles = landscape.angle_spectrum(sol.U)
+    angles = math_understanding.angle_spectrum(sol.U)
     distinct = ", ".join(f"{a:.0f}°" for a in np.unique(np.round(angles)))
     left, right = st.columns(2)
     with left:
@@ -81,16 +84,18 @@ def explorer() -> None:
     _notes(int(k), int(d), energy, angles)
 
 
-def _arrangement(sol: landscape.ThomsonSolution, k: int, d: int, energy: str, distinct: str, scale: float) -> None:
+def _arrangement(
+    sol: math_understanding.ThomsonSolution, k: int, d: int, energy: str, distinct: str, scale: float
+) -> None:
     """The best arrangement found: arrows in 2-D, the cosine of every angle in 3-D."""
     name = f"thomson-{energy}-k{k}-d{d}"
     if d == 2:
-        chart = plots.feature_arrows(sol.U, title=f"Lowest energy found: {k} points in 2-D", scale=scale)
+        chart = charts.feature_arrows(sol.U, title=f"Lowest energy found: {k} points in 2-D", scale=scale)
         _show(chart, name, "mu_th_points", _arrows_alt(sol.U, f"the lowest-energy arrangement of {k} unit vectors"))
         return
     title = f"Lowest energy found: {k} points in 3-D (cosine of each angle)"
     show_chart(
-        plots_math.cosine_heatmap(sol.U, title, scale),
+        math_understanding_charts.cosine_heatmap(sol.U, title, scale),
         name,
         "mu_th_points",
         alt_text=f"Heatmap of the cosine of the angle between every two of the {k} points (point i by point j), "
@@ -101,7 +106,7 @@ def _arrangement(sol: landscape.ThomsonSolution, k: int, d: int, energy: str, di
 def _energy_chart(k: int, d: int, energy: str, scale: float) -> None:
     y_title = "lowest interference L₁" if energy == "interference" else "lowest Coulomb energy"
     energies = _energy_curve(d, energy)
-    chart = plots_math.energy_by_count(
+    chart = math_understanding_charts.energy_by_count(
         np.array(K_RANGE), energies, k, f"Cost of packing k points in {d}-D", y_title, scale
     )
     chosen = energies[list(K_RANGE).index(k)]
@@ -143,15 +148,15 @@ def trained_vs_thomson() -> None:
     scale = chart_scale()
     cols = st.columns(2)
     with cols[0]:
-        chart = plots.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale)
+        chart = charts.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale)
         _show(chart, f"trained-5in2-p{p:g}", "mu_th_trained", _arrows_alt(W, f"the trained model at p = {p:g}"))
     with cols[1]:
-        U = landscape.align_2d(comp.solution.U[:k], comp.directions)
-        chart = plots.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale)
+        U = math_understanding.align_2d(comp.solution.U[:k], comp.directions)
+        chart = charts.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale)
         _show(chart, f"thomson-solution-k{k}", "mu_th_solution", _arrows_alt(U, f"the Thomson solution for {k} points"))
     series = {"trained model": comp.model_angles, "Thomson solution": comp.thomson_angles}
     show_chart(
-        plots_math.angle_spectrum(series, "Every pairwise angle", scale),
+        math_understanding_charts.angle_spectrum(series, "Every pairwise angle", scale),
         f"pairwise-angles-p{p:g}",
         "mu_th_angles",
         alt_text="Dot plot of every pairwise angle (0 to 180 degrees) between the trained model's stored "
@@ -166,9 +171,9 @@ def trained_vs_thomson() -> None:
     _norm_bias(comp, W, float(p), scale)
 
 
-def _norm_bias(comp: landscape.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
+def _norm_bias(comp: math_understanding.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
     norms, biases = np.linspace(0.6, 1.6, 51), np.linspace(-0.6, 0.3, 46)
-    land = landscape.norm_bias_landscape(comp.solution.U[: comp.features.size], norms, biases)
+    land = math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], norms, biases)
     r_best, b_best, best = land.best
     kept = comp.features
     b = trained(uniform_5in2(p)).b[0]
@@ -178,7 +183,7 @@ def _norm_bias(comp: landscape.ThomsonComparison, W: np.ndarray, p: float, scale
         ("lowest L₁ on the grid", r_best, b_best),
         ("trained model (means)", r_model, b_model),
     ]
-    chart = plots_math.loss_heatmap(
+    chart = math_understanding_charts.loss_heatmap(
         land,
         "length r of every W_i",
         "shared bias b",
@@ -196,7 +201,9 @@ def _norm_bias(comp: landscape.ThomsonComparison, W: np.ndarray, p: float, scale
         f"averages sit at r = {r_model:.2f}, b = {b_model:.2f}.",
         where=left,
     )
-    at_thomson = float(landscape.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0])
+    at_thomson = float(
+        math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0]
+    )
     right.markdown(
         f"""
 At r = 1 and b = 0 this is the Thomson energy: **{_num(at_thomson)}**.

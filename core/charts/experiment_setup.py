@@ -1,4 +1,4 @@
-"""Charts for the "Experiment setup" and "Basic results" chapters (same style as ``core.plots``).
+"""Charts for the "Experiment setup" and "Basic results" chapters (same style as ``core.charts.common``).
 
 Arrays in, Altair chart out, every builder takes ``scale``. Colours: viridis for values
 (grey marks an exact zero or a feature the model does not represent), Okabe-Ito for the
@@ -14,9 +14,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core import analysis, plots
-from core.plots import OKABE_ITO, SEQUENTIAL
-from core.sweeps import THRESHOLD, SweepSummary, represented_superposition
+from core import analysis
+from core.chapters.basic_results import THRESHOLD, SweepSummary, represented_superposition
+from core.charts import common as charts
+from core.charts.common import OKABE_ITO, SEQUENTIAL
 
 ZERO_GREY = "#e3e6ec"
 DROPPED_GREY = "#b8bcc6"
@@ -24,16 +25,16 @@ SUPERPOSITION_TITLE = "superposition Σⱼ≠ᵢ(Ŵᵢ·Wⱼ)²"
 
 
 def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
-    """``plots.configure`` plus "pad" sizing: the given width and height are the plot area's.
+    """``charts.configure`` plus "pad" sizing: the given width and height are the plot area's.
 
     Streamlit's theme asks Vega-Lite to *fit* the whole chart, legend and titles included, into
     width x height; a long legend title then squeezes the plot itself to nothing.
     """
-    return padded(plots.configure(chart, scale))
+    return padded(charts.configure(chart, scale))
 
 
 def padded(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Size a finished chart (e.g. from ``core.plots``) by its plot area, so legends cannot squeeze it."""
+    """Size a finished chart (e.g. from ``core.charts.common``) by its plot area, so legends cannot squeeze it."""
     return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
 
 
@@ -306,14 +307,14 @@ def sweep_overview(summaries: Mapping[str, SweepSummary], m: int, scale: float =
 def gram_panel(W_k: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0) -> alt.HConcatChart:
     """Wᵀ W beside the bias b on one diverging scale pinned at 0, compact enough for half a page.
 
-    Same picture as ``core.plots.gram_heatmap`` but about 300 px wide whatever n is, with the
+    Same picture as ``core.charts.common.gram_heatmap`` but about 300 px wide whatever n is, with the
     legend underneath, so two models fit side by side.
     """
-    cells, bias, limit = plots.gram_frames(W_k, b_k)
+    cells, bias, limit = charts.gram_frames(W_k, b_k)
     n = len(bias)
     legend = alt.Legend(title="Wᵢ·Wⱼ and bᵢ: blue < 0 < orange", orient="bottom", gradientLength=200 * scale)
     color = alt.Color(
-        "value:Q", scale=alt.Scale(scheme=plots.DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend
+        "value:Q", scale=alt.Scale(scheme=charts.DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend
     )
     every = max(1, int(np.ceil(n / 20)))
     ticks = list(range(0, n, every))

@@ -1,4 +1,4 @@
-"""core.representation: linear representations, rotations of the hidden space, bases, and the embedding toy."""
+"""core.chapters.features_as_directions: linear representations, rotations of the hidden space, bases, and the embedding toy."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import analysis
-from core import representation as rep
+from core.chapters import features_as_directions as rep
 from core.models import loss_per_instance
 from core.train import train
 

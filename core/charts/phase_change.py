@@ -1,6 +1,6 @@
 """Altair charts for the phase-change chapter: phase diagrams and one cell's trained seeds.
 
-Arrays in, charts out (same conventions as core.plots): colour-blind-safe colours, axis titles
+Arrays in, charts out (same conventions as core.charts.common): colour-blind-safe colours, axis titles
 that say what is plotted, a legend title that says what the colours mean, and ``scale``.
 """
 
@@ -12,8 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.phase import PHASES
-from core.plots import OKABE_ITO, configure
+from core.chapters.phase_change import PHASES
+from core.charts.common import OKABE_ITO, configure
 
 # not learned = light grey, superposition = orange, dedicated = blue (distinct for every colour vision type)
 PHASE_COLOURS = ["#BBBBBB", OKABE_ITO[1], OKABE_ITO[0]]

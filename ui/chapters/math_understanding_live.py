@@ -7,7 +7,11 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from core import analysis, landscape, plots, plots_math, plots_setup, theory
+from core import analysis, theory
+from core.chapters import math_understanding
+from core.charts import common as charts
+from core.charts import experiment_setup as experiment_setup_charts
+from core.charts import math_understanding as math_understanding_charts
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
 from ui.state import chart_scale
@@ -20,8 +24,8 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
 
     def render(view: TrainResult) -> None:
         scale = chart_scale()
-        steps, W, b = landscape.snapshot_series(view.snapshots, (view.steps_done, view.W, view.b))
-        terms = landscape.split_over_training(model, W[:, 0], b[:, 0], p, importance)
+        steps, W, b = math_understanding.snapshot_series(view.snapshots, (view.steps_done, view.W, view.b))
+        terms = math_understanding.split_over_training(model, W[:, 0], b[:, 0], p, importance)
         left, right = st.columns(2)
         with left:
             show_chart(
@@ -51,7 +55,7 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
 def _split_chart(model: str, steps: np.ndarray, terms: dict[str, np.ndarray], scale: float):
     if model == "linear":
         curves = [(name, steps, terms[name]) for name in terms]
-        return plots_math.loss_terms_over_training(
+        return math_understanding_charts.loss_terms_over_training(
             curves,
             "Linear model: the exact loss, split",
             "loss (training units: mean over features; log)",
@@ -59,7 +63,7 @@ def _split_chart(model: str, steps: np.ndarray, terms: dict[str, np.ndarray], sc
             scale=scale,
         )
     names = ["feature benefit", "interference", "1-sparse total L₁", "0-sparse L₀ (positive biases)"]
-    return plots_math.loss_terms_over_training(
+    return math_understanding_charts.loss_terms_over_training(
         [(name, steps, terms[name]) for name in names],
         "ReLU model: the 1-sparse loss L₁, split",
         "summed over features (paper's units; log)",
@@ -89,7 +93,7 @@ def _measured_chart(model, view: TrainResult, steps, terms, p, importance, m, sc
     else:
         curves.append(("predicted (0- and 1-sparse part)", steps, terms["predicted (0- and 1-sparse part)"]))
         dashed = ["predicted (0- and 1-sparse part)"]
-    return plots_math.loss_terms_over_training(
+    return math_understanding_charts.loss_terms_over_training(
         curves, "Measured loss against theory", "loss (training units: mean over features; log)", dashed, scale=scale
     )
 
@@ -99,7 +103,7 @@ def _fmt(x: float) -> str:
 
 
 def _linear_numbers(view: TrainResult, p: float, importance: np.ndarray, m: int) -> None:
-    split = landscape.linear_split(view.W[0], view.b[0], p, importance)
+    split = math_understanding.linear_split(view.W[0], view.b[0], p, importance)
     cols = st.columns(3)
     cols[0].metric("Measured training loss (last 50 steps)", _fmt(float(view.loss[0])))
     cols[1].metric("Exact expected loss of these weights", _fmt(float(split.total)))
@@ -114,8 +118,10 @@ def _linear_numbers(view: TrainResult, p: float, importance: np.ndarray, m: int)
 
 
 def _relu_numbers(view: TrainResult, p: float, importance: np.ndarray) -> None:
-    split = landscape.relu_sparse_split(view.W[0], view.b[0], p, importance)
-    mc = landscape.one_sparse_monte_carlo(view.W[0], view.b[0], importance, MC_SAMPLES, np.random.default_rng(0))
+    split = math_understanding.relu_sparse_split(view.W[0], view.b[0], p, importance)
+    mc = math_understanding.one_sparse_monte_carlo(
+        view.W[0], view.b[0], importance, MC_SAMPLES, np.random.default_rng(0)
+    )
     measured = float(view.loss[0])
     share = float(split.predicted) / measured if measured > 0 else float("nan")
     cols = st.columns(3)
@@ -143,14 +149,14 @@ def _relu_numbers(view: TrainResult, p: float, importance: np.ndarray) -> None:
 
 def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, scale: float) -> None:
     W_k, b_k = view.W[0], view.b[0]
-    parts = landscape.per_feature_split(model, W_k, b_k, p, importance)
+    parts = math_understanding.per_feature_split(model, W_k, b_k, p, importance)
     units = "training units" if model == "linear" else "summed units"
     title = "Loss per output feature" if model == "linear" else "L₁ per active feature"
     left, right = st.columns(2)
     n = W_k.shape[0]
     with left:
         show_chart(
-            plots_setup.gram_panel(W_k, b_k, "Interference map WᵀW and bias b", scale=scale),
+            experiment_setup_charts.gram_panel(W_k, b_k, "Interference map WᵀW and bias b", scale=scale),
             f"interference-map-{model}",
             "mu_gram",
             alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange positive; "
@@ -158,7 +164,7 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
         )
     with right:
         show_chart(
-            plots_math.per_feature_terms(parts, title, f"loss ({units})", scale=scale),
+            math_understanding_charts.per_feature_terms(parts, title, f"loss ({units})", scale=scale),
             f"loss-per-feature-{model}",
             "mu_terms",
             alt_text=f"Stacked horizontal bars, one per feature: its share of the loss split into "
@@ -168,9 +174,9 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
     with left:
         pca = analysis.pca_of_features(W_k, 2)
         labels = [str(i) for i in range(n)]
-        chart = plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, "Feature directions (PCA)", scale)
+        chart = charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, "Feature directions (PCA)", scale)
         show_chart(
-            plots_math.natural_size(chart),
+            math_understanding_charts.natural_size(chart),
             f"feature-directions-pca-{model}",
             "mu_pca",
             alt_text=f"Scatter of the {n} feature directions Wᵢ on the two main principal axes of the hidden space, "

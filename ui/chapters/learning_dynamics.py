@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import analysis, dynamics, plots, plots_dynamics
+from core import analysis
+from core.chapters import learning_dynamics
+from core.charts import common as charts
+from core.charts import learning_dynamics as learning_dynamics_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
@@ -19,7 +22,7 @@ def replay_index(steps: np.ndarray, wanted: int) -> int:
     return int(max(0, np.searchsorted(steps, wanted, side="right") - 1))
 
 
-def jump_caption(report: list[tuple[dynamics.Jump, dynamics.LossChange]]) -> str:
+def jump_caption(report: list[tuple[learning_dynamics.Jump, learning_dynamics.LossChange]]) -> str:
     if not report:
         return "No jumps detected yet: no D_i has moved quickly from one plateau to another."
     hits = sum(change.coincides for _, change in report)
@@ -30,7 +33,7 @@ def jump_caption(report: list[tuple[dynamics.Jump, dynamics.LossChange]]) -> str
     )
 
 
-def jump_table(report: list[tuple[dynamics.Jump, dynamics.LossChange]]) -> pd.DataFrame:
+def jump_table(report: list[tuple[learning_dynamics.Jump, learning_dynamics.LossChange]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -55,7 +58,7 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
     panels = np.stack([coords[:, list(pair)] for pair in PAIRS])
     titles = [f"axes {a + 1} and {b + 1}" for a, b in PAIRS]
     show_chart(
-        plots.arrows_row(
+        charts.arrows_row(
             panels,
             titles,
             scale=scale,
@@ -76,7 +79,7 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
 
 def _gram(W: np.ndarray, b: np.ndarray, step: int, scale: float, key: str) -> None:
     show_chart(
-        plots.gram_heatmap(W, b, title=f"WᵀW and b at step {step:,}", scale=scale),
+        charts.gram_heatmap(W, b, title=f"WᵀW and b at step {step:,}", scale=scale),
         f"dynamics-gram-step-{step}",
         key,
         alt_text=f"Heatmap of WᵀW, the {W.shape[0]} features' dot products with each other (blue negative, "
@@ -92,7 +95,7 @@ def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale:
         pca = analysis.pca_of_features(W_t[i], 2)
         labels = [str(f) for f in range(W_t.shape[1])]
         show_chart(
-            plots.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale),
+            charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale),
             f"dynamics-feature-pca-step-{step}",
             "ld_uni_pca",
             alt_text=f"Scatter plot of the {len(labels)} feature directions W_i on their first two principal "
@@ -104,7 +107,7 @@ def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale:
 
 
 def stage_caption(steps: np.ndarray, W_t: np.ndarray) -> str:
-    m = dynamics.triple_measures(W_t)
+    m = learning_dynamics.triple_measures(W_t)
     collapsed = m["within"] > 0.9
     parts = []
     if collapsed.any():
@@ -113,7 +116,7 @@ def stage_caption(steps: np.ndarray, W_t: np.ndarray) -> str:
             f"each triple was collapsed onto one direction (its members nearly parallel) from step {steps[idx[0]]:,} "
             f"to {steps[idx[-1]]:,}"
         )
-    octa = dynamics.first_step(steps, [dynamics.is_octahedron(w) for w in W_t])
+    octa = learning_dynamics.first_step(steps, [learning_dynamics.is_octahedron(w) for w in W_t])
     parts.append(f"an octahedron from step {octa:,} on" if octa is not None else "no octahedron (yet)")
     return "In this run: " + "; ".join(parts) + "."
 
@@ -123,12 +126,12 @@ def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wa
     if len(view.snapshots) < 3:
         st.info("Press Play (or Step) to train; the curves appear after a few recorded snapshots.")
         return
-    steps, W_t, b_t = dynamics.snapshot_stack(view)
-    D = dynamics.dimensionality_history(W_t)
-    losses = dynamics.snapshot_losses(cfg, W_t, b_t, batch_size=8192 if triples else 4096)
-    report = dynamics.jump_report(steps, D, losses)
+    steps, W_t, b_t = learning_dynamics.snapshot_stack(view)
+    D = learning_dynamics.dimensionality_history(W_t)
+    losses = learning_dynamics.snapshot_losses(cfg, W_t, b_t, batch_size=8192 if triples else 4096)
+    report = learning_dynamics.jump_report(steps, D, losses)
     i = replay_index(steps, wanted)
-    chart = plots_dynamics.dynamics_panel(
+    chart = learning_dynamics_charts.dynamics_panel(
         steps, D, losses, jump_steps=[j.step for j, _ in report], marker=float(steps[i]), log_x=log_x, scale=scale
     )
     show_chart(
@@ -162,7 +165,7 @@ def panel_alt(steps: np.ndarray, n_drawn: int, n_jumps: int, step: int, log_x: b
 
 def triple_measures(steps: np.ndarray, W_t: np.ndarray, i: int, log_x: bool, scale: float) -> None:
     """Length, within-triple alignment and cross-triple antipodality of the directions over training."""
-    ms = dynamics.triple_measures(W_t)
+    ms = learning_dynamics.triple_measures(W_t)
     named = {
         "mean length ||W_i||": ms["norm"],
         "same triple: mean |cos|": ms["within"],
@@ -170,7 +173,7 @@ def triple_measures(steps: np.ndarray, W_t: np.ndarray, i: int, log_x: bool, sca
     }
     now = "; ".join(f"{name} {values[i]:.2f}" for name, values in named.items())
     show_chart(
-        plots_dynamics.measures_lines(steps, named, marker=float(steps[i]), log_x=log_x, scale=scale),
+        learning_dynamics_charts.measures_lines(steps, named, marker=float(steps[i]), log_x=log_x, scale=scale),
         "dynamics-triples-shape-measures",
         "ld_measures",
         alt_text="Line chart of three shape measures against training step, one colour each. "
@@ -181,4 +184,4 @@ def triple_measures(steps: np.ndarray, W_t: np.ndarray, i: int, log_x: bool, sca
 @st.cache_data(max_entries=4, show_spinner=False)
 def paper_jumps(version: int, steps: np.ndarray, D: np.ndarray, losses: np.ndarray) -> pd.DataFrame:
     """Jumps of the precomputed run (cached: the data only change when the asset is rebuilt)."""
-    return jump_table(dynamics.jump_report(steps, D, losses))
+    return jump_table(learning_dynamics.jump_report(steps, D, losses))

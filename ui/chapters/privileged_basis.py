@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import analysis, plots_basics
-from core import representation as rep
+from core import analysis
+from core.chapters import features_as_directions as rep
+from core.charts import features_as_directions as features_as_directions_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
@@ -44,7 +45,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
     with c1:
         title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
         show_chart(
-            plots_basics.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
+            features_as_directions_charts.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
             f"{tag}-neurons-0-1-arrows",
             f"pb_{cfg.model}_plane",
             alt_text=f"Arrow diagram of each feature's weights on neurons 0 and 1 after turning the hidden space by "
@@ -52,7 +53,9 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
         )
     with c2:
         show_chart(
-            plots_basics.rotation_loss(ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale),
+            features_as_directions_charts.rotation_loss(
+                ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale
+            ),
             f"{tag}-loss-vs-rotation",
             f"pb_{cfg.model}_rotloss",
             alt_text=f"Line chart of the loss on a fixed batch against the rotation angle from 0° to 360°, ranging "
@@ -74,7 +77,7 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
     with left:
         title = "The (rotated) weights W, two ways"
         show_chart(
-            plots_basics.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
+            features_as_directions_charts.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
             f"{tag}-weights-neuron-and-pca-basis",
             f"pb_{model}_heat",
             alt_text=f"Two heatmaps of the weights W, {Wr.shape[0]} features down by {Wr.shape[1]} columns: on the "
@@ -89,7 +92,7 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
 
 
 def _alignment(model: str, views, stored: np.ndarray, Wr: np.ndarray, scale: float) -> None:
-    chart = plots_basics.alignment_bars(
+    chart = features_as_directions_charts.alignment_bars(
         views.align_neuron, views.align_pca, stored, Wr.shape[1], "How basis-aligned is each feature?", scale
     )
     neuron_mean, pca_mean = views.align_neuron[stored].mean(), views.align_pca[stored].mean()

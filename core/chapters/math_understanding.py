@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import analysis, theory
+from core import analysis, theory
 
 # ---------------------------------------------------------------------------------------------
 # 1. Loss splits

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from core import landscape, theory
+from core import theory
+from core.chapters import math_understanding
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import forward
@@ -45,10 +46,10 @@ def test_linear_split_adds_up_to_the_exact_expected_loss() -> None:
     W, b = rng.normal(size=(4, 7, 3)) * 0.6, rng.normal(size=(4, 7)) * 0.3
     p = rng.uniform(0.05, 1.0, size=(4, 7))  # a different density per feature and instance
     imp = rng.random((4, 7))
-    split = landscape.linear_split(W, b, p, imp)
+    split = math_understanding.linear_split(W, b, p, imp)
     np.testing.assert_allclose(split.total, theory.linear_expected_loss(W, b, p, imp), rtol=1e-12)
     assert np.all(split.benefit >= 0) and np.all(split.interference >= 0) and np.all(split.bias_error >= 0)
-    per_feature = landscape.per_feature_split("linear", W[0], b[0], p[0], imp[0])
+    per_feature = math_understanding.per_feature_split("linear", W[0], b[0], p[0], imp[0])
     np.testing.assert_allclose(sum(v.mean() for v in per_feature.values()), split.total[0], rtol=1e-12)
 
 
@@ -58,7 +59,7 @@ def test_linear_split_is_the_papers_split_weighted_by_variance() -> None:
     n, p = 6, 0.2
     W, imp = rng.normal(size=(n, 2)), 0.8 ** np.arange(n)
     b = (np.eye(n) - W @ W.T) @ np.full(n, p / 2)  # the bias that matches the mean
-    split = landscape.linear_split(W, b, p, imp)
+    split = math_understanding.linear_split(W, b, p, imp)
     benefit, interference = theory.linear_loss_split(W, imp)
     var = p / 3 - p**2 / 4
     np.testing.assert_allclose([split.benefit, split.interference], [benefit * var / n, interference * var / n])
@@ -75,7 +76,7 @@ def test_linear_exact_loss_matches_a_trained_models_measured_loss() -> None:
     out = forward("linear", {"W": result.W, "b": result.b}, x)
     per_sample = (imp.astype(np.float32) * (x - out) ** 2).mean(axis=2)[0].astype(np.float64)
     measured, se = mean_se(per_sample)
-    split = landscape.linear_split(result.W[0], result.b[0], p, imp)
+    split = math_understanding.linear_split(result.W[0], result.b[0], p, imp)
     assert abs(float(split.total) - measured) < SIGMAS * se
     # superposition never pays: the trained model ends near the PCA optimum with almost no interference
     assert float(split.total) == pytest.approx(float(theory.linear_optimal_loss(p, imp, 4)), rel=0.05)
@@ -113,8 +114,8 @@ def test_one_sparse_closed_form_matches_monte_carlo(source: str) -> None:
     mean, se = mean_se(own)
     assert abs(mean - closed.feature_benefit.sum()) < SIGMAS * se
     # the library's own estimator agrees too, piece by piece
-    mc = landscape.one_sparse_monte_carlo(W, b, imp, 200_000, np.random.default_rng(3))
-    split = landscape.relu_sparse_split(W, b, 0.01, imp)
+    mc = math_understanding.one_sparse_monte_carlo(W, b, imp, 200_000, np.random.default_rng(3))
+    split = math_understanding.relu_sparse_split(W, b, 0.01, imp)
     for name, value in (("feature benefit", split.benefit), ("interference", split.interference)):
         assert abs(mc[name].mean - float(value)) < SIGMAS * mc[name].se
 
@@ -129,7 +130,7 @@ def test_sparse_prediction_is_the_training_loss_on_inputs_with_at_most_one_featu
     loss = (imp * (x - relu_model(x, W, b)) ** 2).mean(axis=1)
     few = (x > 0).sum(axis=1) <= 1
     mean, se = mean_se(loss * few)
-    split = landscape.relu_sparse_split(W, b, p, imp)
+    split = math_understanding.relu_sparse_split(W, b, p, imp)
     assert split.zero > 0
     assert abs(mean - float(split.predicted)) < SIGMAS * se
     assert float(split.p_none) == pytest.approx((1 - p) ** n)
@@ -138,7 +139,7 @@ def test_sparse_prediction_is_the_training_loss_on_inputs_with_at_most_one_featu
 
 def test_active_probabilities_match_enumeration() -> None:
     p = np.array([0.1, 0.5, 0.9, 1.0])
-    none, only = landscape.active_probabilities(p)
+    none, only = math_understanding.active_probabilities(p)
     patterns = np.array(list(itertools.product([0, 1], repeat=p.size)))
     prob = np.prod(np.where(patterns == 1, p, 1 - p), axis=1)
     assert none == pytest.approx(prob[patterns.sum(axis=1) == 0].sum())
@@ -152,14 +153,14 @@ def test_split_over_training_follows_the_snapshots() -> None:
     trainer = Trainer(cfg, threads=1)
     trainer.advance(250)
     view = trainer.view()
-    steps, W, b = landscape.snapshot_series(view.snapshots, (view.steps_done, view.W, view.b))
+    steps, W, b = math_understanding.snapshot_series(view.snapshots, (view.steps_done, view.W, view.b))
     np.testing.assert_array_equal(steps, [0, 100, 200, 250])
     imp = cfg.broadcast()[1][0]
-    terms = landscape.split_over_training("relu_output", W[:, 0], b[:, 0], 0.05, imp)
+    terms = math_understanding.split_over_training("relu_output", W[:, 0], b[:, 0], 0.05, imp)
     last = theory.one_sparse_terms(view.W[0], view.b[0], imp)
     assert terms["feature benefit"][-1] == pytest.approx(last.feature_benefit.sum())
     assert terms["interference"][-1] == pytest.approx(last.interference.sum())
-    same, _, _ = landscape.snapshot_series(view.snapshots, (200, view.W, view.b))  # not newer: not added
+    same, _, _ = math_understanding.snapshot_series(view.snapshots, (200, view.W, view.b))  # not newer: not added
     assert same.size == 3
 
 
@@ -170,14 +171,14 @@ def test_split_over_training_follows_the_snapshots() -> None:
 @pytest.mark.parametrize("c", [-1.0, -0.1, 0.0, 0.3])
 def test_relu_integral_matches_quadrature(a: float, c: float) -> None:
     ref, _ = integrate.quad(lambda t: max(a * t + c, 0.0), 0, 1, points=[-c / a] if a else None)
-    assert float(landscape.relu_integral(a, c)) == pytest.approx(ref, abs=1e-12)
+    assert float(math_understanding.relu_integral(a, c)) == pytest.approx(ref, abs=1e-12)
 
 
 def test_pair_terms_match_monte_carlo() -> None:
     rng = np.random.default_rng(5)
     for w1, w2, b1, b2, r, p in [(1.1, -0.7, -0.1, 0.05, 2.0, 0.3), (0.6, 0.9, 0.2, -0.3, 0.5, 0.6)]:
         W, b, imp = np.array([[w1], [w2]]), np.array([b1, b2]), np.array([1.0, r])
-        terms = landscape.pair_terms(w1, w2, b1, b2, r)
+        terms = math_understanding.pair_terms(w1, w2, b1, b2, r)
         both = rng.random((200_000, 2))
         mean, se = mean_se((imp * (both - relu_model(both, W, b)) ** 2).sum(axis=1))
         assert abs(mean - float(terms.both)) < SIGMAS * se
@@ -189,11 +190,11 @@ def test_pair_terms_match_monte_carlo() -> None:
 @pytest.mark.parametrize("p", [0.05, 0.3, 0.8])
 @pytest.mark.parametrize("r", [0.3, 1.0, 4.0])
 def test_pair_terms_reproduce_the_papers_candidate_costs(p: float, r: float) -> None:
-    antipodal = landscape.pair_terms(1.0, -1.0, 0.0, 0.0, r).expected(p)
+    antipodal = math_understanding.pair_terms(1.0, -1.0, 0.0, 0.0, r).expected(p)
     assert float(antipodal) == pytest.approx(float(theory.antipodal_cost(1.0, r, p)), rel=1e-6)
-    drop_second = landscape.pair_terms(1.0, 0.0, 0.0, p / 2, r).expected(p)
+    drop_second = math_understanding.pair_terms(1.0, 0.0, 0.0, p / 2, r).expected(p)
     assert float(drop_second) == pytest.approx(float(theory.drop_cost(r, p)), rel=1e-6)
-    drop_first = landscape.pair_terms(0.0, 1.0, p / 2, 0.0, r).expected(p)
+    drop_first = math_understanding.pair_terms(0.0, 1.0, p / 2, 0.0, r).expected(p)
     assert float(drop_first) == pytest.approx(float(theory.drop_cost(1.0, p)), rel=1e-6)
 
 
@@ -201,19 +202,19 @@ def test_pair_terms_cross_at_the_phase_boundary() -> None:
     """Just below the density 4/7 the antipodal pair beats dropping a feature; just above it loses."""
     edge = float(theory.phase_boundary_n2m1(1.0))
     for p, pair_wins in ((edge * 0.9, True), (min(edge * 1.1, 1.0), False)):
-        pair = landscape.pair_terms(1.0, -1.0, 0.0, 0.0).expected(p)
-        drop = landscape.pair_terms(1.0, 0.0, 0.0, p / 2).expected(p)
+        pair = math_understanding.pair_terms(1.0, -1.0, 0.0, 0.0).expected(p)
+        drop = math_understanding.pair_terms(1.0, 0.0, 0.0, p / 2).expected(p)
         assert bool(pair < drop) is pair_wins
 
 
 def test_landscape_minimum_is_antipodal_when_sparse_and_a_single_feature_when_dense() -> None:
-    sparse = landscape.pair_landscape(0.0, 0.0, 1.0, 0.05)
+    sparse = math_understanding.pair_landscape(0.0, 0.0, 1.0, 0.05)
     w1, w2, best = sparse.best
     assert w1 == pytest.approx(-w2) and abs(w1) == pytest.approx(1.0, abs=0.06)
     assert best <= float(theory.antipodal_cost(1.0, 1.0, 0.05)) + 1e-9 < float(theory.drop_cost(1.0, 0.05))
-    limit = landscape.pair_landscape(0.0, 0.0, 1.0, None)  # the sparse limit: antipodal is free
+    limit = math_understanding.pair_landscape(0.0, 0.0, 1.0, None)  # the sparse limit: antipodal is free
     assert limit.best[2] == pytest.approx(0.0, abs=1e-12) and limit.best[0] == pytest.approx(-limit.best[1])
-    dense = landscape.pair_landscape(0.0, 0.5, 0.5, 1.0)  # p = 1, the less important feature 2 has b = 1/2
+    dense = math_understanding.pair_landscape(0.0, 0.5, 0.5, 1.0)  # p = 1, the less important feature 2 has b = 1/2
     w1, w2, best = dense.best
     assert abs(w1) == pytest.approx(1.0) and w2 == pytest.approx(0.0, abs=1e-12)
     assert best == pytest.approx(float(theory.drop_cost(0.5, 1.0)))
@@ -227,25 +228,27 @@ def test_interference_energy_is_the_one_sparse_loss_of_unit_features() -> None:
     U = rng.normal(size=(7, 3))
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     terms = theory.one_sparse_terms(U, np.zeros(7), 1.0)
-    assert float(landscape.interference_energy(U)) == pytest.approx(float(terms.total.sum()), rel=1e-12)
+    assert float(math_understanding.interference_energy(U)) == pytest.approx(float(terms.total.sum()), rel=1e-12)
     np.testing.assert_allclose(terms.feature_benefit, 0.0, atol=1e-12)
 
 
-@pytest.mark.parametrize("energy", landscape.ENERGIES)
+@pytest.mark.parametrize("energy", math_understanding.ENERGIES)
 def test_thomson_five_points_in_a_plane_form_a_regular_pentagon(energy: str) -> None:
-    sol = landscape.thomson(5, 2, energy)
-    np.testing.assert_allclose(landscape.angle_spectrum(sol.U), [72] * 5 + [144] * 5, atol=0.5)
+    sol = math_understanding.thomson(5, 2, energy)
+    np.testing.assert_allclose(math_understanding.angle_spectrum(sol.U), [72] * 5 + [144] * 5, atol=0.5)
     rng = np.random.default_rng(7)
     U = rng.normal(size=(200, 5, 2))
     U /= np.linalg.norm(U, axis=-1, keepdims=True)
-    random = landscape.interference_energy(U) if energy == "interference" else landscape.coulomb_energy(U)
+    random = (
+        math_understanding.interference_energy(U) if energy == "interference" else math_understanding.coulomb_energy(U)
+    )
     assert sol.energy <= random.min()
 
 
 def test_thomson_known_solutions_in_three_dimensions() -> None:
-    tetra = landscape.thomson(4, 3, "coulomb")
-    np.testing.assert_allclose(landscape.angle_spectrum(tetra.U), np.degrees(np.arccos(-1 / 3)), atol=0.5)
-    octa = landscape.thomson(6, 3, "interference")  # k <= 2d: zero interference is reachable
+    tetra = math_understanding.thomson(4, 3, "coulomb")
+    np.testing.assert_allclose(math_understanding.angle_spectrum(tetra.U), np.degrees(np.arccos(-1 / 3)), atol=0.5)
+    octa = math_understanding.thomson(6, 3, "interference")  # k <= 2d: zero interference is reachable
     assert octa.energy == pytest.approx(0.0, abs=1e-6)
 
 
@@ -253,7 +256,7 @@ def test_align_2d_recovers_a_rotated_mirrored_copy() -> None:
     a = 0.7
     R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     target = pentagon()[[2, 0, 4, 1, 3]] @ R.T * [1.0, -1.0]
-    aligned = landscape.align_2d(pentagon(), target * 1.2)
+    aligned = math_understanding.align_2d(pentagon(), target * 1.2)
     gaps = np.linalg.norm(aligned[:, None] - target[None], axis=-1).min(axis=1)
     np.testing.assert_allclose(gaps, 0.0, atol=1e-9)
 
@@ -267,13 +270,13 @@ def test_trained_sparse_model_solves_thomson_and_moves_toward_the_one_sparse_opt
     """The paper's pentagon (n = 5, m = 2, I = 1) is the Thomson solution in direction; its length and bias
     approach the (r, b) that minimises L_1 as features get sparser."""
     grid_r, grid_b = np.linspace(0.8, 1.5, 71), np.linspace(-0.6, 0.2, 81)
-    optimum = landscape.norm_bias_landscape(pentagon(), grid_r, grid_b)
+    optimum = math_understanding.norm_bias_landscape(pentagon(), grid_r, grid_b)
     r_opt, b_opt, best = optimum.best
-    assert r_opt > 1 and b_opt < 0 and best < float(landscape.interference_energy(pentagon()))
+    assert r_opt > 1 and b_opt < 0 and best < float(math_understanding.interference_energy(pentagon()))
     distances = []
     for p in (0.1, 0.01):
         res = _uniform_5in2(p)
-        comp = landscape.compare_with_thomson(res.W[0])
+        comp = math_understanding.compare_with_thomson(res.W[0])
         assert comp.features.size == 5 and comp.max_angle_gap < 3.0
         assert comp.model_energy >= comp.solution.energy - 1e-9
         r, b = np.linalg.norm(res.W[0], axis=1).mean(), res.b[0].mean()
@@ -286,10 +289,10 @@ def test_trained_sparse_model_solves_thomson_and_moves_toward_the_one_sparse_opt
 
 
 def test_term_chart_keeps_its_size_and_hides_vanishing_terms() -> None:
-    from core import plots_math
+    from core.charts import math_understanding as math_understanding_charts
 
     steps = np.array([0.0, 10.0, 20.0])
-    chart = plots_math.loss_terms_over_training(
+    chart = math_understanding_charts.loss_terms_over_training(
         [("feature benefit", steps, [1.0, 0.5, 0.2]), ("0-sparse L₀ (positive biases)", steps, [0.0, 1e-9, 0.1])],
         "t",
         "y",

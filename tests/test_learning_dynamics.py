@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import dynamics
 from core.assets import load_asset
+from core.chapters import learning_dynamics
 from core.config import ToyConfig
 from core.train import Trainer
 
@@ -22,7 +22,7 @@ def test_a_plateau_to_plateau_move_is_one_jump() -> None:
     rng = np.random.default_rng(0)
     D = np.stack([_ramp(1500, 1700, 0.5, 0.0), np.full(STEPS.size, 0.5)], axis=1)
     D += rng.normal(scale=0.004, size=D.shape)
-    jumps = dynamics.detect_jumps(STEPS, D)
+    jumps = learning_dynamics.detect_jumps(STEPS, D)
     assert len(jumps) == 1
     j = jumps[0]
     assert j.feature == 0 and abs(j.before - 0.5) < 0.03 and abs(j.after) < 0.03
@@ -31,35 +31,35 @@ def test_a_plateau_to_plateau_move_is_one_jump() -> None:
 
 def test_slow_drift_is_not_a_jump() -> None:
     D = np.linspace(0.1, 0.6, STEPS.size)[:, None]  # 0.5 over the whole run, never holding still
-    assert dynamics.detect_jumps(STEPS, D) == []
+    assert learning_dynamics.detect_jumps(STEPS, D) == []
 
 
 def test_loss_change_tells_a_drop_from_a_steady_decline() -> None:
-    jump = dynamics.Jump(feature=0, start=1500, end=1700, before=0.5, after=0.0)
+    jump = learning_dynamics.Jump(feature=0, start=1500, end=1700, before=0.5, after=0.0)
     step_drop = np.where(STEPS < 1500, 1e-2, np.where(STEPS > 1700, 5e-3, np.interp(STEPS, [1500, 1700], [1e-2, 5e-3])))
-    assert dynamics.loss_change_at(STEPS, step_drop, jump).coincides
+    assert learning_dynamics.loss_change_at(STEPS, step_drop, jump).coincides
     steady = 1e-1 * np.maximum(STEPS, 1.0) ** -0.5  # a power law: the same fall per doubling everywhere
-    change = dynamics.loss_change_at(STEPS, steady, jump)
+    change = learning_dynamics.loss_change_at(STEPS, steady, jump)
     assert change.during > 0 and not change.coincides
     assert change.rate == pytest.approx(change.average, rel=0.01) == pytest.approx(0.5 * np.log(2), rel=0.01)
 
 
 def test_snapshot_loss_of_a_zero_model_is_p_over_3() -> None:
-    cfg = dynamics.uniform_config(n_features=8, n_hidden=3, density=0.3)
+    cfg = learning_dynamics.uniform_config(n_features=8, n_hidden=3, density=0.3)
     W = np.zeros((2, 8, 3))
     b = np.zeros((2, 8))
-    losses = dynamics.snapshot_losses(cfg, W, b, batch_size=8192)
+    losses = learning_dynamics.snapshot_losses(cfg, W, b, batch_size=8192)
     assert losses[0] == losses[1]  # one fixed batch for every snapshot
     assert losses[0] == pytest.approx(0.3 / 3, rel=0.05)  # E[x^2] = p/3 when the output is 0
 
 
 def test_init_scale_scales_weights_but_not_dimensionality() -> None:
-    cfg = dynamics.triples_config(steps=40, snapshot_every=20)
+    cfg = learning_dynamics.triples_config(steps=40, snapshot_every=20)
     plain = Trainer(cfg)
     scaled = Trainer(cfg.with_(init_scale=0.1))
     np.testing.assert_allclose(scaled.We, 0.1 * plain.We, rtol=1e-6)
     np.testing.assert_allclose(scaled.snapshots[0][1], scaled.We)
-    D0 = dynamics.dimensionality_history(np.stack([plain.We[0], scaled.We[0]]))
+    D0 = learning_dynamics.dimensionality_history(np.stack([plain.We[0], scaled.We[0]]))
     np.testing.assert_allclose(D0[0], D0[1], atol=1e-6)
     with pytest.raises(ValueError, match="init_scale"):
         cfg.with_(init_scale=0.0)
@@ -68,10 +68,10 @@ def test_init_scale_scales_weights_but_not_dimensionality() -> None:
 def test_octahedron_check() -> None:
     e = np.eye(3)
     octa = np.concatenate([e, -e])  # features 0-2 one triple, 3-5 its opposites
-    assert dynamics.is_octahedron(octa)
-    assert not dynamics.is_octahedron(np.concatenate([e, -e[[1, 0, 2]]]) * 0.5)  # too short
+    assert learning_dynamics.is_octahedron(octa)
+    assert not learning_dynamics.is_octahedron(np.concatenate([e, -e[[1, 0, 2]]]) * 0.5)  # too short
     same_triple = octa[[0, 3, 1, 4, 2, 5]]  # partners inside one triple
-    assert not dynamics.is_octahedron(same_triple)
+    assert not learning_dynamics.is_octahedron(same_triple)
 
 
 @pytest.fixture(scope="module")
@@ -79,46 +79,46 @@ def triple_runs():
     """The page's default: p = 0.02, starting weights 0.1 x Xavier, 10,000 steps; four seeds."""
     out = []
     for seed in range(4):
-        cfg = dynamics.triples_config(0.02, steps=10_000, snapshot_every=20, seed=seed)
-        out.append((cfg, dynamics.train_dynamics(cfg, 0.1)))
+        cfg = learning_dynamics.triples_config(0.02, steps=10_000, snapshot_every=20, seed=seed)
+        out.append((cfg, learning_dynamics.train_dynamics(cfg, 0.1)))
     return out
 
 
 def test_correlated_triples_end_in_an_octahedron(triple_runs) -> None:
     for _, result in triple_runs:
-        assert dynamics.is_octahedron(result.W[0])
+        assert learning_dynamics.is_octahedron(result.W[0])
 
 
 def test_correlated_triples_pass_through_a_collapsed_stage_first(triple_runs) -> None:
     cfg, result = triple_runs[0]
-    steps, W_t, b_t = dynamics.snapshot_stack(result)
-    within = dynamics.triple_measures(W_t)["within"]
+    steps, W_t, b_t = learning_dynamics.snapshot_stack(result)
+    within = learning_dynamics.triple_measures(W_t)["within"]
     collapsed = steps[within > 0.9]
     assert collapsed.size, "each triple should first line up on one direction"
-    octa = dynamics.first_step(steps, [dynamics.is_octahedron(w) for w in W_t])
+    octa = learning_dynamics.first_step(steps, [learning_dynamics.is_octahedron(w) for w in W_t])
     assert octa is not None and collapsed.max() < octa
-    losses = dynamics.snapshot_losses(cfg, W_t, b_t)
-    report = dynamics.jump_report(steps, dynamics.dimensionality_history(W_t), losses)
+    losses = learning_dynamics.snapshot_losses(cfg, W_t, b_t)
+    report = learning_dynamics.jump_report(steps, learning_dynamics.dimensionality_history(W_t), losses)
     assert any(change.coincides for _, change in report)  # some jump comes with a faster loss drop
 
 
 def test_uniform_digon_regime_ends_with_every_stored_feature_at_one_half() -> None:
     # Best of 3 starts: a single start can stop in a local minimum with one feature at D = 3/4 (seen for seed 0).
-    cfg = dynamics.uniform_config(12, 4, 0.3, steps=10_000, snapshot_every=100, seed=0).with_(n_seeds=3)
-    result = dynamics.train_dynamics(cfg, 0.1)
+    cfg = learning_dynamics.uniform_config(12, 4, 0.3, steps=10_000, snapshot_every=100, seed=0).with_(n_seeds=3)
+    result = learning_dynamics.train_dynamics(cfg, 0.1)
     norms = np.linalg.norm(result.W[0], axis=1)
-    D = dynamics.dimensionality_history(result.W[0][None])[0]
+    D = learning_dynamics.dimensionality_history(result.W[0][None])[0]
     stored = norms > 0.5
     assert stored.any() and not stored.all()
     np.testing.assert_allclose(D[stored], 0.5, atol=0.05)
 
 
 def test_dynamics_asset_matches_its_config() -> None:
-    builder = dynamics.BUILDERS["dynamics_uniform"]
+    builder = learning_dynamics.BUILDERS["dynamics_uniform"]
     asset = load_asset("dynamics_uniform", builder.version)
     spec, a = asset.config, asset.arrays
     assert spec == builder.config
-    assert isinstance(dynamics.paper_config_from(spec), ToyConfig)
+    assert isinstance(learning_dynamics.paper_config_from(spec), ToyConfig)
     np.testing.assert_array_equal(a["steps"], np.arange(0, spec["steps"] + 1, spec["snapshot_every"]))
     assert a["D"].shape == (a["steps"].size, a["features"].size)
     assert a["loss"].shape == a["n_represented"].shape == a["steps"].shape

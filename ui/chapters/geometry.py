@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import analysis, geometry, plots, plots_geometry
+from core import analysis
 from core.assets import Asset, AssetError, load_asset
+from core.chapters import geometry
+from core.charts import common as charts
+from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.assets import asset_or_none
@@ -124,7 +127,7 @@ def show_sweep(sweep: Sweep) -> None:
     with left:
         curves = _reference_curves(sweep)
         show_chart(
-            plots_geometry.dims_per_feature_chart(curves, marked=chosen, scale=scale),
+            geometry_charts.dims_per_feature_chart(curves, marked=chosen, scale=scale),
             f"dimensions-per-feature-{size}",
             "geo_dpf",
             alt_text=f"Line chart of dimensions per feature, m / ‖W‖²_F, against the inverse feature density "
@@ -134,7 +137,7 @@ def show_sweep(sweep: Sweep) -> None:
         )
     with right:
         show_chart(
-            plots_geometry.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale),
+            geometry_charts.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale),
             f"feature-dimensionality-{size}",
             "geo_dims",
             alt_text=f"Scatter plot of every feature's dimensionality D_i against 1/(1−S) (log scale), "
@@ -176,7 +179,7 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
     left, right = st.columns([1, 1.3])
     with left:
         show_chart(
-            plots_geometry.feature_graph(W_k, factors, scale=scale),
+            geometry_charts.feature_graph(W_k, factors, scale=scale),
             f"feature-graph-density-{density:.3g}",
             "geo_graph",
             alt_text=f"Network diagram of the {stored} stored features at 1/(1−S) = {1 / density:.3g}: dots coloured "
@@ -195,7 +198,7 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
 def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, scale: float) -> None:
     shown = geometry.gallery(factors)
     show_chart(
-        plots_geometry.polytope_gallery(W_k, shown, scale=scale),
+        geometry_charts.polytope_gallery(W_k, shown, scale=scale),
         f"polytopes-density-{density:.3g}",
         "geo_gallery",
         alt_text=f"Gallery of {len(shown)} small diagrams, one per kind of polytope found "
@@ -230,7 +233,7 @@ def _nonuniform_panel(kind: str, view: TrainResult) -> None:
     ex = geometry.SET_EXPERIMENTS[kind]
     titles = [f"p = {p:g}" for p in ex.densities]
     show_chart(
-        plots.arrows_row(view.W, titles, scale=chart_scale(), columns=4),
+        charts.arrows_row(view.W, titles, scale=chart_scale(), columns=4),
         f"{kind}-feature-arrows",
         f"geo_nu_{kind}_arrows",
         alt_text=f"{len(titles)} arrow diagrams of the {view.W.shape[1]} features' directions in "
@@ -244,7 +247,7 @@ def _pentagon_panel(view: TrainResult) -> None:
     p0 = geometry.PENTAGON_DENSITY * PENTAGON_RATIOS
     titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
     show_chart(
-        plots.arrows_row(view.W, titles, scale=scale, columns=4),
+        charts.arrows_row(view.W, titles, scale=scale, columns=4),
         "perturbed-pentagon-arrows",
         "geo_nu_arrows",
         alt_text=f"{len(titles)} arrow diagrams of the 5 features' directions in 2 dimensions, one per density of "
@@ -253,7 +256,7 @@ def _pentagon_panel(view: TrainResult) -> None:
     left, right = st.columns(2)
     norms = analysis.feature_norms(view.W)
     show_chart(
-        plots_geometry.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale),
+        geometry_charts.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale),
         "perturbed-pentagon-norms",
         "geo_nu_norms",
         alt_text="Line chart of each feature's length ‖W_i‖ against feature 0's density divided by the others' (log "
@@ -264,7 +267,7 @@ def _pentagon_panel(view: TrainResult) -> None:
     gaps = np.stack([geometry.neighbour_gaps(W_k, 0) for W_k in view.W])
     middle = gaps[len(gaps) // 2]
     show_chart(
-        plots_geometry.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale),
+        geometry_charts.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale),
         "perturbed-pentagon-angles",
         "geo_nu_gaps",
         alt_text="Line chart of the angle from feature 0 to its neighbour on each side against its relative density "

@@ -1,6 +1,6 @@
 """Altair builders for the opening chapters (features as directions, privileged basis, superposition hypothesis).
 
-Same style as core/plots.py: arrays in, chart out, no maths beyond shaping DataFrames, colour-blind-safe
+Same style as core/charts/common.py: arrays in, chart out, no maths beyond shaping DataFrames, colour-blind-safe
 palettes (Okabe-Ito for categories, the diverging "blueorange" pinned at 0 for signed weights), axis and
 legend titles that say what is drawn, and a ``scale`` for projector mode.
 """
@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.plots import DIVERGING, OKABE_ITO, configure
+from core.charts.common import DIVERGING, OKABE_ITO, configure
 
 GREY = "#888888"
 INK = "#000000"
@@ -528,5 +528,5 @@ def eigen_bars(eigenvalues: np.ndarray, m: int, title: str, scale: float = 1.0) 
 
 
 def padded(chart):
-    """Give a chart from core.plots the "pad" autosize too, so Streamlit does not squeeze its plotting area."""
+    """Give a chart from core.charts.common the "pad" autosize too, so Streamlit does not squeeze its plotting area."""
     return chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))

@@ -1,4 +1,4 @@
-"""core.hypothesis: almost-orthogonal vectors, compressed sensing, W^T W and the hierarchy of properties."""
+"""core.chapters.superposition_hypothesis: almost-orthogonal vectors, compressed sensing, W^T W and the hierarchy of properties."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from scipy import integrate
 
 from core import analysis
-from core import hypothesis as hyp
-from core import representation as rep
+from core.chapters import features_as_directions as rep
+from core.chapters import superposition_hypothesis as hyp
 from core.train import train
 
 # ---- almost-orthogonal vectors ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Chart builders for the "mathematical understanding" chapter: arrays in, Altair charts out.
 
-Same conventions as ``core.plots``: Okabe-Ito colours (one fixed colour per loss term, so "interference"
+Same conventions as ``core.charts.common``: Okabe-Ito colours (one fixed colour per loss term, so "interference"
 is the same vermillion on every chart), viridis for a loss surface, axis and legend titles that say
 what they show, and ``scale`` for presenter mode.
 """
@@ -13,8 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .landscape import Landscape
-from .plots import OKABE_ITO, SEQUENTIAL, configure
+from core.chapters.math_understanding import Landscape
+from core.charts.common import OKABE_ITO, SEQUENTIAL, configure
 
 TERM_COLOURS = {
     "feature benefit": OKABE_ITO[0],

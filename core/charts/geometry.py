@@ -1,6 +1,6 @@
 """Altair charts for the geometry chapter: dimensions per feature, D_i, the feature graph, polytopes.
 
-Arrays in, charts out (same conventions as core.plots). Factor kinds (core.geometry.FACTOR_NAMES)
+Arrays in, charts out (same conventions as core.charts.common). Factor kinds (core.chapters.geometry.FACTOR_NAMES)
 get fixed Okabe-Ito colours so every chart on the page uses the same colour for the same shape.
 """
 
@@ -12,8 +12,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core import analysis, geometry
-from core.plots import OKABE_ITO, configure
+from core import analysis
+from core.chapters import geometry
+from core.charts.common import OKABE_ITO, configure
 
 FACTOR_COLOURS = dict(
     zip(

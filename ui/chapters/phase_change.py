@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import phase, plots, plots_phase
 from core.assets import Asset
+from core.chapters import phase_change
+from core.charts import common as charts
+from core.charts import phase_change as phase_change_charts
 from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.export import show_chart
@@ -23,8 +25,8 @@ CLICK_KEY = "pc_click"  # the diagram's selection state
 R_KEY, P_KEY = "pc_r", "pc_p"
 AUTOPLAY_KEY = "pc_autoplay"  # set when the learner picks a cell: that cell's run starts by itself
 REPAINT_KEY = "pc_repaint"
-R_OPTIONS = [float(f"{x:.4g}") for x in phase.ratio_grid(PAPER_GRID)]
-P_OPTIONS = [float(f"{x:.4g}") for x in phase.density_grid(PAPER_GRID)]
+R_OPTIONS = [float(f"{x:.4g}") for x in phase_change.ratio_grid(PAPER_GRID)]
+P_OPTIONS = [float(f"{x:.4g}") for x in phase_change.density_grid(PAPER_GRID)]
 REDUCTION_WORDS = {"paper": "dropping the worst model and averaging the rest", "best": "keeping the lowest-loss model"}
 
 
@@ -38,7 +40,7 @@ class Choice:
     seeds: int
     steps: int
     seed: int
-    reduction: str  # phase.REDUCTIONS
+    reduction: str  # phase_change.REDUCTIONS
 
     @property
     def cell(self) -> tuple[float, float]:
@@ -56,7 +58,7 @@ def request_autoplay() -> None:
 
 def _on_pick() -> None:
     """A click on a diagram cell: move the cell pickers there and train that cell."""
-    points = (st.session_state.get(CLICK_KEY) or {}).get("selection", {}).get(plots_phase.SELECTION) or []
+    points = (st.session_state.get(CLICK_KEY) or {}).get("selection", {}).get(phase_change_charts.SELECTION) or []
     if points and "r" in points[0] and "p" in points[0]:
         st.session_state[R_KEY] = nearest(float(points[0]["r"]), R_OPTIONS)
         st.session_state[P_KEY] = nearest(float(points[0]["p"]), P_OPTIONS)
@@ -66,8 +68,8 @@ def _on_pick() -> None:
 
 def _phase_counts(codes: np.ndarray) -> str:
     """'118 not learned, 40 dedicated, 242 superposition' for a grid of phase codes."""
-    counts = np.bincount(np.asarray(codes).ravel().astype(np.int64), minlength=len(phase.PHASES))
-    return ", ".join(f"{int(c)} {name}" for name, c in zip(phase.PHASES, counts))
+    counts = np.bincount(np.asarray(codes).ravel().astype(np.int64), minlength=len(phase_change.PHASES))
+    return ", ".join(f"{int(c)} {name}" for name, c in zip(phase_change.PHASES, counts))
 
 
 def _diagram_alt(title: str, codes: np.ndarray, choice: Choice) -> str:
@@ -80,19 +82,19 @@ def _diagram_alt(title: str, codes: np.ndarray, choice: Choice) -> str:
 
 
 def _show_diagram(
-    diagram: phase.PhaseDiagram, choice: Choice, title: str, name: str, in_fragment: bool = False
+    diagram: phase_change.PhaseDiagram, choice: Choice, title: str, name: str, in_fragment: bool = False
 ) -> None:
     details = {
         "mean ‖W_extra‖": diagram.norm,
         "mean superposition": diagram.superposition,
         "share of models agreeing": diagram.agreement,
     }
-    chart = plots_phase.phase_diagram(
+    chart = phase_change_charts.phase_diagram(
         diagram.ratios,
         diagram.densities,
         diagram.phase,
         title,
-        boundaries=phase.theory_boundaries(choice.n),
+        boundaries=phase_change.theory_boundaries(choice.n),
         details=details,
         selected=choice.cell,
         selectable=True,
@@ -105,7 +107,7 @@ def _show_diagram(
         alt_text=_diagram_alt(title, diagram.phase, choice),
         widget_key=CLICK_KEY,
         on_select=_on_pick,
-        selection_mode=plots_phase.SELECTION,
+        selection_mode=phase_change_charts.SELECTION,
     )
     if st.session_state.pop(REPAINT_KEY, False) and in_fragment:
         st.rerun()  # a click inside the live fragment reruns only the fragment: redraw the whole page
@@ -113,11 +115,11 @@ def _show_diagram(
 
 def precomputed_diagram(choice: Choice) -> Asset | None:
     """The paper-resolution diagram from assets/, labelled as such; None if the file is missing."""
-    asset = asset_or_none(phase.ASSET_NAMES[choice.n], phase.ASSET_VERSION)
+    asset = asset_or_none(phase_change.ASSET_NAMES[choice.n], phase_change.ASSET_VERSION)
     if asset is None:
         return None
-    grid = phase.grid_from_config(asset.config)
-    diagram = phase.empirical_diagram(grid, asset.arrays["W"], asset.arrays["loss"], choice.reduction)
+    grid = phase_change.grid_from_config(asset.config)
+    diagram = phase_change.empirical_diagram(grid, asset.arrays["W"], asset.arrays["loss"], choice.reduction)
     st.badge("Precomputed", icon=":material/inventory_2:", color="blue")
     _show_diagram(
         diagram,
@@ -135,18 +137,20 @@ def precomputed_diagram(choice: Choice) -> Asset | None:
     return asset
 
 
-def live_grid(n: int) -> phase.PhaseGrid:
-    return phase.PhaseGrid(n, phase.ratio_grid(LIVE_GRID), phase.density_grid(LIVE_GRID), LIVE_SEEDS)
+def live_grid(n: int) -> phase_change.PhaseGrid:
+    return phase_change.PhaseGrid(
+        n, phase_change.ratio_grid(LIVE_GRID), phase_change.density_grid(LIVE_GRID), LIVE_SEEDS
+    )
 
 
 def live_diagram(choice: Choice) -> None:
     """A coarse diagram trained here, redrawn as it trains (models ranked by their recent training loss)."""
     grid = live_grid(choice.n)
-    cfg = phase.phase_config(grid, steps=choice.steps, seed=choice.seed)
+    cfg = phase_change.phase_config(grid, steps=choice.steps, seed=choice.seed)
     st.badge("Trained live", icon=":material/bolt:", color="orange")
 
     def render(view: TrainResult) -> None:
-        diagram = phase.empirical_diagram(grid, view.W, view.loss, choice.reduction)
+        diagram = phase_change.empirical_diagram(grid, view.W, view.loss, choice.reduction)
         title = f"Trained here: n = {choice.n}, m = {grid.n_hidden}"
         name = f"phase-diagram-n{choice.n}-m{grid.n_hidden}-live"
         _show_diagram(diagram, choice, title, name, in_fragment=True)
@@ -159,12 +163,18 @@ def live_diagram(choice: Choice) -> None:
 
 
 def theory_diagram(choice: Choice) -> None:
-    r, p = phase.ratio_grid(THEORY_GRID), phase.density_grid(THEORY_GRID)
+    r, p = phase_change.ratio_grid(THEORY_GRID), phase_change.density_grid(THEORY_GRID)
     rr, pp = np.meshgrid(r, p, indexing="ij")
-    codes = phase.theory_codes(choice.n, rr, pp)
+    codes = phase_change.theory_codes(choice.n, rr, pp)
     title = "Theory: cheapest arrangement (closed forms)"
-    chart = plots_phase.phase_diagram(
-        r, p, codes, title, boundaries=phase.theory_boundaries(choice.n), selected=choice.cell, scale=chart_scale()
+    chart = phase_change_charts.phase_diagram(
+        r,
+        p,
+        codes,
+        title,
+        boundaries=phase_change.theory_boundaries(choice.n),
+        selected=choice.cell,
+        scale=chart_scale(),
     )
     st.badge("Closed form", icon=":material/functions:", color="green")
     show_chart(
@@ -177,8 +187,8 @@ def theory_diagram(choice: Choice) -> None:
 
 def cell_run(choice: Choice) -> None:
     """Train the chosen cell's models live; it starts by itself when the learner picks a cell."""
-    grid = phase.cell_grid(choice.n, choice.ratio, choice.density, choice.seeds)
-    cfg = phase.phase_config(grid, steps=choice.steps, seed=choice.seed)
+    grid = phase_change.cell_grid(choice.n, choice.ratio, choice.density, choice.seeds)
+    cfg = phase_change.phase_config(grid, steps=choice.steps, seed=choice.seed)
     if st.session_state.pop(AUTOPLAY_KEY, False):
         run = get_run("pc:cell", cfg)
         run.playing = not run.trainer.done
@@ -188,12 +198,12 @@ def cell_run(choice: Choice) -> None:
 def _cell_panel(choice: Choice, view: TrainResult) -> None:
     scale = chart_scale()
     losses = view.loss.astype(np.float64)
-    table = phase.seed_table(view.W, losses, choice.reduction)
+    table = phase_change.seed_table(view.W, losses, choice.reduction)
     kept = table["kept"] if view.steps_done else np.ones(len(losses), dtype=bool)
     if choice.n == 2:
         names = ["feature 0 (importance 1)", f"extra feature (importance {choice.ratio:.3g})"]
         show_chart(
-            plots_phase.seed_lines(view.W, losses, kept, names, scale=scale),
+            phase_change_charts.seed_lines(view.W, losses, kept, names, scale=scale),
             f"phase-cell-weights-n2-m1-r{choice.ratio:.3g}-p{choice.density:.3g}",
             "pc_cell_weights",
             alt_text=f"Bar chart, one row per model ({len(losses)} models, {int(np.sum(kept))} used): each "
@@ -204,7 +214,7 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
         titles = [f"seed {k}" + ("" if kept[k] else " (left out)") for k in range(len(losses))]
         # slightly smaller panels so five fit across the page
         show_chart(
-            plots.arrows_row(view.W, titles, scale=0.85 * scale, columns=5),
+            charts.arrows_row(view.W, titles, scale=0.85 * scale, columns=5),
             f"phase-cell-arrows-n3-m2-r{choice.ratio:.3g}-p{choice.density:.3g}",
             "pc_cell_arrows",
             alt_text=f"{len(losses)} small arrow plots, one per model: the three features' directions W_i in the "
@@ -220,11 +230,11 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
 
 
 def _verdict(choice: Choice, W: np.ndarray, losses: np.ndarray) -> None:
-    norm, sup = phase.extra_feature_stats(W)
-    mean_norm = float(phase.reduce_seeds(norm, losses, choice.reduction))
-    mean_sup = float(phase.reduce_seeds(sup, losses, choice.reduction))
-    got = phase.PHASES[int(phase.classify(mean_norm, mean_sup))]
-    expected = phase.PHASES[int(phase.theory_codes(choice.n, choice.ratio, choice.density))]
+    norm, sup = phase_change.extra_feature_stats(W)
+    mean_norm = float(phase_change.reduce_seeds(norm, losses, choice.reduction))
+    mean_sup = float(phase_change.reduce_seeds(sup, losses, choice.reduction))
+    got = phase_change.PHASES[int(phase_change.classify(mean_norm, mean_sup))]
+    expected = phase_change.PHASES[int(phase_change.theory_codes(choice.n, choice.ratio, choice.density))]
     agree = "agrees with" if got == expected else "differs from"
     st.markdown(
         f"After {REDUCTION_WORDS[choice.reduction]}: ‖W_extra‖ = **{mean_norm:.2f}**, superposition = "

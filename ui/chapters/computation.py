@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import computation, plots_neurons
+from core.chapters import computation
+from core.charts import neurons as neuron_charts
 from ui.export import show_chart
 from ui.neurons import kinds_of, neuron_views
 
@@ -31,13 +32,13 @@ def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float, key: str, name: 
     left, right = st.columns([3, 4])
     with left:
         show_chart(
-            plots_neurons.weight_heatmap(V1, order, title="W1 (input → neuron), rescaled", limit=1.0, scale=scale),
+            neuron_charts.weight_heatmap(V1, order, title="W1 (input → neuron), rescaled", limit=1.0, scale=scale),
             f"{name}-w1",
             f"{key}_w1",
             alt_text=f"Heatmap of the rescaled input weights W1: {grid}.",
         )
         show_chart(
-            plots_neurons.weight_heatmap(
+            neuron_charts.weight_heatmap(
                 V2, order, title="W2 (neuron → output), rescaled", value_title="weight", scale=scale
             ),
             f"{name}-w2",
@@ -46,7 +47,7 @@ def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float, key: str, name: 
         )
     with right:
         show_chart(
-            plots_neurons.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale),
+            neuron_charts.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale),
             f"{name}-graph",
             f"{key}_graph",
             alt_text=f"Circuit graph: {n} inputs, {m} neurons and {n} outputs in three columns, joined by lines "
@@ -126,7 +127,7 @@ def motif_view(W1: np.ndarray, W2: np.ndarray, motif: computation.Motif, scale: 
     left, right = st.columns([3, 2])
     with left:
         show_chart(
-            plots_neurons.circuit_graph(
+            neuron_charts.circuit_graph(
                 sub1, sub2, min_weight=0.01, title="The motif", features=feats, neurons=neurons, scale=scale
             ),
             f"asymmetric-motif-h{motif.neuron}-h{motif.inhibitor}",

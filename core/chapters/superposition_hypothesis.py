@@ -22,8 +22,8 @@ from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits
 
 from core import analysis
+from core.chapters.features_as_directions import hidden_of
 from core.config import ToyConfig
-from core.representation import hidden_of
 
 # --------------------------------------------------------------------------------------------
 # Almost-orthogonal vectors

@@ -1,4 +1,4 @@
-"""core.sweeps: the basic-results presets, the setup-page helpers, and the paper's claims about its second figure.
+"""core.chapters.basic_results: the basic-results presets, the setup-page helpers, and the paper's claims about its second figure.
 
 The claims are checked on runs with the paper's exact settings (n = 20, m = 5, I = 0.7**i, seven densities,
 10,000 steps, batch 1024, seed 0), trained once per module.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core import analysis, theory
-from core.sweeps import (
+from core.chapters.basic_results import (
     DENSITY_OPTIONS,
     MODELS,
     PAPER_DENSITIES,

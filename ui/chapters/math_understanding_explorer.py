@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import landscape, plots_math, theory
+from core import theory
+from core.chapters import math_understanding
+from core.charts import math_understanding as math_understanding_charts
 from ui.export import show_chart
 from ui.state import chart_scale
 
@@ -71,7 +73,7 @@ def controls() -> dict[str, float | str]:
     return {"w1": w1, "w2": w2, "b1": b1, "b2": b2, "imp2": float(imp2), "view": view, "p": float(p)}
 
 
-def _pieces(v: dict, terms: landscape.PairTerms) -> tuple[list[str], np.ndarray, list[str], str]:
+def _pieces(v: dict, terms: math_understanding.PairTerms) -> tuple[list[str], np.ndarray, list[str], str]:
     names = [
         "only 1 on: own error",
         "only 2 on: own error",
@@ -97,19 +99,21 @@ def _responses(v: dict) -> list[tuple[str, np.ndarray, dict[str, np.ndarray]]]:
     w, b = (v["w1"], v["w2"]), (v["b1"], v["b2"])
     panels = []
     for i, j in ((0, 1), (1, 0)):
-        x, _, own = landscape.relu_response(w[i] ** 2, b[i])
-        _, pre, post = landscape.relu_response(w[i] * w[j], b[j])
+        x, _, own = math_understanding.relu_response(w[i] ** 2, b[i])
+        _, pre, post = math_understanding.relu_response(w[i] * w[j], b[j])
         curves = {"target x": x, "own output": own, "other output before ReLU": pre, "other output after ReLU": post}
         panels.append((f"Only feature {i + 1} on", x, curves))
     return panels
 
 
-def _breakdown(v: dict, terms: landscape.PairTerms, land: landscape.Landscape, scale: float) -> None:
+def _breakdown(v: dict, terms: math_understanding.PairTerms, land: math_understanding.Landscape, scale: float) -> None:
     """Bars of the current point's loss pieces, its total, and (full loss) the paper's candidate costs."""
     sparse = v["view"] == VIEWS[0]
     bx, by, best = land.best
     names, values, kinds, units = _pieces(v, terms)
-    chart = plots_math.term_bars(names, values, kinds, "Where your point's loss comes from", units, scale)
+    chart = math_understanding_charts.term_bars(
+        names, values, kinds, "Where your point's loss comes from", units, scale
+    )
     total = float(terms.one_sparse) if sparse else float(terms.expected(v["p"]))
     show_chart(
         chart,
@@ -129,11 +133,11 @@ def _breakdown(v: dict, terms: landscape.PairTerms, land: landscape.Landscape, s
         )
 
 
-def _landscape(v: dict, land: landscape.Landscape, scale: float) -> None:
+def _landscape(v: dict, land: math_understanding.Landscape, scale: float) -> None:
     """The loss surface over (W₁, W₂) at the chosen biases, with the current point and the grid's lowest cell."""
     bx, by, _ = land.best
     what = "1-sparse loss L₁" if v["view"] == VIEWS[0] else f"expected summed loss at p = {v['p']:g}"
-    chart = plots_math.loss_heatmap(
+    chart = math_understanding_charts.loss_heatmap(
         land,
         "W₁",
         "W₂",
@@ -157,15 +161,15 @@ def explorer() -> None:
     v = controls()
     scale = chart_scale()
     sparse = v["view"] == VIEWS[0]
-    land = landscape.pair_landscape(v["b1"], v["b2"], v["imp2"], None if sparse else v["p"], limit=LIMIT)
-    terms = landscape.pair_terms(v["w1"], v["w2"], v["b1"], v["b2"], v["imp2"])
+    land = math_understanding.pair_landscape(v["b1"], v["b2"], v["imp2"], None if sparse else v["p"], limit=LIMIT)
+    terms = math_understanding.pair_terms(v["w1"], v["w2"], v["b1"], v["b2"], v["imp2"])
     left, right = st.columns([1, 1.15])
     with left:
         _landscape(v, land, scale)
     with right:
         _breakdown(v, terms, land, scale)
     show_chart(
-        plots_math.relu_response(_responses(v), scale),
+        math_understanding_charts.relu_response(_responses(v), scale),
         "two-features-relu-response",
         "mu_response",
         alt_text="Two line charts, one per active feature, against that feature's value x from 0 to 1: the target x, "

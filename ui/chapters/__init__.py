@@ -1,0 +1,1 @@
+"""Streamlit pieces that belong to one chapter (same name as its page)."""
