@@ -1,10 +1,7 @@
 """Altair chart builders: numpy arrays in, ``alt.Chart`` out.
 
-No computation happens here beyond calling ``core.analysis`` and shaping DataFrames, so the
-charts always agree with the numbers the app reports. Colours are colour-blind safe:
-Okabe-Ito for up to 8 categories (viridis beyond), viridis for sequential values and a
-diverging "blueorange" scale pinned at 0 (blue = negative, orange = positive).
-Every builder takes ``scale``: 1.0 for a laptop, about 1.6 for a projector (bigger fonts and marks).
+The builders several chapters share (feature arrows, W^T W heatmaps, norms, loss curves, PCA views).
+Colours, fonts and padding come from ``core.charts.style``.
 """
 
 from __future__ import annotations
@@ -17,64 +14,12 @@ import numpy as np
 import pandas as pd
 
 from core import analysis
+from core.charts.style import OKABE_ITO, SEQUENTIAL, category_color, configure, diverging, square_axes
 
-# Okabe-Ito, reordered so the hard-to-see yellow comes last.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
-SEQUENTIAL = "viridis"
-DIVERGING = "blueorange"
 DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
 
 
-def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
-    """Shared font sizes, multiplied by ``scale`` so one switch makes every chart projector-readable.
-
-    One shallow copy with the whole config set at once: chained configure_* calls deep-copy the
-    chart each time, which for a grid of ten panels cost ~0.15 s per redraw while training plays.
-    """
-    out = chart.copy(deep=False)
-    out.config = alt.Config(
-        axis=alt.AxisConfig(labelFontSize=11 * scale, titleFontSize=13 * scale),
-        legend=alt.LegendConfig(
-            labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0
-        ),
-        title=alt.TitleConfig(fontSize=15 * scale, anchor="start"),
-        view=alt.ViewConfig(stroke=None),
-    )
-    # "pad" keeps the plot area at its set size: Streamlit's default "fit" shrinks it to make room
-    # for long legend titles, which can squash a chart to nothing.
-    out.autosize = alt.AutoSizeParams(type="pad")
-    return out
-
-
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
-
-
-def _category_color(
-    field: str, domain: Sequence, title: str, legend_max: int | None = None, below: bool = False
-) -> alt.Color:
-    """Okabe-Ito when there are few categories; viridis in the given order when there are too many.
-
-    ``legend_max``: for marks labelled on the chart, drop the legend when it would list more entries.
-    ``below``: a horizontal legend under the chart instead of beside it (keeps wide grids narrow).
-    """
-    where = {"orient": "bottom", "direction": "horizontal"} if below else {}
-    legend = None if legend_max is not None and len(domain) > legend_max else alt.Legend(title=title, **where)
-    if len(domain) <= len(OKABE_ITO):
-        return alt.Color(
-            f"{field}:N", scale=alt.Scale(domain=list(domain), range=OKABE_ITO[: len(domain)]), legend=legend
-        )
-    return alt.Color(f"{field}:O", sort=list(domain), scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
-
-
-def _diverging(limit: float) -> alt.Scale:
-    """Symmetric diverging scale with its midpoint pinned at 0, so white always means 'no interaction'."""
-    return alt.Scale(scheme=DIVERGING, domain=[-limit, limit], domainMid=0)
-
-
-def _square_axes(limit: float, names: tuple[str, str]) -> tuple[alt.X, alt.Y]:
-    """Equal, symmetric x/y domains: with a square chart, angles on screen are the true angles."""
-    sc = alt.Scale(domain=[-limit, limit], nice=False, zero=True)
-    return alt.X("x:Q", scale=sc, title=names[0]), alt.Y("y:Q", scale=sc, title=names[1])
 
 
 HIDDEN_AXES = ("hidden dimension 1", "hidden dimension 2")
@@ -129,8 +74,8 @@ def _arrow_layer(
 ) -> alt.LayerChart:
     W = _check_2d(np.asarray(W_k, dtype=np.float64)[None])
     df, tooltip = _arrow_frame(W, importance)
-    x, y = _square_axes(limit, axes)
-    color = _category_color("feature", list(range(W.shape[1])), "feature i", legend_max=LABELLED_LEGEND_MAX)
+    x, y = square_axes(limit, axes)
+    color = category_color("feature", list(range(W.shape[1])), "feature i", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tooltip)
     side = 280 * scale
     return alt.layer(*_arrow_marks(base, scale)).properties(width=side, height=side, title=title)
@@ -145,8 +90,8 @@ def _arrow_grid(
     """All panels from one table, faceted: about ten times cheaper to build and serialise than a concat
     of separate charts, which matters because live pages redraw this several times a second."""
     df, tooltip = _arrow_frame(W, importance)
-    x, y = _square_axes(limit, HIDDEN_AXES)
-    color = _category_color("feature", list(range(W.shape[1])), "feature i", LABELLED_LEGEND_MAX, below=True)
+    x, y = square_axes(limit, HIDDEN_AXES)
+    color = category_color("feature", list(range(W.shape[1])), "feature i", LABELLED_LEGEND_MAX, below=True)
     base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
     side = GRID_SIDE * scale
     header = alt.Header(
@@ -218,7 +163,7 @@ def gram_heatmap(
     """W^T W (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
     cells, bias, limit = gram_frames(W_k, b_k)
     n = len(bias)
-    color = alt.Color("value:Q", scale=_diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
+    color = alt.Color("value:Q", scale=diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
     cell = max(8.0, min(24.0, 360.0 / n)) * scale
     y = alt.Y("row:O", title="feature i (output)")
     tip = [alt.Tooltip("row:O", title="i"), alt.Tooltip("col:N", title="j"), alt.Tooltip("value:Q", format=".3f")]
@@ -292,7 +237,7 @@ def loss_curve(
         .encode(
             x=alt.X("step:Q", title="training step"),
             y=alt.Y("loss:Q", scale=y_scale, title="loss" + (" (log scale)" if log_y else "")),
-            color=_category_color("run", labels, legend_title),
+            color=category_color("run", labels, legend_title),
             tooltip=["run:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
         )
         .properties(width=420 * scale, height=260 * scale, title=title)
@@ -313,8 +258,8 @@ def pca_scatter(
     labels = [str(x) for x in labels]
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
     names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
-    x, y = _square_axes(_limit(coords), names)
-    color = _category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
+    x, y = square_axes(_limit(coords), names)
+    color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
     text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
@@ -377,9 +322,9 @@ def hidden_pca(
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "active": list(groups)})
     names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
     reach = coords if directions is None else np.vstack([coords, directions])
-    x, y = _square_axes(_limit(reach, floor=0.1), names)
+    x, y = square_axes(_limit(reach, floor=0.1), names)
     domain = sorted(set(df["active"]), key=lambda g: (not g.startswith("feature"), g))
-    color = _category_color("active", domain, "active input feature")
+    color = category_color("active", domain, "active input feature")
     points = alt.Chart(df).mark_circle(size=18 * scale**2, opacity=0.6).encode(x=x, y=y, color=color)
     layers = [points]
     if directions is not None:
