@@ -11,6 +11,7 @@ import pytest
 import vl_convert as vlc
 
 from core.charts import common as charts
+from core.charts import style
 from tests.test_pages import panel_titles
 
 
@@ -115,7 +116,7 @@ def test_gram_heatmap_data_and_diverging_scale() -> None:
     colors = encodings(spec, "color")
     assert len(colors) == 2
     for c in colors:
-        assert c["scale"]["domainMid"] == 0 and c["scale"]["scheme"] == charts.DIVERGING
+        assert c["scale"]["domainMid"] == 0 and c["scale"]["scheme"] == style.DIVERGING
         lo, hi = c["scale"]["domain"]
         assert lo == -hi and hi == pytest.approx(max(np.abs(g).max(), 3.0))
         assert "0" in c["legend"]["title"]
