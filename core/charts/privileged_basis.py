@@ -101,7 +101,7 @@ def rotation_loss(
     return configure(alt.layer(line, dot).properties(width=300 * scale, height=200 * scale, title=head), scale)
 
 
-def planeheaded_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale: float = 1.0) -> alt.LayerChart:
+def plane_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale: float = 1.0) -> alt.LayerChart:
     """Features as arrows in the plane of two chosen axes (the first two columns of W2), labelled at the tip.
 
     No legend (the tips carry the numbers); arrows shorter than 0.25 in this plane are left unlabelled and those
