@@ -14,11 +14,14 @@ from core.chapters.basic_results import (
     DENSITY_OPTIONS,
     MODELS,
     PAPER_DENSITIES,
+    DensitySweepSummary,
     basic_results_config,
     basic_results_pair,
     closest_partner_cosine,
+    feature_table,
     large_config,
     nearest_density,
+    overview_table,
     represented_superposition,
     settings_problems,
     sorted_densities,
@@ -95,6 +98,37 @@ def test_represented_superposition_ignores_dropped_features() -> None:
     assert analysis.superposition(W)[3] > 0.5  # the raw measure calls the leftover direction "shared"
     assert total_superposition(W) == pytest.approx(2.0, abs=1e-4)
     assert np.allclose(closest_partner_cosine(W), [0.0, -1.0, -1.0, 0.0])
+
+
+def test_feature_table_rows_of_the_norm_bars() -> None:
+    W = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, -1.0], [0.3, 0.0]])
+    table = feature_table(W)
+    assert list(table.columns) == ["feature", "norm", "superposition", "represented"]
+    np.testing.assert_allclose(table["norm"], [1.0, 2.0, 1.0, 0.3])
+    # feature 1 (length 2) shares all of feature 2's line: (W_hat_2 . W_1)^2 = 4, the other way round 1;
+    # the dropped feature 3 gets 0 itself but still leaks into feature 0's direction: (W_hat_0 . W_3)^2 = 0.09
+    np.testing.assert_allclose(table["superposition"], [0.09, 1.0, 4.0, 0.0], atol=1e-12)
+    assert list(table["represented"]) == [True, True, True, False]
+
+
+def test_overview_table_one_row_per_model_and_density() -> None:
+    def summary(loss: list[float]) -> DensitySweepSummary:
+        two = np.array([1.0, 0.1])
+        return DensitySweepSummary(
+            densities=two,
+            n_represented=np.array([5, 7]),
+            total_superposition=np.array([0.0, 2.5]),
+            in_superposition=np.array([False, True]),
+            loss=np.array(loss),
+            linear_optimum=np.array([0.2, 0.05]),
+            untrained=np.array([0.3, 0.03]),
+        )
+
+    table = overview_table({"A": summary([0.2, 0.025]), "B": summary([0.4, 0.05])})
+    assert list(table["model"]) == ["A", "A", "B", "B"]
+    np.testing.assert_allclose(table["density"], [1.0, 0.1, 1.0, 0.1])
+    np.testing.assert_allclose(table["relative loss"], [1.0, 0.5, 2.0, 1.0])
+    np.testing.assert_allclose(table["superposition"], [0.0, 2.5, 0.0, 2.5])
 
 
 # ---- the paper's claims, on the paper's settings ------------------------------------------------
