@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import analysis
 from core.chapters import basic_results
-from core.charts import experiment_setup as experiment_setup_charts
+from core.charts import basic_results as basic_results_charts
 from core.train import TrainResult, history_points
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
@@ -118,7 +118,7 @@ def make_render(model: str, k: int, cfg):
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
             show_chart(
-                experiment_setup_charts.loss_by_density(steps_x, losses, densities, scale=scale),
+                basic_results_charts.loss_by_density(steps_x, losses, densities, scale=scale),
                 f"training-loss-{model}",
                 f"br_{model}_loss",
                 alt_text=f"Line chart of the training loss (log scale) against the step, one line per density "
@@ -132,23 +132,28 @@ def make_render(model: str, k: int, cfg):
 def weight_charts(model: str, w, b, p: float, kept: int) -> None:
     """Wᵀ W with b, the ||Wᵢ|| bars and (m ≥ 2) the PCA view of one trained instance."""
     title = f"{model_label(model)}, p = {p:g}"
+    features = basic_results.feature_table(w)
     show_chart(
-        experiment_setup_charts.gram_panel(w, b, title=f"Wᵀ W and b: {title}", scale=scale),
+        basic_results_charts.gram_panel(analysis.gram(w), b, title=f"Wᵀ W and b: {title}", scale=scale),
         f"gram-{model}-p{p:g}",
         f"br_{model}_gram",
         alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b for the {title}; blue is negative, "
         "orange positive, the diagonal is each ||Wᵢ||².",
     )
     show_chart(
-        experiment_setup_charts.norm_bars_superposition(w, scale=scale),
+        basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
         f"feature-norms-{model}-p{p:g}",
         f"br_{model}_norms",
         alt_text=f"Horizontal bars of each feature's length ||Wᵢ|| for the {title}, coloured by superposition; "
         f"{kept} of {n} features represented (length above 0.5), the rest grey.",
     )
     if m >= 2:
+        pca = analysis.pca_of_features(w, 2)
+        chart = basic_results_charts.pca_features(
+            features, pca.coords, pca.explained_variance_ratio, f"Feature directions: {title}", scale=scale
+        )
         show_chart(
-            experiment_setup_charts.pca_features(w, f"Feature directions: {title}", scale=scale),
+            chart,
             f"feature-directions-{model}-p{p:g}",
             f"br_{model}_pca",
             alt_text=f"Scatter of the {n} feature directions along the two main hidden axes for the {title}, "
@@ -169,7 +174,7 @@ def model_panels() -> None:
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
 
 
-def overview_alt(summaries: dict[str, basic_results.SweepSummary]) -> str:
+def overview_alt(summaries: dict[str, basic_results.DensitySweepSummary]) -> str:
     counts = "; ".join(f"{name}: {', '.join(str(int(c)) for c in s.n_represented)}" for name, s in summaries.items())
     return (
         "Three line charts against 1/p (log scale), one line per model: features represented, total superposition, "
@@ -192,7 +197,7 @@ def overview() -> None:
         st.info("Train the models (Play, or Train both) to fill in this overview.", icon=":material/info:")
         return
     show_chart(
-        experiment_setup_charts.sweep_overview(summaries, m, scale=scale),
+        basic_results_charts.sweep_overview(basic_results.overview_table(summaries), m, scale=scale),
         f"sweep-overview-n{n}-m{m}",
         "br_overview",
         alt_text=overview_alt(summaries),

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from core import analysis
-from core.chapters import basic_results
+from core.chapters import basic_results, experiment_setup
+from core.charts import basic_results as basic_results_charts
 from core.charts import experiment_setup as experiment_setup_charts
 from core.train import TrainResult, history_points
 from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
@@ -98,7 +99,7 @@ st.latex(DATA_LATEX)
 st.session_state.setdefault("es_draws", 0)
 if st.button("Draw another batch", key="es_draw", icon=":material/casino:"):
     st.session_state["es_draws"] += 1
-x = basic_results.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
+x = experiment_setup.sample_features(n, density, BATCH, seed, st.session_state["es_draws"])
 active = (x != 0).sum(axis=1)
 show_chart(
     experiment_setup_charts.batch_heatmap(
@@ -114,10 +115,10 @@ st.caption(
     f"on average p·n = {density * n:.3g} active features; in this batch the average is {active.mean():.3g}, and "
     f"{(active == 0).mean():.0%} of the examples are all zeros."
 )
-frequency = basic_results.feature_frequency(x)
+frequency = experiment_setup.feature_frequency(x)
 show_chart(
     experiment_setup_charts.frequency_bars(
-        frequency, density, basic_results.frequency_band(density, BATCH), BATCH, scale=scale
+        frequency, density, experiment_setup.frequency_band(density, BATCH), BATCH, scale=scale
     ),
     f"feature-frequency-n{n}-p{density:g}",
     "es_frequency",
@@ -141,7 +142,7 @@ cannot keep them all.
     "Importance Iᵢ = rⁱ decides which features a model keeps when it cannot keep them all.",
 )
 show_chart(
-    experiment_setup_charts.importance_bars(basic_results.importances(n, decay), scale=scale),
+    experiment_setup_charts.importance_bars(experiment_setup.importances(n, decay), scale=scale),
     f"feature-importance-n{n}-r{decay:g}",
     "es_importance",
     alt_text=f"Bar chart of the importance Iᵢ = {decay:g}ⁱ of features 0 to {n - 1}, falling from 1 to "
@@ -183,8 +184,8 @@ the paper's reference code.
 st.header("5. Train it")
 problems = basic_results.settings_problems(n, m, [density])
 if warn(problems):
-    cfg = basic_results.setup_config(model, n, m, density, decay, seed)
-    levels = basic_results.loss_levels(density, n, m, decay)
+    cfg = experiment_setup.setup_config(model, n, m, density, decay, seed)
+    levels = experiment_setup.loss_levels(density, n, m, decay)
 
     def render(view: TrainResult) -> None:
         steps_x, losses = history_points(view.loss_history)
@@ -198,7 +199,7 @@ if warn(problems):
                 + "; ".join(f"{name} {value:.3g}" for name, value in levels.items())
                 + ".",
             )
-        rebuilt = basic_results.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
+        rebuilt = experiment_setup.reconstruct(model, view.W[0], view.b[0], x[:SHOWN])
         titles = ["input x (the same examples as above)", f"output x' after {view.steps_done:,} steps"]
         show_chart(
             experiment_setup_charts.batch_heatmap([x[:SHOWN], rebuilt], titles, scale=scale),
@@ -211,11 +212,13 @@ if warn(problems):
         result_downloads(view, [model_label(model)], f"experiment-setup-{model}", "es_dl")
 
     def weights(view: TrainResult) -> None:
-        kept = int(analysis.n_represented(view.W[0]))
+        W = view.W[0]
+        kept = int(analysis.n_represented(W))
+        features = basic_results.feature_table(W)
         left, right = st.columns(2)
         with left:
             show_chart(
-                experiment_setup_charts.gram_panel(view.W[0], view.b[0], "What it learned", scale=scale),
+                basic_results_charts.gram_panel(analysis.gram(W), view.b[0], "What it learned", scale=scale),
                 f"gram-{model}",
                 "es_gram",
                 alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "
@@ -223,15 +226,18 @@ if warn(problems):
             )
         with right:
             show_chart(
-                experiment_setup_charts.norm_bars_superposition(view.W[0], scale=scale),
+                basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
                 f"feature-norms-{model}",
                 "es_norms",
                 alt_text=f"Horizontal bars of each feature's length ||Wᵢ||, coloured by superposition; {kept} of "
                 f"{n} features are represented (length above 0.5), the rest are grey.",
             )
         if m >= 2:
+            pca = analysis.pca_of_features(W, 2)
             show_chart(
-                experiment_setup_charts.pca_features(view.W[0], "Feature directions", scale=scale),
+                basic_results_charts.pca_features(
+                    features, pca.coords, pca.explained_variance_ratio, "Feature directions", scale=scale
+                ),
                 f"feature-directions-{model}",
                 "es_pca",
                 alt_text=f"Scatter of the {n} feature directions Wᵢ along the two main axes of the {m}-dimensional "

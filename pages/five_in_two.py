@@ -94,14 +94,14 @@ def render(view: TrainResult) -> None:
     left, right = st.columns(2)
     with left:
         show_chart(
-            charts.gram_heatmap(view.W[pick], view.b[pick], title=titles[pick], scale=scale),
+            charts.gram_heatmap(analysis.gram(view.W[pick]), view.b[pick], title=titles[pick], scale=scale),
             "gram",
             "f52_gram",
             alt_text=f"Heatmap of W transpose W and the bias b for the model at {short[pick]}.",
         )
     with right:
         show_chart(
-            charts.norm_bars(view.W[pick], scale=scale),
+            charts.norm_bars(analysis.feature_norms(view.W[pick]), analysis.superposition(view.W[pick]), scale=scale),
             "norms",
             "f52_norms",
             alt_text=f"Bar chart of each feature's norm ||W_i|| for the model at {short[pick]}.",

@@ -1,4 +1,4 @@
-"""core.chapters.basic_results: the basic-results presets, the setup-page helpers, and the paper's claims about its second figure.
+"""core.chapters.basic_results: the basic-results presets, its measures, and the paper's claims about its second figure.
 
 The claims are checked on runs with the paper's exact settings (n = 20, m = 5, I = 0.7**i, seven densities,
 10,000 steps, batch 1024, seed 0), trained once per module.
@@ -14,20 +14,16 @@ from core.chapters.basic_results import (
     DENSITY_OPTIONS,
     MODELS,
     PAPER_DENSITIES,
+    DensitySweepSummary,
     basic_results_config,
     basic_results_pair,
     closest_partner_cosine,
-    feature_frequency,
-    frequency_band,
-    importances,
+    feature_table,
     large_config,
-    loss_levels,
     nearest_density,
-    reconstruct,
+    overview_table,
     represented_superposition,
-    sample_features,
     settings_problems,
-    setup_config,
     sorted_densities,
     summarize,
     total_superposition,
@@ -92,12 +88,6 @@ def test_nearest_density_on_a_log_axis() -> None:
     assert nearest_density([0.5], 0.1) == 0.5
 
 
-def test_setup_config_is_one_instance() -> None:
-    cfg = setup_config("linear", n=7, m=2, density=0.05, decay=0.9, seed=3)
-    assert cfg.n_instances == 1 and cfg.model == "linear" and cfg.seed == 3
-    assert np.allclose(cfg.broadcast()[0], 0.05)
-
-
 # ---- measures on hand-built weights ------------------------------------------------------------
 
 
@@ -110,50 +100,35 @@ def test_represented_superposition_ignores_dropped_features() -> None:
     assert np.allclose(closest_partner_cosine(W), [0.0, -1.0, -1.0, 0.0])
 
 
-def test_reconstruct_matches_the_model_equations() -> None:
-    W = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
-    b = np.array([0.1, -0.2, 0.0])
-    x = np.array([[0.5, 0.0, 0.8]])
-    linear = x @ W @ W.T + b
-    assert np.allclose(reconstruct("linear", W, b, x), linear)
-    assert np.allclose(reconstruct("relu_output", W, b, x), np.maximum(linear, 0))
-    assert linear[0, 1] < 0  # the pair's negative interference, which the ReLU removes
+def test_feature_table_rows_of_the_norm_bars() -> None:
+    W = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, -1.0], [0.3, 0.0]])
+    table = feature_table(W)
+    assert list(table.columns) == ["feature", "norm", "superposition", "represented"]
+    np.testing.assert_allclose(table["norm"], [1.0, 2.0, 1.0, 0.3])
+    # feature 1 (length 2) shares all of feature 2's line: (W_hat_2 . W_1)^2 = 4, the other way round 1;
+    # the dropped feature 3 gets 0 itself but still leaks into feature 0's direction: (W_hat_0 . W_3)^2 = 0.09
+    np.testing.assert_allclose(table["superposition"], [0.09, 1.0, 4.0, 0.0], atol=1e-12)
+    assert list(table["represented"]) == [True, True, True, False]
 
 
-# ---- the setup page's data helpers -------------------------------------------------------------
+def test_overview_table_one_row_per_model_and_density() -> None:
+    def summary(loss: list[float]) -> DensitySweepSummary:
+        two = np.array([1.0, 0.1])
+        return DensitySweepSummary(
+            densities=two,
+            n_represented=np.array([5, 7]),
+            total_superposition=np.array([0.0, 2.5]),
+            in_superposition=np.array([False, True]),
+            loss=np.array(loss),
+            linear_optimum=np.array([0.2, 0.05]),
+            untrained=np.array([0.3, 0.03]),
+        )
 
-
-@pytest.mark.parametrize("density", [1.0, 0.3, 0.03])
-def test_sample_features_fire_at_the_chosen_density(density: float) -> None:
-    batch = 20_000
-    x = sample_features(10, density, batch, seed=1)
-    assert x.shape == (batch, 10) and x.min() >= 0 and x.max() <= 1
-    se = np.sqrt(density * (1 - density) / batch)
-    # + 2/batch: U[0, 1) in float32 can itself return exactly 0 (chance 2**-24 per draw)
-    assert np.all(np.abs(feature_frequency(x) - density) <= 5 * se + 2 / batch)
-    nonzero = x[x != 0]
-    assert nonzero.mean() == pytest.approx(0.5, abs=5 * np.sqrt(1 / 12 / nonzero.size))
-
-
-def test_draws_are_reproducible_and_distinct() -> None:
-    a = sample_features(6, 0.5, 64, seed=2, draw=0)
-    assert np.array_equal(a, sample_features(6, 0.5, 64, seed=2, draw=0))
-    assert not np.array_equal(a, sample_features(6, 0.5, 64, seed=2, draw=1))
-
-
-def test_frequency_band_is_two_standard_errors_clipped() -> None:
-    lo, hi = frequency_band(0.1, 1024)
-    se = np.sqrt(0.1 * 0.9 / 1024)
-    assert (lo, hi) == pytest.approx((0.1 - 2 * se, 0.1 + 2 * se))
-    assert frequency_band(1.0, 1024) == (1.0, 1.0)
-    assert frequency_band(0.001, 1024)[0] == 0.0
-
-
-def test_loss_levels_are_the_closed_forms() -> None:
-    levels = list(loss_levels(0.1, 20, 5, 0.7).values())
-    imp = importances(20, 0.7)
-    assert levels[0] == pytest.approx(np.mean(imp) * 0.1 / 3)
-    assert levels[1] == pytest.approx(imp[5:].sum() * (0.1 / 3 - 0.01 / 4) / 20)
+    table = overview_table({"A": summary([0.2, 0.025]), "B": summary([0.4, 0.05])})
+    assert list(table["model"]) == ["A", "A", "B", "B"]
+    np.testing.assert_allclose(table["density"], [1.0, 0.1, 1.0, 0.1])
+    np.testing.assert_allclose(table["relative loss"], [1.0, 0.5, 2.0, 1.0])
+    np.testing.assert_allclose(table["superposition"], [0.0, 2.5, 0.0, 2.5])
 
 
 # ---- the paper's claims, on the paper's settings ------------------------------------------------

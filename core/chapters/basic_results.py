@@ -1,10 +1,10 @@
-"""The experiment setup and the paper's basic results: presets, checks and summaries for two chapters.
+"""The paper's basic results: presets, checks and per-density summaries of the sweep.
 
 "Basic results" (the paper's second figure) trains two models, linear and ReLU output, on
 n = 20 features squeezed into m = 5 hidden dimensions with importance I_i = 0.7**i, one instance
 per feature density p in 1, .3, .1, .03, .01, .003, .001. A larger variant uses n = 80, m = 20,
-I_i = 0.9**i. The "Experiment setup" chapter looks at one density at a time: a sample batch,
-how often each feature fires, and what a trained model rebuilds from it.
+I_i = 0.9**i. (The "Experiment setup" chapter, one density at a time, is core.chapters.experiment_setup;
+it reuses the presets here.)
 
 Density p = 1 - S throughout (S is sparsity, the chance a feature is zero).
 Weights use the layout of ``core.analysis``: [..., n_features, n_hidden].
@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from core import analysis, theory
 from core.config import ToyConfig
-from core.data import sample_batch
-from core.models import forward
 
 MODELS = ("linear", "relu_output")
 MODEL_NAMES = {"linear": "Linear model", "relu_output": "ReLU-output model"}
@@ -131,8 +130,23 @@ def closest_partner_cosine(W: np.ndarray, threshold: float = THRESHOLD) -> np.nd
     return np.minimum(np.where(both, cos, 0.0).min(axis=-1), 0.0)
 
 
+def feature_table(W_k: np.ndarray, threshold: float = THRESHOLD) -> pd.DataFrame:
+    """One row per feature of one instance W_k [n, m]: its norm ||W_i||, its superposition (0 when dropped,
+    see ``represented_superposition``) and whether it is represented (||W_i|| > threshold): the numbers
+    of the norm bars and the feature-direction view."""
+    W_k = np.asarray(W_k, dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "feature": np.arange(W_k.shape[0]),
+            "norm": analysis.feature_norms(W_k),
+            "superposition": represented_superposition(W_k, threshold),
+            "represented": analysis.represented(W_k, threshold),
+        }
+    )
+
+
 @dataclass(frozen=True)
-class SweepSummary:
+class DensitySweepSummary:
     """One number per instance (density) of a sweep, for the overview chart and the tests."""
 
     densities: np.ndarray  # [I]
@@ -144,10 +158,10 @@ class SweepSummary:
     untrained: np.ndarray  # [I] the loss of outputting 0
 
 
-def summarize(W: np.ndarray, loss: np.ndarray, cfg: ToyConfig) -> SweepSummary:
+def summarize(W: np.ndarray, loss: np.ndarray, cfg: ToyConfig) -> DensitySweepSummary:
     """Per-density numbers of a basic-results run with weights ``W`` [I, n, m]."""
     p, imp = cfg.broadcast()
-    return SweepSummary(
+    return DensitySweepSummary(
         densities=p[:, 0].copy(),
         n_represented=analysis.n_represented(W, THRESHOLD),
         total_superposition=total_superposition(W),
@@ -156,6 +170,24 @@ def summarize(W: np.ndarray, loss: np.ndarray, cfg: ToyConfig) -> SweepSummary:
         linear_optimum=linear_optima(cfg),
         untrained=theory.untrained_loss(p, imp),
     )
+
+
+def overview_table(summaries: dict[str, DensitySweepSummary]) -> pd.DataFrame:
+    """One row per (model name, density): features represented, total superposition, and the loss divided by
+    the best linear model's loss (1 = as good as any linear model), for the overview chart."""
+    frames = [
+        pd.DataFrame(
+            {
+                "model": name,
+                "density": s.densities,
+                "represented": s.n_represented,
+                "superposition": s.total_superposition,
+                "relative loss": s.loss / s.linear_optimum,
+            }
+        )
+        for name, s in summaries.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def linear_optima(cfg: ToyConfig) -> np.ndarray:
@@ -168,59 +200,3 @@ def nearest_density(densities: Iterable[float], target: float = 0.1) -> float:
     """The density closest to ``target`` on a log axis (the default instance to inspect)."""
     options = sorted_densities(densities)
     return min(options, key=lambda p: abs(np.log(p) - np.log(target)))
-
-
-# ---- the experiment-setup chapter -------------------------------------------------------------
-
-
-def setup_config(
-    model: str = "relu_output",
-    n: int = PAPER.n,
-    m: int = PAPER.m,
-    density: float = 0.1,
-    decay: float = PAPER.decay,
-    seed: int = 0,
-    steps: int = 10_000,
-) -> ToyConfig:
-    """A single model at one density, for watching the setup train (paper recipe by default)."""
-    return basic_results_config(model, n, m, decay, [density], seed, steps)
-
-
-def sample_features(n: int, density: float, batch: int, seed: int = 0, draw: int = 0) -> np.ndarray:
-    """A batch x [batch, n] from the paper's data: each feature 0 with chance 1 - p, else U[0, 1].
-
-    ``draw`` numbers successive samples for the same seed, so "draw another batch" is reproducible.
-    """
-    cfg = ToyConfig(n_features=int(n), n_hidden=1, feature_probability=float(density))
-    return sample_batch(cfg, int(batch), int(seed) * 1_000_003 + int(draw))[0].astype(np.float64)
-
-
-def feature_frequency(x: np.ndarray) -> np.ndarray:
-    """Fraction of examples in which each feature is non-zero, [n]."""
-    return (np.asarray(x) != 0).mean(axis=0)
-
-
-def frequency_band(density: float, batch: int, width: float = 2.0) -> tuple[float, float]:
-    """Where a feature's observed frequency usually lands: p +- ``width`` binomial standard errors, in [0, 1]."""
-    se = np.sqrt(density * (1.0 - density) / batch)
-    return float(max(0.0, density - width * se)), float(min(1.0, density + width * se))
-
-
-def importances(n: int, decay: float) -> np.ndarray:
-    """I_i = decay**i for i = 0..n-1."""
-    return float(decay) ** np.arange(int(n), dtype=np.float64)
-
-
-def reconstruct(model: str, W_k: np.ndarray, b_k: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The model's output x' [batch, n] for inputs x [batch, n], from one instance's weights."""
-    params = {"W": np.asarray(W_k, dtype=np.float32)[None], "b": np.asarray(b_k, dtype=np.float32)[None]}
-    return forward(model, params, np.asarray(x, dtype=np.float32)[None])[0].astype(np.float64)
-
-
-def loss_levels(density: float, n: int, m: int, decay: float) -> dict[str, float]:
-    """Reference levels for a loss chart: outputting 0, and the best any linear model can do."""
-    imp = importances(n, decay)
-    return {
-        "output 0 (untrained level, mean Iᵢ·p/3)": float(theory.untrained_loss(density, imp)),
-        "best linear model (closed form)": float(theory.linear_optimal_loss(density, imp, m)),
-    }

@@ -1,7 +1,12 @@
 """Altair chart builders: numpy arrays in, ``alt.Chart`` out.
 
-The builders several chapters share (feature arrows, W^T W heatmaps, norms, loss curves, PCA views).
-Colours, fonts and padding come from ``core.charts.style``.
+The builders several chapters share (feature arrows, W^T W heatmaps, norms, loss curves, PCA views),
+and the arrow marks several chapter modules draw with. Colours, fonts and padding come from
+``core.charts.style``.
+
+Builders do no science: Gram matrices, norms, superposition and PCA coordinates are computed by the
+caller (``core.analysis``, ``core.chapters.*``) and passed in. What a builder may compute is layout:
+axis ranges, arrowhead angles, and the length of an arrow it draws.
 """
 
 from __future__ import annotations
@@ -13,8 +18,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core import analysis
-from core.charts.style import OKABE_ITO, SEQUENTIAL, category_color, configure, diverging, square_axes
+from core.charts.style import (
+    OKABE_ITO,
+    SEQUENTIAL,
+    axis_limit,
+    category_color,
+    configure,
+    diverging,
+    pc_titles,
+    square_axes,
+)
 
 DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
 
@@ -46,7 +59,8 @@ def _arrow_frame(W: np.ndarray, importance: np.ndarray | None) -> tuple[pd.DataF
             "y": W[:, :, 1].ravel(),
             "x0": 0.0,
             "y0": 0.0,
-            "norm": analysis.feature_norms(W).ravel(),
+            # an arrow's length in the plane it is drawn in: layout, like the axis range, not a measure
+            "norm": np.hypot(W[:, :, 0], W[:, :, 1]).ravel(),
         }
     )
     tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="||W_i||")]
@@ -106,16 +120,11 @@ def _arrow_grid(
     return layered.facet(facet=alt.Facet("panel:O", header=header), columns=columns, spacing=GRID_SPACING)
 
 
-def _limit(values: np.ndarray, floor: float = 1.0) -> float:
-    """Axis half-width: at least ``floor`` (unit circle visible), with a margin for labels."""
-    return float(max(floor, np.nanmax(np.abs(values)) if np.size(values) else floor) * 1.15)
-
-
 def feature_arrows(
     W_k: np.ndarray, title: str = "Feature directions W_i", importance: np.ndarray | None = None, scale: float = 1.0
 ) -> alt.LayerChart:
     """Each feature as a line from the origin to W_i (m = 2), coloured by feature index."""
-    return configure(_arrow_layer(W_k, title, _limit(W_k), importance, scale), scale)
+    return configure(_arrow_layer(W_k, title, axis_limit(W_k, floor=1.0), importance, scale), scale)
 
 
 def arrows_row(
@@ -136,7 +145,7 @@ def arrows_row(
     axes = list(axes) if axes is not None else [HIDDEN_AXES] * W.shape[0]
     if len(axes) != W.shape[0]:
         raise ValueError(f"need one pair of axis names per instance ({W.shape[0]}), got {len(axes)}")
-    limit = _limit(W)
+    limit = axis_limit(W, floor=1.0)
     # Bigger panels (presenter mode) get fewer per row, so the row keeps about the same width.
     per_row = max(1, min(columns, int(columns / scale + 0.5)) if scale > 1 else columns)
     if all(tuple(a) == HIDDEN_AXES for a in axes):
@@ -145,9 +154,11 @@ def arrows_row(
     return configure(alt.concat(*panels, columns=per_row), scale)
 
 
-def gram_frames(W_k: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """(W^T W cells, bias cells, colour limit): the data of every W^T W-and-bias picture."""
-    g = analysis.gram(W_k)
+def gram_frames(gram: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """(W^T W cells, bias cells, colour limit): the data of every W^T W-and-bias picture.
+
+    ``gram`` [n, n] is W^T W as the paper writes it (entry i, j = W_i . W_j, ``core.analysis.gram``)."""
+    g = np.asarray(gram, dtype=np.float64)
     b = np.asarray(b_k, dtype=np.float64)
     n = g.shape[0]
     rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -158,10 +169,10 @@ def gram_frames(W_k: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.Data
 
 
 def gram_heatmap(
-    W_k: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
+    gram: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
 ) -> alt.HConcatChart:
-    """W^T W (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
-    cells, bias, limit = gram_frames(W_k, b_k)
+    """W^T W [n, n] (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
+    cells, bias, limit = gram_frames(gram, b_k)
     n = len(bias)
     color = alt.Color("value:Q", scale=diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
     cell = max(8.0, min(24.0, 360.0 / n)) * scale
@@ -183,13 +194,18 @@ def gram_heatmap(
     return configure(chart, scale)
 
 
-def norm_bars(W_k: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0) -> alt.Chart:
-    """Horizontal bars of ||W_i||; colour shows how much of feature i's direction other features share.
+def norm_bars(
+    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0
+) -> alt.Chart:
+    """Horizontal bars of ||W_i|| [n]; colour shows how much of feature i's direction other features share
+    (``superposition`` [n], Σ_j≠i (Ŵ_i·W_j)², as ``core.analysis.superposition`` computes it).
 
     Features with ||W_i|| <= 0.5 (not represented) are grey.
     """
-    sup = analysis.superposition(W_k)
-    df = pd.DataFrame({"feature": np.arange(sup.size), "norm": analysis.feature_norms(W_k), "superposition": sup})
+    sup = np.asarray(superposition, dtype=np.float64)
+    df = pd.DataFrame(
+        {"feature": np.arange(sup.size), "norm": np.asarray(norms, dtype=np.float64), "superposition": sup}
+    )
     # A feature that is not represented has no meaningful direction: grey, not a superposition colour.
     df["colour"] = np.where(df["norm"] > 0.5, np.clip(sup, 0.0, 1.0), np.nan)
     legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
@@ -257,8 +273,8 @@ def pca_scatter(
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     labels = [str(x) for x in labels]
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
-    names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
-    x, y = square_axes(_limit(coords), names)
+    names = pc_titles(ratio)
+    x, y = square_axes(axis_limit(coords, floor=1.0), names)
     color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
@@ -320,9 +336,9 @@ def hidden_pca(
     coords = np.asarray(coords, dtype=np.float64)
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "active": list(groups)})
-    names = (f"PC1 ({100 * ratio[0]:.1f}% of variance)", f"PC2 ({100 * ratio[1]:.1f}% of variance)")
+    names = pc_titles(ratio)
     reach = coords if directions is None else np.vstack([coords, directions])
-    x, y = square_axes(_limit(reach, floor=0.1), names)
+    x, y = square_axes(axis_limit(reach, floor=0.1), names)
     domain = sorted(set(df["active"]), key=lambda g: (not g.startswith("feature"), g))
     color = category_color("active", domain, "active input feature")
     points = alt.Chart(df).mark_circle(size=18 * scale**2, opacity=0.6).encode(x=x, y=y, color=color)
@@ -343,3 +359,24 @@ def hidden_pca(
         )
     side = 300 * scale
     return configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
+
+
+def segments(starts: np.ndarray, ends: np.ndarray, **cols) -> pd.DataFrame:
+    """One row per arrow from starts [k, 2] to ends [k, 2] (columns x0, y0, x, y), plus extra columns."""
+    starts, ends = np.asarray(starts, dtype=np.float64), np.asarray(ends, dtype=np.float64)
+    return pd.DataFrame({"x0": starts[:, 0], "y0": starts[:, 1], "x": ends[:, 0], "y": ends[:, 1], **cols})
+
+
+def headed_arrows(
+    df: pd.DataFrame, x: alt.X, y: alt.Y, color, width: float, dash: list[int] | None = None
+) -> alt.LayerChart:
+    """Segments (x0, y0) -> (x, y) with a triangle head at (x, y); ``color`` is an encoding or a fixed value."""
+    df = df.assign(angle=90 - np.degrees(np.arctan2(df["y"] - df["y0"], df["x"] - df["x0"])))
+    enc = {"color": color} if not isinstance(color, str) else {}
+    fixed = {"color": color} if isinstance(color, str) else {}
+    base = alt.Chart(df).encode(x=x, y=y, **enc)
+    line = base.mark_rule(strokeWidth=width, strokeDash=dash or [], **fixed).encode(x2="x0:Q", y2="y0:Q")
+    head = base.mark_point(shape="triangle", filled=True, size=60 * width, opacity=1, **fixed).encode(
+        angle=alt.Angle("angle:Q", scale=None)
+    )
+    return alt.layer(line, head)

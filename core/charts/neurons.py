@@ -1,8 +1,8 @@
 """Charts for models with neurons (a ReLU hidden layer): weights as features x neurons, per-neuron
 stacked bars coloured by feature, neuron counts against density, and a small circuit graph.
 
-Arrays in, Altair out, same conventions as core.charts.common (``scale``, colour-blind-safe palettes,
-titled axes and legends). Layout: W is [n_features, n_hidden]; column j is neuron j's input weights.
+Arrays in, Altair out, style from core.charts.style (``scale``, colour-blind-safe palettes, titled axes
+and legends). Layout: W is [n_features, n_hidden]; column j is neuron j's input weights.
 """
 
 from __future__ import annotations
@@ -13,27 +13,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.common import DIVERGING, OKABE_ITO, SEQUENTIAL, configure
+from core.charts.style import OKABE_ITO, configure, diverging, ranked_feature_color
 
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
 
 
 def _order(m: int, order: Sequence[int] | None) -> list[int]:
     return list(range(m)) if order is None else [int(j) for j in order]
-
-
-GRADIENT_FROM = 25  # more features than this: a colour bar instead of one legend entry per feature
-
-
-def _feature_color(n: int, title: str = "feature i (0 = most important)") -> alt.Color:
-    if n <= len(OKABE_ITO):
-        legend = alt.Legend(title=title)
-        return alt.Color("feature:N", scale=alt.Scale(domain=list(range(n)), range=OKABE_ITO[:n]), legend=legend)
-    if n < GRADIENT_FROM:
-        legend = alt.Legend(title=title, columns=2 if n > 12 else 1, symbolLimit=0)
-        return alt.Color("feature:O", scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
-    legend = alt.Legend(title=title, type="gradient", format="d")
-    return alt.Color("feature:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, n - 1]), legend=legend)
 
 
 def weight_heatmap(
@@ -67,7 +53,7 @@ def weight_heatmap(
             y=alt.Y("feature:O", sort=feats, title="feature i", axis=alt.Axis(labels=n <= 60)),
             color=alt.Color(
                 "weight:Q",
-                scale=alt.Scale(scheme=DIVERGING, domain=[-lim, lim], domainMid=0),
+                scale=diverging(lim),
                 legend=alt.Legend(title=value_title),
             ),
             tooltip=["feature:O", "neuron:O", alt.Tooltip("weight:Q", format=".3f")],
@@ -124,7 +110,7 @@ def neuron_stack(
         .encode(
             x=x,
             y=alt.Y("sum(w):Q", title=y_title, stack="zero"),
-            color=_feature_color(n),
+            color=ranked_feature_color(n),
             order=alt.Order("feature:Q", sort="ascending"),
             tooltip=["neuron:O", "feature:O", alt.Tooltip("w:Q", format=".3f", title="weight")],
         )

@@ -58,14 +58,22 @@ def titled(title: str, subtitle: str, scale: float) -> alt.TitleParams:
 
 
 def category_color(
-    field: str, domain: Sequence, title: str, legend_max: int | None = None, below: bool = False
+    field: str,
+    domain: Sequence,
+    title: str,
+    legend_max: int | None = None,
+    below: bool = False,
+    columns: int | None = None,
 ) -> alt.Color:
     """Okabe-Ito when there are few categories; viridis in the given order when there are too many.
 
     ``legend_max``: for marks labelled on the chart, drop the legend when it would list more entries.
-    ``below``: a horizontal legend under the chart instead of beside it (keeps wide grids narrow).
+    ``below``: a legend under the chart instead of beside it (keeps wide grids narrow), in one
+    horizontal row, or in ``columns`` columns when given.
     """
-    where = {"orient": "bottom", "direction": "horizontal"} if below else {}
+    where = {"orient": "bottom", "direction": "horizontal"} if below and columns is None else {}
+    if below and columns is not None:
+        where = {"orient": "bottom", "columns": columns}
     legend = None if legend_max is not None and len(domain) > legend_max else alt.Legend(title=title, **where)
     if len(domain) <= len(OKABE_ITO):
         return alt.Color(
@@ -86,6 +94,36 @@ def square_axes(limit: float, names: tuple[str, str]) -> tuple[alt.X, alt.Y]:
 
 
 def axis_limit(*arrays: np.ndarray, floor: float = 0.5, margin: float = 1.15) -> float:
-    """Half-width of a square plot that holds every value of the arrays with a margin."""
-    values = [np.abs(np.asarray(a, dtype=np.float64)).max(initial=0.0) for a in arrays if np.size(a)]
+    """Half-width of a square plot that holds every value of the arrays with a margin.
+
+    NaNs are ignored (a missing value must not hide the others), and ``floor`` keeps a tiny or empty
+    picture from zooming in on noise (1.0 keeps the unit circle in view).
+    """
+    values = [float(np.nanmax(np.abs(np.asarray(a, dtype=np.float64)), initial=0.0)) for a in arrays if np.size(a)]
     return float(max([floor, *values]) * margin)
+
+
+def feature_color(n: int, title: str = "feature i", legend_max: int | None = None) -> alt.Color:
+    """Colour by feature index for marks whose ``feature`` column holds the indices as text ("0", "1", ...)."""
+    return category_color("feature", [str(i) for i in range(n)], title, legend_max=legend_max)
+
+
+GRADIENT_FROM = 25  # more features than this: a colour bar instead of one legend entry per feature
+
+
+def ranked_feature_color(n: int, title: str = "feature i (0 = most important)") -> alt.Color:
+    """Colour by feature index (integers) when index is rank of importance: Okabe-Ito up to 8 features, then
+    viridis steps, and from ``GRADIENT_FROM`` features a colour bar, so the legend never outgrows the chart."""
+    if n <= len(OKABE_ITO):
+        legend = alt.Legend(title=title)
+        return alt.Color("feature:N", scale=alt.Scale(domain=list(range(n)), range=OKABE_ITO[:n]), legend=legend)
+    if n < GRADIENT_FROM:
+        legend = alt.Legend(title=title, columns=2 if n > 12 else 1, symbolLimit=0)
+        return alt.Color("feature:O", scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+    legend = alt.Legend(title=title, type="gradient", format="d")
+    return alt.Color("feature:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, n - 1]), legend=legend)
+
+
+def pc_titles(ratio: Sequence[float], digits: int = 1, of: str = "variance") -> tuple[str, str]:
+    """Axis titles for the top two principal axes, each with its share of ``of`` in percent."""
+    return (f"PC1 ({100 * ratio[0]:.{digits}f}% of {of})", f"PC2 ({100 * ratio[1]:.{digits}f}% of {of})")

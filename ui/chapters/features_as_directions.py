@@ -45,7 +45,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
     if len(steps_x):
         chart = charts.loss_curve(steps_x, losses, ["model"], legend_title="run", scale=scale)
         show_chart(
-            features_as_directions_charts.padded(chart),
+            chart,
             "directions-training-loss",
             "fad_loss",
             alt_text=f"Line chart of the training loss (log scale) against the training step; after step "
@@ -57,7 +57,9 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
     """The learner's input built tip to tail, and the same hidden vector read neuron by neuron."""
     on = int(np.count_nonzero(x_input))
     show_chart(
-        features_as_directions_charts.sum_of_directions(features, x_input, scale=scale),
+        features_as_directions_charts.sum_of_directions(
+            features, rep.feature_contributions(features, x_input), scale=scale
+        ),
         "input-as-sum-of-directions",
         "fad_sum",
         alt_text=f"Arrow diagram in the top two principal axes of hidden space: dashed arrows are the learned "
@@ -65,7 +67,7 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
         f"{on} of {len(x_input)} features are switched on, x = {_fmt(x_input)}.",
     )
     show_chart(
-        features_as_directions_charts.neuron_contributions(contribs, scale=scale),
+        features_as_directions_charts.neuron_contributions(contribs, contribs.sum(axis=0), scale=scale),
         "hidden-vector-by-neuron",
         "fad_neurons",
         alt_text=f"Stacked horizontal bar chart with one bar per hidden dimension j, split into the pieces xᵢWᵢⱼ "

@@ -79,7 +79,7 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
 
 def _gram(W: np.ndarray, b: np.ndarray, step: int, scale: float, key: str) -> None:
     show_chart(
-        charts.gram_heatmap(W, b, title=f"WᵀW and b at step {step:,}", scale=scale),
+        charts.gram_heatmap(analysis.gram(W), b, title=f"WᵀW and b at step {step:,}", scale=scale),
         f"dynamics-gram-step-{step}",
         key,
         alt_text=f"Heatmap of WᵀW, the {W.shape[0]} features' dot products with each other (blue negative, "

@@ -9,8 +9,8 @@ import streamlit as st
 
 from core import analysis, theory
 from core.chapters import math_understanding
+from core.charts import basic_results as basic_results_charts
 from core.charts import common as charts
-from core.charts import experiment_setup as experiment_setup_charts
 from core.charts import math_understanding as math_understanding_charts
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
@@ -156,7 +156,7 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
     n = W_k.shape[0]
     with left:
         show_chart(
-            experiment_setup_charts.gram_panel(W_k, b_k, "Interference map WᵀW and bias b", scale=scale),
+            basic_results_charts.gram_panel(analysis.gram(W_k), b_k, "Interference map WᵀW and bias b", scale=scale),
             f"interference-map-{model}",
             "mu_gram",
             alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange positive; "

@@ -9,7 +9,8 @@ import streamlit as st
 
 from core import analysis
 from core.chapters import features_as_directions as rep
-from core.charts import features_as_directions as features_as_directions_charts
+from core.chapters import privileged_basis
+from core.charts import privileged_basis as privileged_basis_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
@@ -36,16 +37,16 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
     importance = cfg.broadcast()[1][0]
     m = W.shape[1]
     x = rep.fixed_batch(cfg, EVAL_BATCH, EVAL_SEED)
-    M = rep.rotation(m, rot.angle, rot.mode, rot.seed)
-    before, after = rep.loss_under_rotation(cfg.model, W, b, importance, x, M)
-    curve = rep.loss_vs_angle(cfg.model, W, b, importance, x, ANGLES, rot.mode, rot.seed)
-    Wr = rep.rotate(W, M)
+    M = privileged_basis.rotation(m, rot.angle, rot.mode, rot.seed)
+    before, after = privileged_basis.loss_under_rotation(cfg.model, W, b, importance, x, M)
+    curve = privileged_basis.loss_vs_angle(cfg.model, W, b, importance, x, ANGLES, rot.mode, rot.seed)
+    Wr = privileged_basis.rotate(W, M)
     tag = cfg.model.replace("_", "-")
     c1, c2, c3 = st.columns([1, 1.3, 0.8])
     with c1:
         title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
         show_chart(
-            features_as_directions_charts.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
+            privileged_basis_charts.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
             f"{tag}-neurons-0-1-arrows",
             f"pb_{cfg.model}_plane",
             alt_text=f"Arrow diagram of each feature's weights on neurons 0 and 1 after turning the hidden space by "
@@ -53,16 +54,14 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
         )
     with c2:
         show_chart(
-            features_as_directions_charts.rotation_loss(
-                ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale
-            ),
+            privileged_basis_charts.rotation_loss(ANGLES, curve, rot.angle, after, "Loss as you rotate", scale=scale),
             f"{tag}-loss-vs-rotation",
             f"pb_{cfg.model}_rotloss",
             alt_text=f"Line chart of the loss on a fixed batch against the rotation angle from 0° to 360°, ranging "
             f"from {curve.min():.6g} to {curve.max():.6g}; a dot marks your angle {rot.angle:g}° (loss {after:.6g}).",
         )
     with c3:
-        change = rep.relative_change(before, after)
+        change = privileged_basis.relative_change(before, after)
         st.metric("Loss as trained", f"{before:.6g}")
         st.metric(f"Loss after turning {rot.angle:g}°", f"{after:.6g}")
         st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
@@ -70,14 +69,14 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
 
 
 def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
-    views = rep.basis_views(model, Wr, x[:, :PCA_ROWS])
+    views = privileged_basis.basis_views(model, Wr, x[:, :PCA_ROWS])
     stored = np.flatnonzero(analysis.represented(Wr))
     tag = model.replace("_", "-")
     left, right = st.columns([1.3, 1])
     with left:
         title = "The (rotated) weights W, two ways"
         show_chart(
-            features_as_directions_charts.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
+            privileged_basis_charts.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
             f"{tag}-weights-neuron-and-pca-basis",
             f"pb_{model}_heat",
             alt_text=f"Two heatmaps of the weights W, {Wr.shape[0]} features down by {Wr.shape[1]} columns: on the "
@@ -92,7 +91,7 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
 
 
 def _alignment(model: str, views, stored: np.ndarray, Wr: np.ndarray, scale: float) -> None:
-    chart = features_as_directions_charts.alignment_bars(
+    chart = privileged_basis_charts.alignment_bars(
         views.align_neuron, views.align_pca, stored, Wr.shape[1], "How basis-aligned is each feature?", scale
     )
     neuron_mean, pca_mean = views.align_neuron[stored].mean(), views.align_pca[stored].mean()

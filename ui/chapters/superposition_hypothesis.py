@@ -9,12 +9,13 @@ from core import analysis
 from core.chapters import features_as_directions as rep
 from core.chapters import superposition_hypothesis as hyp
 from core.charts import common as charts
-from core.charts import features_as_directions as features_as_directions_charts
+from core.charts import superposition_hypothesis as superposition_hypothesis_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
 
 SAMPLE_VECTORS = 300  # random unit vectors for the |cos| histogram
+HIST_BINS = 40  # bins of that histogram on [0, 1]
 SIGNAL_N = 100  # length of the sparse vector in the compressed-sensing demo
 CHECK_BATCH = 256
 CHECK_SEED = 7
@@ -49,7 +50,7 @@ def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
         _cos_histogram(m, eps, seed, scale)
     with right:
         fc = fit_counts(eps, seed)
-        chart = features_as_directions_charts.fit_counts_chart(
+        chart = superposition_hypothesis_charts.fit_counts_chart(
             fc.ms, fc.counts, fc.capped, fc.birthday, fc.jl, fc.cap, eps, scale=scale
         )
         median = float(np.median(fc.counts[-1]))
@@ -75,8 +76,9 @@ def _cos_histogram(m: int, eps: float, seed: int, scale: float) -> None:
     cos = hyp.pairwise_abs_cos(V)
     t = np.linspace(0.0, 0.995, 200)
     below = float((cos < eps).mean())
+    heights, edges = np.histogram(cos, bins=HIST_BINS, range=(0.0, 1.0), density=True)
     show_chart(
-        features_as_directions_charts.cos_histogram(cos, eps, t, hyp.abs_cos_density(t, m), m, scale=scale),
+        superposition_hypothesis_charts.cos_histogram(edges, heights, eps, t, hyp.abs_cos_density(t, m), m, scale),
         f"abs-cos-histogram-m{m}",
         "sh_cos_hist",
         alt_text=f"Histogram of |cos| between {cos.size:,} pairs of random unit vectors in m = {m} dimensions, "
@@ -103,7 +105,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
     verdict = "recovered exactly" if demo.success else "not recovered"
     with left:
         show_chart(
-            features_as_directions_charts.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
+            superposition_hypothesis_charts.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
             "compressed-sensing-example",
             "sh_stems",
             alt_text=f"Stem plot of a sparse vector with {k} non-zeros out of {SIGNAL_N} (black stems), its "
@@ -118,7 +120,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
         ks = sensing_ks(m)
         success = recovery(m, method, seed)
         show_chart(
-            features_as_directions_charts.recovery_chart(ks, success, m, k, scale=scale),
+            superposition_hypothesis_charts.recovery_chart(ks, success, m, k, scale=scale),
             f"compressed-sensing-recovery-rate-m{m}",
             "sh_recovery",
             alt_text=f"Line chart of the share of random sparse vectors recovered from {m} measurements against "
@@ -137,7 +139,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     # onto new lines (instead of being cut off by fixed columns) where it is not.
     row = st.container(horizontal=True, gap="medium")
     show_chart(
-        features_as_directions_charts.padded(charts.gram_heatmap(W, view.b[0], scale=scale)),
+        charts.gram_heatmap(analysis.gram(W), view.b[0], scale=scale),
         "gram-matrix-and-bias",
         "sh_gram",
         alt_text=f"Heatmap of the {W.shape[0]} × {W.shape[0]} matrix Wᵀ W (feature j across, feature i down) "
@@ -145,7 +147,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
         where=row,
     )
     show_chart(
-        features_as_directions_charts.padded(charts.norm_bars(W, scale=scale)),
+        charts.norm_bars(analysis.feature_norms(W), analysis.superposition(W), scale=scale),
         "feature-norms",
         "sh_norms",
         alt_text=f"Bar chart of each feature's length ‖Wᵢ‖, coloured by how much it overlaps other features "
@@ -167,7 +169,7 @@ def _eigen_chart(g: hyp.GramCheck, scale: float, where) -> None:
         return
     title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
     show_chart(
-        features_as_directions_charts.eigen_bars(g.eigenvalues, g.m, title, scale=scale),
+        superposition_hypothesis_charts.eigen_bars(g.eigenvalues, g.m, title, scale=scale),
         "gram-eigenvalues",
         "sh_eigen",
         alt_text=f"Bar chart of the {g.eigenvalues.size} eigenvalues of the stored features' Gram matrix, largest "
@@ -183,7 +185,7 @@ def _pca_chart(W: np.ndarray, scale: float, where) -> None:
     title = "Features in their top two principal axes"
     chart = charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=title, scale=scale)
     show_chart(
-        features_as_directions_charts.padded(chart),
+        chart,
         "feature-directions-pca",
         "sh_pca",
         alt_text=f"Scatter plot of the {W.shape[0]} feature directions Wᵢ in their top two principal axes, "

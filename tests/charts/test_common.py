@@ -1,9 +1,9 @@
-"""Chart builders: valid Vega-Lite, the right data inside, the promised scales, and offline SVG rendering."""
+"""core.charts.common: the builders several chapters share, on hand-made arrays.
+
+Each test checks what the chart carries (its rows, scales, titles), not only that it builds.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from typing import Any
 
 import altair as alt
 import numpy as np
@@ -12,44 +12,13 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
+from tests.charts.spec import dataset_with, encodings, titles
 from tests.test_pages import panel_titles
 
 
 def pentagon(radius: float = 1.0) -> np.ndarray:
     ang = 2 * np.pi * np.arange(5) / 5
     return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1)
-
-
-def walk(node: Any) -> Iterator[dict]:
-    """Every dict inside a Vega-Lite spec."""
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from walk(v)
-
-
-def dataset_with(spec: dict, column: str) -> list[dict]:
-    found = [rows for rows in spec["datasets"].values() if rows and column in rows[0]]
-    assert len(found) == 1, f"expected one dataset with column {column!r}, found {len(found)}"
-    return found[0]
-
-
-def encodings(spec: dict, channel: str) -> list[dict]:
-    return [d["encoding"][channel] for d in walk(spec) if "encoding" in d and channel in d["encoding"]]
-
-
-def titles(spec: dict) -> list[str]:
-    out = []
-    for d in walk(spec):
-        t = d.get("title")
-        if isinstance(t, str):
-            out.append(t)
-        elif isinstance(t, dict) and isinstance(t.get("text"), str):
-            out.append(t["text"])
-    return out
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:
@@ -102,14 +71,13 @@ def test_arrows_row_names_each_panels_axes() -> None:
 
 
 def test_gram_heatmap_data_and_diverging_scale() -> None:
-    rng = np.random.default_rng(1)
-    W, b = rng.normal(size=(4, 3)), np.array([-0.2, 0.0, 0.1, -3.0])
-    spec = charts.gram_heatmap(W, b, title="G").to_dict()
+    g = np.array([[1.0, 0.5, -0.25, 0.0], [0.5, 2.0, 0.0, 0.1], [-0.25, 0.0, 0.5, 0.0], [0.0, 0.1, 0.0, 1.5]])
+    b = np.array([-0.2, 0.0, 0.1, -3.0])
+    spec = charts.gram_heatmap(g, b, title="G").to_dict()
     rows = [r for table in spec["datasets"].values() for r in table]
     cells = [r for r in rows if r["col"] != "b"]
     bias = [r for r in rows if r["col"] == "b"]
     assert len(cells) == 16 and len(bias) == 4
-    g = W @ W.T
     for r in cells:
         np.testing.assert_allclose(r["value"], g[r["row"], r["col"]])
     np.testing.assert_allclose(sorted(r["value"] for r in bias), sorted(b))
@@ -125,8 +93,9 @@ def test_gram_heatmap_data_and_diverging_scale() -> None:
 
 
 def test_norm_bars_values_and_superposition_colour() -> None:
-    W = np.concatenate([pentagon(), np.zeros((1, 2))])
-    spec = charts.norm_bars(W).to_dict()
+    # a regular pentagon of unit vectors shares 1.5 of each direction with the others; one feature is dropped
+    norms, sup = np.array([1, 1, 1, 1, 1, 0.0]), np.array([1.5] * 5 + [0.0])
+    spec = charts.norm_bars(norms, sup).to_dict()
     rows = dataset_with(spec, "norm")
     assert len(rows) == 6
     np.testing.assert_allclose([r["norm"] for r in rows], [1, 1, 1, 1, 1, 0], atol=1e-12)
@@ -191,8 +160,8 @@ def test_all_builders_are_top_level_and_have_titles() -> None:
     built = [
         charts.feature_arrows(W),
         charts.arrows_row(np.stack([W, W]), ["a", "b"]),
-        charts.gram_heatmap(W, np.zeros(5)),
-        charts.norm_bars(W),
+        charts.gram_heatmap(np.eye(5), np.zeros(5)),
+        charts.norm_bars(np.ones(5), np.zeros(5)),
         charts.loss_curve(np.arange(3), np.ones((3, 2)), ["a", "b"]),
         charts.pca_scatter(W, list("abcde"), np.array([0.5, 0.5])),
         charts.dimensionality_scatter(np.array([1.0, 2.0]), np.ones((2, 5))),
@@ -209,7 +178,10 @@ def test_all_builders_are_top_level_and_have_titles() -> None:
 @pytest.mark.parametrize("builder", ["gram", "arrows"])
 def test_renders_to_svg_offline(builder: str) -> None:
     W = pentagon()
-    chart = charts.gram_heatmap(W, -0.1 * np.ones(5), title="Heat") if builder == "gram" else charts.feature_arrows(W)
+    gram = W @ W.T
+    chart = (
+        charts.gram_heatmap(gram, -0.1 * np.ones(5), title="Heat") if builder == "gram" else charts.feature_arrows(W)
+    )
     svg = vlc.vegalite_to_svg(chart.to_dict())
     assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert ("Heat" if builder == "gram" else "Feature directions") in svg
@@ -232,3 +204,48 @@ def test_arrows_row_puts_fewer_bigger_panels_per_row_when_scaled_up() -> None:
     assert charts.arrows_row(W, titles, columns=5).to_dict()["columns"] == 5
     assert charts.arrows_row(W, titles, columns=5, scale=0.85).to_dict()["columns"] == 5
     assert charts.arrows_row(W, titles, columns=5, scale=1.6).to_dict()["columns"] == 3
+
+
+def test_hidden_pca_points_groups_and_direction_lines() -> None:
+    coords = np.array([[1.0, 0.0], [0.0, 2.0], [0.1, 0.1]])
+    groups = ["feature 0", "feature 1", "none"]
+    directions = np.array([[3.0, 0.0], [0.0, -1.0]])
+    spec = charts.hidden_pca(coords, groups, np.array([0.7, 0.2]), directions).to_dict()
+    points = dataset_with(spec, "active")
+    assert [r["active"] for r in points] == groups
+    np.testing.assert_allclose([[r["x"], r["y"]] for r in points], coords)
+    lines = dataset_with(spec, "feature")
+    assert sorted({r["feature"] for r in lines}) == ["W_0", "W_1"] and len(lines) == 4
+    tips = [(r["x"], r["y"]) for r in lines if (r["x"], r["y"]) != (0.0, 0.0)]
+    assert sorted(tips) == [(0.0, -1.0), (3.0, 0.0)]
+    (domain,) = {tuple(e["scale"]["domain"]) for e in encodings(spec, "x") if "scale" in e}
+    assert domain[1] >= 3.0  # the longest direction fits
+    (color,) = encodings(spec, "color")
+    assert color["scale"]["domain"] == ["feature 0", "feature 1", "none"]  # features first, then the rest
+
+
+def test_gram_frames_cells_bias_and_limit() -> None:
+    g = np.array([[1.0, -2.0], [-2.0, 4.0]])
+    cells, bias, limit = charts.gram_frames(g, np.array([0.5, -5.0]))
+    assert list(zip(cells["row"], cells["col"], cells["value"])) == [
+        (0, 0, 1.0),
+        (0, 1, -2.0),
+        (1, 0, -2.0),
+        (1, 1, 4.0),
+    ]
+    assert list(bias["value"]) == [0.5, -5.0] and set(bias["col"]) == {"b"}
+    assert limit == 5.0
+    assert charts.gram_frames(np.zeros((2, 2)), np.zeros(2))[2] > 0  # an all-zero picture still has a colour scale
+
+
+def test_segments_and_headed_arrows_point_from_start_to_end() -> None:
+    df = charts.segments(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[0.0, 2.0], [2.0, 1.0]]), feature=["a", "b"])
+    assert list(df.columns) == ["x0", "y0", "x", "y", "feature"]
+    x, y = style.square_axes(3.0, ("x", "y"))
+    spec = charts.headed_arrows(df, x, y, style.INK, 2.0, dash=[4, 3]).to_dict()
+    rows = dataset_with(spec, "angle")
+    # Vega's angle is clockwise from up: an arrow pointing up has angle 0, one pointing right 90
+    assert [r["angle"] for r in rows] == pytest.approx([0.0, 90.0])
+    kinds = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert kinds == ["rule", "point"]
+    assert spec["layer"][0]["mark"]["strokeDash"] == [4, 3] and spec["layer"][1]["mark"]["shape"] == "triangle"

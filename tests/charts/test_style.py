@@ -1,0 +1,59 @@
+"""core.charts.style: the shared colours, padding, titles and axes."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pytest
+
+from core.charts import style
+
+
+def test_configure_scales_fonts_and_pads() -> None:
+    chart = alt.Chart().mark_point()
+    small, big = style.configure(chart, 1.0).to_dict(), style.configure(chart, 1.6).to_dict()
+    assert big["config"]["axis"]["labelFontSize"] == pytest.approx(1.6 * small["config"]["axis"]["labelFontSize"])
+    assert small["autosize"] == {"type": "pad", "contains": "padding"}
+    assert style.padded(chart).to_dict()["autosize"] == small["autosize"]
+
+
+def test_titled_splits_the_key_into_lines() -> None:
+    t = style.titled("Title", "one · two", 1.0).to_dict()
+    assert t["text"] == "Title" and t["subtitle"] == ["one", "two"]
+    assert style.titled("Title", "", 1.0).to_dict()["subtitle"] == ""
+
+
+def test_category_color_okabe_ito_then_viridis() -> None:
+    few = style.category_color("c", ["a", "b"], "cat").to_dict()
+    assert few["scale"] == {"domain": ["a", "b"], "range": style.OKABE_ITO[:2]} and few["type"] == "nominal"
+    many = style.category_color("c", list(range(9)), "cat", legend_max=8).to_dict()
+    assert many["scale"]["scheme"] == style.SEQUENTIAL and many["legend"] is None
+    below = style.category_color("c", ["a"], "cat", below=True, columns=3).to_dict()
+    assert below["legend"] == {"title": "cat", "orient": "bottom", "columns": 3}
+
+
+def test_feature_colors() -> None:
+    fc = style.feature_color(3).to_dict()
+    assert fc["field"] == "feature" and fc["scale"]["domain"] == ["0", "1", "2"]
+    assert style.ranked_feature_color(4).to_dict()["scale"]["domain"] == [0, 1, 2, 3]
+    assert style.ranked_feature_color(12).to_dict()["type"] == "ordinal"
+    assert style.ranked_feature_color(style.GRADIENT_FROM).to_dict()["legend"]["type"] == "gradient"
+
+
+def test_diverging_and_square_axes_are_symmetric() -> None:
+    assert style.diverging(2.0).to_dict() == {"scheme": style.DIVERGING, "domain": [-2.0, 2.0], "domainMid": 0}
+    x, y = style.square_axes(3.0, ("a", "b"))
+    assert x.to_dict()["scale"]["domain"] == y.to_dict()["scale"]["domain"] == [-3.0, 3.0]
+    assert (x.to_dict()["title"], y.to_dict()["title"]) == ("a", "b")
+
+
+def test_axis_limit_floor_margin_and_nan() -> None:
+    assert style.axis_limit(np.array([0.1])) == pytest.approx(0.5 * 1.15)
+    assert style.axis_limit(np.array([-2.0, 1.0]), np.array([[3.0]]), floor=1.0) == pytest.approx(3.0 * 1.15)
+    assert style.axis_limit(np.array([np.nan, 2.0])) == pytest.approx(2.0 * 1.15)
+    assert style.axis_limit(np.zeros(0), floor=1.0) == pytest.approx(1.15)
+
+
+def test_pc_titles() -> None:
+    assert style.pc_titles([0.625, 0.25]) == ("PC1 (62.5% of variance)", "PC2 (25.0% of variance)")
+    assert style.pc_titles([0.5, 0.3], digits=0, of="||W||²") == ("PC1 (50% of ||W||²)", "PC2 (30% of ||W||²)")
