@@ -241,48 +241,20 @@ def asymmetric_motifs(
 
 # ---- precomputed sweep and circuit --------------------------------------------------
 
-SWEEP_CONFIG: dict[str, Any] = {
-    "model": "abs",
-    "n_features": 100,
-    "n_hidden": 40,
-    "decay": 0.8,
-    "densities": [float(x) for x in 10.0 ** -np.linspace(0.0, 3.0, 10)],
-    "steps": 10_000,
-    "seed": 0,
-    "n_seeds": 3,
-}
-
-CIRCUIT_ASSET_CONFIG: dict[str, Any] = {
-    "model": "abs",
-    "n_features": 3,
-    "n_hidden": 6,
-    "decay": 1.0,
-    "densities": [1.0],
-    "steps": 10_000,
-    "seed": 0,
-    "n_seeds": 16,
-}
-
-
-def config_from(spec: dict[str, Any]) -> ToyConfig:
-    return abs_config(
-        spec["n_features"],
-        spec["n_hidden"],
-        spec["densities"],
-        decay=spec["decay"],
-        steps=spec["steps"],
-        seed=spec["seed"],
-        n_seeds=spec["n_seeds"],
-    )
+# n = 100, m = 40, I = 0.8^i, 10 densities from 1 to 0.001, best of 3 seeds.
+SWEEP_RUN = abs_config(100, 40, [float(x) for x in 10.0 ** -np.linspace(0.0, 3.0, 10)], decay=0.8, seed=0, n_seeds=3)
+# The paper's circuit (n = 3, m = 6, dense), best of 16 seeds so the clean circuit is found.
+CIRCUIT_RUN = circuit_config(seed=0, n_seeds=16, steps=10_000)
 
 
 def build_abs(spec: dict[str, Any]) -> dict[str, np.ndarray]:
     """Train an abs-model sweep; keep the best seed's weights (float16: plenty for drawing) and losses."""
     from core.train import train
 
-    result = train(config_from(spec), threads=2)
+    cfg = ToyConfig.from_dict(spec["toy_config"])
+    result = train(cfg, threads=2)
     return {
-        "densities": np.asarray(spec["densities"], dtype=np.float32),
+        "densities": cfg.probability_array()[:, 0].astype(np.float32),
         "W1": result.W.astype(np.float16),
         "W2": result.W2.astype(np.float16),
         "b": result.b.astype(np.float16),
@@ -294,13 +266,13 @@ def build_abs(spec: dict[str, Any]) -> dict[str, np.ndarray]:
 BUILDERS = {
     "computation_sweep": AssetBuilder(
         version=1,
-        config=SWEEP_CONFIG,
+        toy_config=SWEEP_RUN,
         build=build_abs,
         about="abs model n=100, m=40, I=0.8^i, 10 densities 1..0.001, best of 3 seeds, 10k steps",
     ),
     "computation_circuit": AssetBuilder(
         version=1,
-        config=CIRCUIT_ASSET_CONFIG,
+        toy_config=CIRCUIT_RUN,
         build=build_abs,
         about="abs model n=3, m=6, dense, best of 16 seeds",
     ),

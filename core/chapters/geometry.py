@@ -263,19 +263,9 @@ def summarise(W: np.ndarray, densities) -> SweepSummary:
     )
 
 
-def _uniform_asset_config(n: int, m: int, densities: np.ndarray, keep_w: list[int]) -> dict:
+def _uniform_params(keep_w: list[int]) -> dict:
+    """Builder-only parameters of a uniform sweep asset (the training itself is its ToyConfig)."""
     return {
-        "model": "relu_output",
-        "n_features": n,
-        "n_hidden": m,
-        "importance": "uniform (I_i = 1)",
-        "densities": [float(p) for p in densities],
-        "steps": 10_000,
-        "batch_size": 1024,
-        "lr": 1e-3,
-        "weight_decay": 0.01,
-        "seed": 0,
-        "n_seeds": 1,
         "edge_threshold": EDGE_THRESHOLD,
         "factor_names": list(FACTOR_NAMES),
         "weights_kept_for": keep_w,
@@ -285,16 +275,8 @@ def _uniform_asset_config(n: int, m: int, densities: np.ndarray, keep_w: list[in
 
 def build_uniform_asset(config: dict) -> dict[str, np.ndarray]:
     """Train the sweep; keep the per-density summaries, and W only where the config asks (size)."""
-    densities = np.asarray(config["densities"], dtype=np.float64)
-    cfg = uniform_config(
-        int(config["n_features"]),
-        int(config["n_hidden"]),
-        densities,
-        steps=int(config["steps"]),
-        seed=int(config["seed"]),
-        batch_size=int(config["batch_size"]),
-        n_seeds=int(config["n_seeds"]),
-    )
+    cfg = ToyConfig.from_dict(config["toy_config"])
+    densities = cfg.probability_array()[:, 0]  # one density per instance, shared by every feature
     result = train(cfg, threads=2)
     summary = summarise(result.W, densities)
     keep = np.asarray(config["weights_kept_for"], dtype=np.int16)
@@ -319,13 +301,15 @@ _PAPER_KEEP = [int(np.argmin(np.abs(1 / _PAPER_P - x))) for x in (1.5, 2.0, 3.0,
 BUILDERS = {
     UNIFORM_ASSETS["paper"]: AssetBuilder(
         version=UNIFORM_VERSION,
-        config=_uniform_asset_config(400, 30, _PAPER_P, _PAPER_KEEP),
+        toy_config=uniform_config(400, 30, _PAPER_P),
+        params=_uniform_params(_PAPER_KEEP),
         build=build_uniform_asset,
         about="uniform superposition n=400, m=30 (the paper's), 24 densities 1 to 0.01, 10k steps",
     ),
     UNIFORM_ASSETS["notebook"]: AssetBuilder(
         version=UNIFORM_VERSION,
-        config=_uniform_asset_config(200, 20, _NOTEBOOK_P, list(range(len(_NOTEBOOK_P)))),
+        toy_config=uniform_config(200, 20, _NOTEBOOK_P),
+        params=_uniform_params(list(range(len(_NOTEBOOK_P)))),
         build=build_uniform_asset,
         about="uniform superposition n=200, m=20 (the reference notebook's), 20 densities 1 to 0.05, 10k steps",
     ),

@@ -286,24 +286,10 @@ def first_step(steps: np.ndarray, flags: np.ndarray) -> int | None:
 
 # ---- precomputed paper-scale run ------------------------------------------------------
 
-PAPER_CONFIG: dict[str, Any] = {
-    "model": "relu_output",
-    "n_features": 400,
-    "n_hidden": 30,
-    "density": 0.3,
-    "steps": 10_000,
-    "snapshot_every": 25,
-    "seed": 0,
-    "init_scale": 0.2,
-    "eval_batch": 4096,
-    "keep_min_D": 0.2,
-}
-
-
-def paper_config_from(spec: dict[str, Any]) -> ToyConfig:
-    return uniform_config(
-        spec["n_features"], spec["n_hidden"], spec["density"], spec["steps"], spec["snapshot_every"], spec["seed"]
-    )
+# The paper's 400 features in 30 dimensions at p = 0.3 (digon regime), from small starting weights
+# (init_scale 0.2) so the learning stages separate; snapshots every 25 steps.
+PAPER_RUN = uniform_config(400, 30, 0.3, steps=10_000, snapshot_every=25, seed=0).with_(init_scale=0.2)
+PAPER_PARAMS: dict[str, Any] = {"eval_batch": 4096, "keep_min_D": 0.2}
 
 
 def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -312,8 +298,8 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
     Of 400 features most are dropped within the first few hundred steps; we keep those whose
     D_i reaches ``keep_min_D`` at some snapshot after the start, and summarise the rest by count.
     """
-    cfg = paper_config_from(spec)
-    result = train_dynamics(cfg, spec["init_scale"])
+    cfg = ToyConfig.from_dict(spec["toy_config"])
+    result = train_dynamics(cfg, cfg.init_scale)
     steps, W_t, b_t = snapshot_stack(result)
     D = dimensionality_history(W_t)
     keep = np.flatnonzero(D[1:].max(axis=0) >= spec["keep_min_D"])
@@ -323,10 +309,7 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
         "features": keep.astype(np.int16),
         "D": D[:, keep].astype(np.float16),
         "loss": losses.astype(np.float32),
-        "train_loss": result.loss_history.mean(axis=1)
-        .reshape(-1, spec["snapshot_every"])
-        .mean(axis=1)
-        .astype(np.float32),
+        "train_loss": result.loss_history.mean(axis=1).reshape(-1, cfg.snapshot_every).mean(axis=1).astype(np.float32),
         "n_represented": analysis.n_represented(W_t).astype(np.int16),
         "final_D": D[-1].astype(np.float16),
     }
@@ -335,7 +318,8 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
 BUILDERS = {
     "dynamics_uniform": AssetBuilder(
         version=1,
-        config=PAPER_CONFIG,
+        toy_config=PAPER_RUN,
+        params=PAPER_PARAMS,
         build=build_paper_run,
         about="uniform superposition n=400, m=30, p=0.3 (digon regime), 10k steps, snapshots every 25",
     )

@@ -248,40 +248,25 @@ def theory_boundaries(n_features: int, ratios: np.ndarray | None = None) -> list
 
 
 def grid_from_config(config: dict) -> PhaseGrid:
-    """The PhaseGrid an asset's config describes."""
+    """The PhaseGrid of an asset: its cells are builder parameters, n comes from the stored ToyConfig."""
     return PhaseGrid(
-        int(config["n_features"]),
+        int(config["toy_config"]["n_features"]),
         np.asarray(config["ratios"], dtype=np.float64),
         np.asarray(config["densities"], dtype=np.float64),
         int(config["seeds_per_cell"]),
     )
 
 
-def config_from_asset_config(config: dict) -> ToyConfig:
-    """The exact ToyConfig an asset was trained with."""
-    return phase_config(
-        grid_from_config(config),
-        steps=int(config["steps"]),
-        seed=int(config["seed"]),
-        batch_size=int(config["batch_size"]),
-        eval_batch_size=int(config["eval_batch_size"]),
-    )
+def _asset_grid(n_features: int) -> PhaseGrid:
+    """The paper-resolution diagram: 20 x 20 cells, 10 seeds each."""
+    return PhaseGrid(n_features, ratio_grid(20), density_grid(20), 10)
 
 
-def _asset_config(n_features: int) -> dict:
+def _asset_params(grid: PhaseGrid) -> dict:
     return {
-        "n_features": n_features,
-        "n_hidden": SETTINGS[n_features],
-        "model": "relu_output",
-        "ratios": [float(x) for x in ratio_grid(20)],
-        "densities": [float(x) for x in density_grid(20)],
-        "seeds_per_cell": 10,
-        "steps": 10_000,
-        "batch_size": 1024,
-        "eval_batch_size": 65_536,
-        "lr": 1e-3,
-        "weight_decay": 0.01,
-        "seed": 0,
+        "ratios": [float(x) for x in grid.ratios],
+        "densities": [float(x) for x in grid.densities],
+        "seeds_per_cell": grid.seeds_per_cell,
         "layout": "instances are [seed, r, p]; W [S, R, P, n, m] float16, b [S, R, P, n] float16, loss [S, R, P]",
     }
 
@@ -289,7 +274,7 @@ def _asset_config(n_features: int) -> dict:
 def build_phase_asset(config: dict) -> dict[str, np.ndarray]:
     """Train every cell and seed of the diagram; keep the weights (small: n <= 3) and each seed's loss."""
     grid = grid_from_config(config)
-    result = train(config_from_asset_config(config), threads=2)
+    result = train(ToyConfig.from_dict(config["toy_config"]), threads=2)
     s, nr, npp = grid.shape
     n, m = grid.n_features, grid.n_hidden
     return {
@@ -305,7 +290,8 @@ ASSET_VERSION = 1
 BUILDERS = {
     ASSET_NAMES[n]: AssetBuilder(
         version=ASSET_VERSION,
-        config=_asset_config(n),
+        toy_config=phase_config(_asset_grid(n), steps=10_000, seed=0, batch_size=1024, eval_batch_size=65_536),
+        params=_asset_params(_asset_grid(n)),
         build=build_phase_asset,
         about=f"phase diagram n={n}, m={SETTINGS[n]}: 20 x 20 cells (r 0.1-10, p 1-0.01) x 10 seeds, 10k steps",
     )
