@@ -25,71 +25,21 @@ import numpy as np
 from core import analysis, theory
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.phase_change import (  # noqa: F401 (re-exported: callers use phase_change.<name>)
+    SETTINGS,
+    PhaseGrid,
+    asset_grid,
+    asset_run,
+    density_grid,
+    phase_config,
+    ratio_grid,
+)
 from core.train import train
 
 PHASES = theory.PHASES  # ("not learned", "superposition", "dedicated"), indexed by the phase codes below
 NOT_LEARNED, SUPERPOSITION, DEDICATED = 0, 1, 2
 NORM_THRESHOLD = 0.5  # ||W_extra|| above this counts as represented (a trained norm is ~0 or ~1)
 SUPERPOSITION_THRESHOLD = 0.5  # an antipodal partner gives ~1, an orthogonal layout ~0
-SETTINGS = {2: 1, 3: 2}  # n_features -> n_hidden for the two diagrams the paper draws
-
-
-def ratio_grid(count: int = 20) -> np.ndarray:
-    """Relative importance r of the extra feature, 0.1 to 10, evenly spaced on a log axis."""
-    return 10.0 ** np.linspace(-1.0, 1.0, count)
-
-
-def density_grid(count: int = 20) -> np.ndarray:
-    """Feature density p = 1 - S, from 1 down to 0.01, evenly spaced on a log axis."""
-    return 10.0 ** -np.linspace(0.0, 2.0, count)
-
-
-@dataclass(frozen=True)
-class PhaseGrid:
-    """The cells of one diagram and how many models are trained per cell."""
-
-    n_features: int
-    ratios: np.ndarray  # [R]
-    densities: np.ndarray  # [P]
-    seeds_per_cell: int
-
-    @property
-    def n_hidden(self) -> int:
-        return SETTINGS[self.n_features]
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        """(seeds, ratios, densities): how a run's instances reshape."""
-        return (self.seeds_per_cell, len(self.ratios), len(self.densities))
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(feature_probability, importance), both [seeds * R * P, n], seed-major then r then p."""
-        n, (s, nr, npp) = self.n_features, self.shape
-        r = np.broadcast_to(np.asarray(self.ratios, dtype=np.float64)[None, :, None], (s, nr, npp)).ravel()
-        p = np.broadcast_to(np.asarray(self.densities, dtype=np.float64)[None, None, :], (s, nr, npp)).ravel()
-        importance = np.ones((r.size, n))
-        importance[:, -1] = r
-        return np.repeat(p[:, None], n, axis=1), importance
-
-
-def phase_config(
-    grid: PhaseGrid, steps: int = 10_000, seed: int = 0, batch_size: int = 1024, eval_batch_size: int = 16_384
-) -> ToyConfig:
-    """One run training every cell and seed of ``grid`` (ReLU-output model, the paper's optimiser)."""
-    if grid.n_features not in SETTINGS:
-        raise ValueError(f"phase diagrams are defined for n_features in {sorted(SETTINGS)}, got {grid.n_features}")
-    prob, importance = grid.arrays()
-    return ToyConfig(
-        model="relu_output",
-        n_features=grid.n_features,
-        n_hidden=grid.n_hidden,
-        feature_probability=prob,
-        importance=importance,
-        steps=steps,
-        batch_size=batch_size,
-        seed=seed,
-        eval_batch_size=eval_batch_size,
-    )
 
 
 def cell_grid(n_features: int, ratio: float, density: float, seeds: int) -> PhaseGrid:
@@ -257,11 +207,6 @@ def grid_from_config(config: dict) -> PhaseGrid:
     )
 
 
-def _asset_grid(n_features: int) -> PhaseGrid:
-    """The paper-resolution diagram: 20 x 20 cells, 10 seeds each."""
-    return PhaseGrid(n_features, ratio_grid(20), density_grid(20), 10)
-
-
 def _asset_params(grid: PhaseGrid) -> dict:
     return {
         "ratios": [float(x) for x in grid.ratios],
@@ -290,8 +235,8 @@ ASSET_VERSION = 1
 BUILDERS = {
     ASSET_NAMES[n]: AssetBuilder(
         version=ASSET_VERSION,
-        toy_config=phase_config(_asset_grid(n), steps=10_000, seed=0, batch_size=1024, eval_batch_size=65_536),
-        params=_asset_params(_asset_grid(n)),
+        toy_config=asset_run(n),
+        params=_asset_params(asset_grid(n)),
         build=build_phase_asset,
         about=f"phase diagram n={n}, m={SETTINGS[n]}: 20 x 20 cells (r 0.1-10, p 1-0.01) x 10 seeds, 10k steps",
     )

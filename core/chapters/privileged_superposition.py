@@ -29,46 +29,21 @@ import numpy as np
 from core import analysis
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.privileged_superposition import (  # noqa: F401 (re-exported: callers use privileged_superposition.<name>)
+    DECAY,
+    N_FEATURES,
+    N_HIDDEN,
+    PAPER_SEEDS,
+    PAPER_STEPS,
+    SHOWCASE_DENSITIES,
+    SWEEP_RUN,
+    privileged_config,
+    sweep_densities,
+)
 from core.train import Trainer
 
-N_FEATURES = 10
-N_HIDDEN = 5
-DECAY = 0.75
 MONO_THRESHOLD = 0.9
 DEAD_WEIGHT = 0.05  # a feature at its largest value (1) moves a neuron by less than this
-PAPER_STEPS = 20_000
-PAPER_SEEDS = 32
-
-
-def sweep_densities(count: int = 13, lowest: float = 1e-3) -> list[float]:
-    """Densities from 1 (dense) down to ``lowest``, evenly spaced on a log axis."""
-    return [float(x) for x in lowest ** np.linspace(0.0, 1.0, count)]
-
-
-# The chart the learner sees first: seven densities, one decade apart in halves.
-SHOWCASE_DENSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
-
-
-def privileged_config(
-    densities: list[float],
-    decay: float = DECAY,
-    steps: int = PAPER_STEPS,
-    seed: int = 0,
-    n_seeds: int = 1,
-    n_features: int = N_FEATURES,
-    n_hidden: int = N_HIDDEN,
-) -> ToyConfig:
-    """The ReLU-hidden model, one instance per density, best of ``n_seeds`` seeds each."""
-    return ToyConfig(
-        model="relu_hidden",
-        n_features=n_features,
-        n_hidden=n_hidden,
-        feature_probability=[float(p) for p in densities],
-        importance=float(decay),
-        steps=int(steps),
-        seed=int(seed),
-        n_seeds=int(n_seeds),
-    )
 
 
 @dataclass(frozen=True)
@@ -133,8 +108,6 @@ def neuron_order(W_k: np.ndarray) -> np.ndarray:
 
 # ---- precomputed sweep -------------------------------------------------------------
 
-# n = 10, m = 5, I = 0.75^i, 13 densities; the best of 32 seeds (the paper kept the best of 1000).
-SWEEP_RUN = privileged_config(sweep_densities(), decay=DECAY, steps=PAPER_STEPS, seed=0, n_seeds=PAPER_SEEDS)
 SWEEP_PARAMS: dict[str, Any] = {"mono_threshold": MONO_THRESHOLD, "dead_weight": DEAD_WEIGHT}
 
 
