@@ -1,8 +1,9 @@
 """Small precomputed results for paper-scale sweeps, stored in assets/ as .npz files.
 
 Each asset is one .npz holding named arrays plus a JSON header: the asset's name, a format
-version, the exact configuration that produced it (including the seed) and the code
-version of its builder. A page shows an asset instantly and says so; if the file is
+version, the code version of its builder, and ``config``: the exact ToyConfig that trained it
+(``config["toy_config"]``, written by ``ToyConfig.to_dict()``, so ``ToyConfig.from_dict`` reads
+any asset's back) beside the builder's own parameters (thresholds, which weights to keep...). A page shows an asset instantly and says so; if the file is
 missing or stale it falls back to training live.
 
 Rebuild everything with ``python -m core.precompute`` (see that module).
@@ -18,8 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from core.config import ToyConfig
+
 ASSET_DIR = Path(__file__).resolve().parent.parent / "assets"
-FORMAT_VERSION = 1
+# 2: the config holds the whole ToyConfig under "toy_config" (1 had each builder's own fields).
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,21 @@ class Asset:
     config: dict[str, Any]
     arrays: dict[str, np.ndarray]
 
+    @property
+    def toy_config(self) -> ToyConfig:
+        """The ToyConfig the asset was trained with."""
+        return ToyConfig.from_dict(self.config["toy_config"])
+
 
 class AssetError(Exception):
     """An asset is missing, unreadable, or does not match what the caller expects."""
+
+
+def asset_config(cfg: ToyConfig, **params: Any) -> dict[str, Any]:
+    """What an asset's header stores as its config: the ToyConfig, plus builder-only parameters."""
+    if "toy_config" in params:
+        raise AssetError("'toy_config' is reserved")
+    return {"toy_config": cfg.to_dict(), **params}
 
 
 def same_config(a: Any, b: Any, rel_tol: float = 1e-12) -> bool:

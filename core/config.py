@@ -8,9 +8,12 @@ sweep is one run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -190,6 +193,61 @@ class ToyConfig:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
+    # ---- identity and serialisation ----------------------------------------
+    def key(self) -> str:
+        """A sha256 hex digest of every value of the config: the key for caches and live runs.
+
+        Why not ``repr``: numpy shortens the repr of arrays over 1,000 elements, so two density
+        grids differing in one middle value would print (and cache) alike. The digest covers
+        arrays by shape and float64 bytes. Values are compared as the numbers they mean:
+        1, 1.0 and np.float64(1.0) give one key, and so do a list and an equal ndarray (and -0.0
+        and 0.0). The shape is part of the value, though: a density 0.5 and a density [0.5] are
+        different configs (one scalar instance vs one listed instance) and get different keys,
+        like ToyConfig(feature_probability=0.5) != ToyConfig(feature_probability=[0.5]).
+        """
+        parts = {f.name: _canonical(f.name, f.type, getattr(self, f.name)) for f in fields(self)}
+        text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON-safe values (arrays as nested lists of floats, tuples as lists).
+
+        ``ToyConfig.from_dict(cfg.to_dict())`` gives back a config with the same ``key()``.
+        """
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _ARRAY_FIELDS:
+                out[f.name] = _plain_array(value).tolist()
+            elif f.name == "betas":
+                out[f.name] = [float(b) for b in value]
+            elif f.name == "feature_sets":
+                out[f.name] = [[str(kind), int(size)] for kind, size in value]
+            else:
+                out[f.name] = _scalar(f.type, value, exact=False)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ToyConfig:
+        """Read back what ``to_dict`` wrote. Array fields come back as float64 ndarrays (or floats).
+
+        Unknown keys raise (a stored config from other code should not be half read); a
+        missing field takes its default, so a header written before a field existed still loads.
+        """
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ValueError(f"unknown ToyConfig fields: {unknown}")
+        values = dict(d)
+        for name in _ARRAY_FIELDS & set(values):
+            arr = _plain_array(values[name])
+            values[name] = float(arr) if arr.ndim == 0 else arr
+        if "betas" in values:
+            values["betas"] = tuple(float(b) for b in values["betas"])
+        if "feature_sets" in values:
+            values["feature_sets"] = tuple((str(kind), int(size)) for kind, size in values["feature_sets"])
+        return cls(**values)
+
 
 def _as_float_array(value: ArrayLike, name: str) -> np.ndarray:
     try:
@@ -199,3 +257,42 @@ def _as_float_array(value: ArrayLike, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite numbers")
     return arr
+
+
+_ARRAY_FIELDS = frozenset({"feature_probability", "importance"})
+
+
+def _plain_array(value: ArrayLike) -> np.ndarray:
+    """float64, C order, with -0.0 made 0.0 (adding 0.0 does that), so equal numbers have equal bytes."""
+    return np.array(np.asarray(value, dtype=np.float64) + 0.0, dtype=np.float64, order="C")  # keeps 0-d as 0-d
+
+
+def _exact(x: float) -> str:
+    """A float as exact text (hex), with 1 and 1.0 alike."""
+    return (float(x) + 0.0).hex()
+
+
+def _canonical(name: str, field_type: str, value: Any) -> Any:
+    """One field as JSON text that is equal exactly when the values are equal."""
+    if name in _ARRAY_FIELDS:
+        arr = _plain_array(value)
+        return {"shape": list(arr.shape), "float64": arr.astype("<f8").tobytes().hex()}  # little-endian everywhere
+    if name == "betas":
+        return [_exact(b) for b in value]
+    if name == "feature_sets":
+        return [[str(kind), int(size)] for kind, size in value]
+    return _scalar(field_type, value, exact=True)
+
+
+def _scalar(field_type: str, value: Any, exact: bool) -> Any:
+    """A str, int or float field as JSON: floats by their declared type (so 1 and 1.0 agree), exactly.
+
+    Any other kind of field (one added later) must be taught here rather than guessed at.
+    """
+    if field_type == "float":
+        return _exact(value) if exact else float(value)
+    if field_type == "int":
+        return int(value)
+    if field_type == "str":
+        return str(value)
+    raise TypeError(f"ToyConfig.key/to_dict do not know how to write a {field_type!r} field")

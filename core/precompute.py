@@ -1,8 +1,8 @@
 """Rebuild the paper-scale results in assets/: ``python -m core.precompute [--only NAME ...] [--list]``.
 
 Each topic module listed in BUILDER_MODULES defines ``BUILDERS``: a dict mapping an asset
-name to an ``AssetBuilder`` (a version number, the config dict, and a function that trains
-and returns the arrays). Builders are seeded, so a rebuild reproduces the same files on
+name to an ``AssetBuilder`` (a version number, the ToyConfig it trains, any builder-only
+parameters, and a function that trains and returns the arrays). Builders are seeded, so a rebuild reproduces the same files on
 the same machine. A progress line per asset reports what is being built and how long it took.
 """
 
@@ -13,12 +13,13 @@ import importlib
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from core.assets import save_asset
+from core.assets import asset_config, save_asset
+from core.config import ToyConfig
 
 # Topic modules that own assets; each defines BUILDERS = {name: AssetBuilder}.
 BUILDER_MODULES = (
@@ -32,12 +33,22 @@ BUILDER_MODULES = (
 
 @dataclass(frozen=True)
 class AssetBuilder:
-    """How to make one asset. ``build(config)`` returns the arrays to store."""
+    """How to make one asset. ``build(config)`` returns the arrays to store.
+
+    ``config`` is what the asset's header stores and what ``build`` reads: the ToyConfig as
+    ``config["toy_config"]`` plus ``params``. Building from that dict (not from the objects)
+    means a header alone is enough to rebuild its asset.
+    """
 
     version: int
-    config: dict[str, Any]
+    toy_config: ToyConfig
     build: Callable[[dict[str, Any]], dict[str, np.ndarray]]
     about: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return asset_config(self.toy_config, **self.params)
 
 
 def all_builders() -> dict[str, AssetBuilder]:
@@ -65,8 +76,9 @@ def build(names: list[str] | None = None, out=sys.stdout) -> list[str]:
         builder = builders[name]
         print(f"[{done}/{len(todo)}] {name}: {builder.about} ...", end="", flush=True, file=out)
         start = time.perf_counter()
-        arrays = builder.build(builder.config)
-        path = save_asset(name, builder.config, arrays, builder.version)
+        config = builder.config
+        arrays = builder.build(config)
+        path = save_asset(name, config, arrays, builder.version)
         size = path.stat().st_size / 1024
         print(f" done in {time.perf_counter() - start:.1f} s ({size:.0f} KiB)", file=out)
     return list(todo)

@@ -47,7 +47,7 @@ if circuit is None:
 else:
     st.caption(
         f"Precomputed, shown instantly: dense features (p = 1), importance 1, the lowest-loss of "
-        f"{B['computation_circuit'].config['n_seeds']} seeds after {B['computation_circuit'].config['steps']:,} steps."
+        f"{B['computation_circuit'].toy_config.n_seeds} seeds after {B['computation_circuit'].toy_config.steps:,} steps."
     )
 circuit_views(circuit["W1"][0], circuit["W2"][0], scale, key="cs_circuit", name="abs-circuit-n3-m6")
 st.caption(
@@ -57,7 +57,7 @@ st.caption(
 
 st.header("A hundred features, forty neurons")
 sweep = _asset_arrays("computation_sweep")
-spec = B["computation_sweep"].config
+spec = B["computation_sweep"].toy_config.to_dict()
 if sweep is None:
     small = trained(computation.abs_config(30, 12, LIVE_SWEEP, decay=0.8, n_seeds=2))
     sweep = {"densities": np.asarray(LIVE_SWEEP), "W1": small.W, "W2": small.W2}
@@ -201,7 +201,7 @@ with st.expander("The settings, exactly"):
 Model: h = ReLU(W1 x), y' = ReLU(W2 h + b), untied; target |x|. Data: each feature is 0 with probability 1 − p,
 otherwise uniform on [−1, 1]. Loss: importance-weighted squared error; AdamW (lr 0.001, weight decay 0.01), batch 1024.
 Circuit: n = 3, m = 6, p = 1, importance 1. Sweep: n = 100, m = 40, importance 0.8ⁱ, densities
-{", ".join(f"{p:.3g}" for p in spec["densities"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds.
+{", ".join(f"{p:.3g}" for p in spec["feature_probability"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds.
 Neuron labels: **monosemantic** if one feature has ≥ 90 % of Σᵢ W1ᵢⱼ²; **dead** if no |input weight| reaches
 {computation.DEAD_WEIGHT}; otherwise **polysemantic**. Motif test: two features carry ≥ 80 % of the neuron's input
 variance, the smaller input weight is ≤ 0.7 of the larger, output weights are reciprocal (W2[b] > W2[a] > 0) and each

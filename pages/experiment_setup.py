@@ -6,6 +6,7 @@ from core import analysis
 from core.chapters import basic_results, experiment_setup
 from core.charts import basic_results as basic_results_charts
 from core.charts import experiment_setup as experiment_setup_charts
+from core.presets import experiment_setup as experiment_setup_presets
 from core.train import TrainResult, history_points
 from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
 from ui.export import result_downloads, show_chart
@@ -184,7 +185,7 @@ the paper's reference code.
 st.header("5. Train it")
 problems = basic_results.settings_problems(n, m, [density])
 if warn(problems):
-    cfg = experiment_setup.setup_config(model, n, m, density, decay, seed)
+    cfg = experiment_setup_presets.setup_config(model, n, m, density, decay, seed)
     levels = experiment_setup.loss_levels(density, n, m, decay)
 
     def render(view: TrainResult) -> None:

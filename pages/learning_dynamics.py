@@ -100,11 +100,11 @@ asset = asset_or_none("dynamics_uniform", SPEC.version)
 if asset is None:
     st.caption("Train the uniform setting above instead: it is the same experiment at a smaller size.")
 else:
-    a, c = asset.arrays, SPEC.config
+    a, c = asset.arrays, {**SPEC.params, **SPEC.toy_config.to_dict()}
     steps, D, losses = a["steps"].astype(np.int64), a["D"].astype(np.float64), a["loss"].astype(np.float64)
     st.caption(
         f"Precomputed, shown instantly: uniform importance, n = {c['n_features']}, m = {c['n_hidden']}, density "
-        f"p = {c['density']} (1/p ≈ {1 / c['density']:.2g}, inside the range where every stored feature ends in an "
+        f"p = {c['feature_probability']} (1/p ≈ {1 / c['feature_probability']:.2g}, inside the range where every stored feature ends in an "
         f"antipodal pair), starting scale {c['init_scale']}, {c['steps']:,} steps, a snapshot every "
         f"{c['snapshot_every']}. Only the {D.shape[1]} features whose D_i ever reached {c['keep_min_D']} are drawn; "
         f"the other {c['n_features'] - D.shape[1]} never get that far."

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.chapters import privileged_basis
+from core.presets import privileged_basis as privileged_basis_presets
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.live import live_training
 from ui.quiz import self_check
@@ -67,7 +67,7 @@ preset_button(
     "AdamW at lr 0.001 (30,000 steps here, so the ReLU model has time to settle). Set the density lower "
     "afterwards to see polysemantic neurons.",
 )
-cfgs = privileged_basis.privileged_configs(
+cfgs = privileged_basis_presets.privileged_configs(
     n=int(n),
     m=int(m),
     density=float(density),

@@ -52,7 +52,7 @@ def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
 
 st.header("The paper's sweep")
 densities, W_paper, seed_mono, source = _paper_data()
-spec = SWEEP.config
+spec = SWEEP.toy_config.to_dict()
 if source == "precomputed":
     st.caption(
         f"Precomputed, shown instantly: {len(densities)} densities from 1 to {densities[-1]:.3g}, each the lowest-loss "
@@ -211,7 +211,7 @@ with st.expander("The settings, exactly"):
 Model: h = ReLU(W x), x' = ReLU(Wᵀ h + b), tied weights, no hidden bias; n = {privileged_superposition.N_FEATURES}, m = {privileged_superposition.N_HIDDEN}.
 Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1]. Loss: importance-weighted squared error.
 AdamW (lr 0.001, weight decay 0.01), batch 1024. Precomputed sweep: importance 0.75ⁱ, densities
-{", ".join(f"{p:.3g}" for p in spec["densities"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds (seed {spec["seed"]}).
+{", ".join(f"{p:.3g}" for p in spec["feature_probability"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds (seed {spec["seed"]}).
 Neuron labels: **monosemantic** if one feature has ≥ {privileged_superposition.MONO_THRESHOLD:.0%} of the neuron's Σ|Wᵢⱼ|;
 **dead** if no input weight reaches {privileged_superposition.DEAD_WEIGHT} (inputs are ≥ 0, so such a neuron never fires noticeably);
 otherwise **polysemantic**. Live run: importance {decay:g}ⁱ, {cfg.steps:,} steps, best of {cfg.n_seeds}, seed {cfg.seed}.

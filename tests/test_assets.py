@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import precompute
-from core.assets import AssetError, load_asset, same_config, save_asset
+from core import assets, precompute
+from core.assets import AssetError, asset_config, load_asset, same_config, save_asset
+from core.config import ToyConfig
 
 
 def test_round_trip_keeps_arrays_and_config(tmp_path) -> None:
@@ -73,3 +74,35 @@ def test_same_config_ignores_last_bit_float_noise_but_not_real_changes() -> None
     assert not same_config(stored, {**stored, "densities": [1.0, 0.3]})
     assert not same_config(stored, {k: v for k, v in stored.items() if k != "n"})
     assert not same_config({"flag": True}, {"flag": 1})
+
+
+def test_every_asset_stores_its_toy_config_and_builds_from_the_header_alone() -> None:
+    """One ToyConfig.from_dict reads any asset's run back, and it is the run the builder would train."""
+    for name, builder in precompute.all_builders().items():
+        asset = load_asset(name, version=builder.version)
+        cfg = asset.toy_config
+        assert isinstance(cfg, ToyConfig)
+        assert same_config(cfg.to_dict(), builder.toy_config.to_dict()), name
+        assert set(asset.config) == {"toy_config", *builder.params}, name
+        p_stored, imp_stored = cfg.broadcast()
+        p_builder, imp_builder = builder.toy_config.broadcast()
+        np.testing.assert_allclose(p_stored, p_builder, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(imp_stored, imp_builder, rtol=1e-12, atol=0)
+
+
+def test_toy_config_round_trips_through_an_asset_header(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    cfg = ToyConfig(n_features=3, feature_probability=rng.uniform(0.01, 1, (40, 3)), importance=[1.0, 0.5, 0.2])
+    save_asset("demo", asset_config(cfg, keep=[0, 2]), {"x": np.zeros(1)}, version=1, directory=tmp_path)
+    asset = load_asset("demo", directory=tmp_path)
+    assert asset.toy_config.key() == cfg.key() and asset.config["keep"] == [0, 2]
+    with pytest.raises(AssetError, match="reserved"):
+        asset_config(cfg, toy_config={})
+
+
+def test_an_older_header_format_is_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(assets, "FORMAT_VERSION", 1)
+    save_asset("old", {"densities": [1.0]}, {"x": np.zeros(1)}, version=1, directory=tmp_path)
+    monkeypatch.undo()
+    with pytest.raises(AssetError, match="unexpected header"):
+        load_asset("old", directory=tmp_path)

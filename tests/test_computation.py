@@ -102,11 +102,11 @@ def test_motif_inhibitor_must_fire_on_the_same_side() -> None:
 def test_computation_assets_match_their_configs_and_the_claims() -> None:
     for name, builder in computation.BUILDERS.items():
         asset = load_asset(name, builder.version)
-        spec, a = asset.config, asset.arrays
-        assert same_config(spec, builder.config)
-        shape = (len(spec["densities"]), spec["n_features"], spec["n_hidden"])
+        spec, a = asset.config["toy_config"], asset.arrays
+        assert same_config(asset.config, builder.config)
+        shape = (len(spec["feature_probability"]), spec["n_features"], spec["n_hidden"])
         assert a["W1"].shape == a["W2"].shape == shape
-        assert a["seed_losses"].shape == (spec["n_seeds"], len(spec["densities"]))
+        assert a["seed_losses"].shape == (spec["n_seeds"], len(spec["feature_probability"]))
         np.testing.assert_allclose(a["loss"], a["seed_losses"].min(axis=0), rtol=1e-6)
         assert sum(v.nbytes for v in a.values()) < 400_000
     circuit = load_asset("computation_circuit").arrays

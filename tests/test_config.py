@@ -192,3 +192,127 @@ def test_messages_show_the_offending_value() -> None:
         ToyConfig(n_features=4, feature_sets=(("clustered", 2),))
     with pytest.raises(ValueError, match=r"feature_probability has 3 instances but importance has 2"):
         ToyConfig(n_features=5, feature_probability=[0.5, 0.4, 0.3], importance=np.ones((2, 5)))
+
+
+# ---- identity (key) and to_dict / from_dict -----------------------------------------
+
+
+def _rich_configs() -> list[ToyConfig]:
+    """Configs using every shape a density or importance may take, plus sets and non-default floats."""
+    rng = np.random.default_rng(3)
+    return [
+        ToyConfig(),
+        ToyConfig(n_features=4, feature_probability=[1.0, 0.3, 0.1], importance=0.7, betas=(0.8, 0.99)),
+        ToyConfig(n_features=3, feature_probability=rng.uniform(0.01, 1, (7, 3)), importance=rng.uniform(0, 2, (7, 3))),
+        ToyConfig(n_features=6, n_hidden=3, importance=[1.0, 0.5, 0.25, 0.2, 0.1, 0.0], lr=3e-3, eps=1e-7),
+        ToyConfig(
+            n_features=6,
+            n_hidden=3,
+            feature_sets=(("correlated", 3), ("anticorrelated", 2)),
+            lr_schedule="cosine",
+            n_seeds=4,
+            snapshot_every=50,
+            init_scale=0.2,
+            seed=123,
+        ),
+    ]
+
+
+def test_key_tells_apart_large_arrays_whose_repr_is_the_same() -> None:
+    p = np.full((600, 2), 0.5)
+    q = p.copy()
+    q[300, 1] = 0.25  # a middle value: numpy's summary repr shows only the corners
+    a, b = ToyConfig(n_features=2, feature_probability=p), ToyConfig(n_features=2, feature_probability=q)
+    assert repr(a) == repr(b)  # the problem the key solves
+    assert a.key() != b.key()
+
+
+def test_equal_configs_have_equal_keys() -> None:
+    dens = [1.0, 0.3, 0.1]
+    base = ToyConfig(n_features=4, feature_probability=dens, importance=1.0, lr=0.001)
+    same = [
+        ToyConfig(n_features=4, feature_probability=np.array(dens), importance=1, lr=np.float64(0.001)),
+        ToyConfig(n_features=4, feature_probability=tuple(dens), importance=np.float64(1.0), lr=1e-3),
+        ToyConfig(n_features=np.int64(4), feature_probability=np.array(dens, dtype=np.float64)[::-1][::-1]),
+        ToyConfig(n_features=4, feature_probability=dens, betas=[0.9, 0.999]),
+    ]
+    for other in same:
+        assert other.key() == base.key()
+    assert ToyConfig(importance=[0.0] * 5).key() == ToyConfig(importance=[-0.0] * 5).key()
+    fortran = np.asfortranarray(np.linspace(0.1, 1, 6).reshape(3, 2))
+    assert (
+        ToyConfig(n_features=2, importance=fortran).key() == ToyConfig(n_features=2, importance=fortran.tolist()).key()
+    )
+    # Shape is part of the value: a scalar density and a one-instance list are different configs.
+    assert ToyConfig(feature_probability=0.5).key() != ToyConfig(feature_probability=[0.5]).key()
+
+
+def test_changing_any_field_changes_the_key() -> None:
+    base = ToyConfig(n_features=6, n_hidden=3, feature_probability=[0.5, 0.2], importance=0.9)
+    changes = {
+        "model": "linear",
+        "n_features": 7,
+        "n_hidden": 2,
+        "feature_probability": [0.5, 0.2000000001],
+        "importance": 0.9000000001,
+        "steps": 10_001,
+        "batch_size": 512,
+        "lr": 1.0000001e-3,
+        "weight_decay": 0.0,
+        "betas": (0.9, 0.99),
+        "eps": 1e-9,
+        "lr_schedule": "linear",
+        "seed": 1,
+        "n_seeds": 2,
+        "feature_sets": (("correlated", 2),),
+        "snapshot_every": 10,
+        "eval_batch_size": 1000,
+        "init_scale": 0.5,
+    }
+    assert set(changes) == {f.name for f in dataclasses.fields(ToyConfig)}, "a new field needs a case here"
+    keys = {base.key()}
+    for name, value in changes.items():
+        keys.add(base.with_(**{name: value}).key())
+    assert len(keys) == len(changes) + 1
+    # The anticorrelated/correlated kind is part of a set's identity, not only its size.
+    assert (
+        base.with_(feature_sets=(("anticorrelated", 2),)).key() != base.with_(feature_sets=(("correlated", 2),)).key()
+    )
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_to_dict_is_json_and_from_dict_reads_it_back_exactly(index: int) -> None:
+    import json
+
+    cfg = _rich_configs()[index]
+    d = cfg.to_dict()
+    text = json.dumps(d)  # JSON-safe: no numpy scalars or arrays
+    back = ToyConfig.from_dict(json.loads(text))
+    assert back.key() == cfg.key()
+    p, imp = cfg.broadcast()
+    p2, imp2 = back.broadcast()
+    assert np.array_equal(p, p2) and np.array_equal(imp, imp2)
+    assert back.betas == tuple(cfg.betas) and back.feature_sets == tuple(tuple(s) for s in cfg.feature_sets)
+    assert ToyConfig.from_dict(back.to_dict()).to_dict() == d
+
+
+def test_from_dict_rejects_unknown_fields_and_fills_missing_ones() -> None:
+    with pytest.raises(ValueError, match="unknown ToyConfig fields"):
+        ToyConfig.from_dict({**ToyConfig().to_dict(), "densities": [1.0]})
+    assert ToyConfig.from_dict({"n_features": 3}).key() == ToyConfig(n_features=3).key()
+    with pytest.raises(ValueError):  # validation still runs
+        ToyConfig.from_dict({"feature_probability": [0.0]})
+
+
+def test_live_run_and_cache_restart_when_a_middle_density_changes(monkeypatch) -> None:
+    """ui.live keys a learner's run by ToyConfig.key(): a changed middle value starts a new run."""
+    from ui import live
+
+    monkeypatch.setattr(live.st, "session_state", {})
+    p = np.full((600, 2), 0.5)
+    q = p.copy()
+    q[300, 1] = 0.25
+    a = ToyConfig(n_features=2, n_hidden=1, feature_probability=p, steps=10)
+    first = live.get_run("k", a)
+    assert live.get_run("k", ToyConfig(n_features=2, n_hidden=1, feature_probability=p.tolist(), steps=10)) is first
+    assert live.get_run("k", a.with_(feature_probability=q)) is not first

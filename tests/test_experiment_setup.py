@@ -12,8 +12,8 @@ from core.chapters.experiment_setup import (
     loss_levels,
     reconstruct,
     sample_features,
-    setup_config,
 )
+from core.presets.experiment_setup import setup_config
 
 
 def test_setup_config_is_one_instance() -> None:

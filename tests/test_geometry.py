@@ -121,9 +121,9 @@ def test_uniform_assets_match_their_config(key: str) -> None:
     builder = geometry.BUILDERS[name]
     asset = load_asset(name, version=builder.version)
     assert same_config(asset.config, builder.config)
-    c, a = asset.config, asset.arrays
-    k, n, m = len(c["densities"]), c["n_features"], c["n_hidden"]
-    np.testing.assert_allclose(a["densities"], c["densities"], rtol=1e-6)
+    c, a, cfg = asset.config, asset.arrays, asset.toy_config
+    k, n, m = cfg.n_instances, cfg.n_features, cfg.n_hidden
+    np.testing.assert_allclose(a["densities"], cfg.broadcast()[0][:, 0], rtol=1e-6)
     assert a["D"].shape == a["labels"].shape == (k, n) and a["dims_per_feature"].shape == (k,)
     assert a["W"].shape == (len(c["weights_kept_for"]), n, m)
     np.testing.assert_array_equal(a["w_index"], c["weights_kept_for"])
@@ -136,7 +136,7 @@ def test_uniform_assets_match_their_config(key: str) -> None:
 @pytest.mark.parametrize("key", list(geometry.UNIFORM_ASSETS))
 def test_uniform_sweep_claims(key: str) -> None:
     a = load_asset(geometry.UNIFORM_ASSETS[key]).arrays
-    m = load_asset(geometry.UNIFORM_ASSETS[key]).config["n_hidden"]
+    m = load_asset(geometry.UNIFORM_ASSETS[key]).toy_config.n_hidden
     inv, dpf = 1 / a["densities"].astype(np.float64), a["dims_per_feature"].astype(np.float64)
     assert abs(dpf[0] - 1.0) < 0.03  # dense: one dimension per stored feature
     near_three = np.abs(np.log(inv / 3.0)) < np.log(1.25)  # 1/(1-S) within a factor 1.25 of 3

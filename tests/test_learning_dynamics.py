@@ -7,7 +7,6 @@ import pytest
 
 from core.assets import load_asset
 from core.chapters import learning_dynamics
-from core.config import ToyConfig
 from core.train import Trainer
 
 STEPS = np.arange(0, 4001, 20)
@@ -116,9 +115,10 @@ def test_uniform_digon_regime_ends_with_every_stored_feature_at_one_half() -> No
 def test_dynamics_asset_matches_its_config() -> None:
     builder = learning_dynamics.BUILDERS["dynamics_uniform"]
     asset = load_asset("dynamics_uniform", builder.version)
-    spec, a = asset.config, asset.arrays
-    assert spec == builder.config
-    assert isinstance(learning_dynamics.paper_config_from(spec), ToyConfig)
+    a, cfg = asset.arrays, asset.toy_config
+    spec = {**asset.config, **asset.config["toy_config"]}
+    assert asset.config == builder.config
+    assert cfg.key() == learning_dynamics.PAPER_RUN.key() and cfg.init_scale == 0.2
     np.testing.assert_array_equal(a["steps"], np.arange(0, spec["steps"] + 1, spec["snapshot_every"]))
     assert a["D"].shape == (a["steps"].size, a["features"].size)
     assert a["loss"].shape == a["n_represented"].shape == a["steps"].shape

@@ -147,8 +147,11 @@ def test_phase_assets_match_their_config(n: int) -> None:
     assert asset.arrays["W"].shape == (s, nr, npp, n, n - 1)
     assert asset.arrays["b"].shape == (s, nr, npp, n)
     assert asset.arrays["loss"].shape == (s, nr, npp) and np.isfinite(asset.arrays["loss"]).all()
-    cfg = phase_change.config_from_asset_config(asset.config)
-    assert cfg.n_instances == s * nr * npp and cfg.steps == asset.config["steps"] and cfg.seed == asset.config["seed"]
+    cfg = asset.toy_config  # ToyConfig.from_dict of the stored config
+    assert cfg.n_instances == s * nr * npp and cfg.n_features == n
+    p, imp = cfg.broadcast()  # instances are [seed, ratio, density]; the last feature's importance is the ratio
+    np.testing.assert_array_equal(p[:, 0].reshape(s, nr, npp)[0, 0], grid.densities)
+    np.testing.assert_array_equal(imp[:, -1].reshape(s, nr, npp)[0, :, 0], grid.ratios)
 
 
 @pytest.mark.parametrize("n", [2, 3])

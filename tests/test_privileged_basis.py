@@ -9,13 +9,14 @@ from core import analysis
 from core.chapters import features_as_directions as rep
 from core.chapters import privileged_basis
 from core.models import loss_per_instance
+from core.presets import privileged_basis as privileged_basis_presets
 from core.train import train
 
 
 @pytest.fixture(scope="module")
 def trained_pair():
     """The paper's privileged-basis setting, dense, trained: {"linear": TrainResult, "relu_hidden": TrainResult}."""
-    cfgs = privileged_basis.privileged_configs(seed=0)
+    cfgs = privileged_basis_presets.privileged_configs(seed=0)
     return {name: (cfg, train(cfg, threads=1)) for name, cfg in cfgs.items()}
 
 
@@ -112,7 +113,7 @@ def test_dense_relu_hidden_features_align_with_neurons(trained_pair) -> None:
 
 
 def test_pca_basis_is_an_orthonormal_change_of_basis() -> None:
-    cfg = privileged_basis.privileged_configs(n=6, m=4)["linear"]
+    cfg = privileged_basis_presets.privileged_configs(n=6, m=4)["linear"]
     W = np.random.default_rng(4).normal(size=(6, 4))
     views = privileged_basis.basis_views("linear", W, rep.fixed_batch(cfg, 600, 0))
     np.testing.assert_allclose(np.linalg.norm(views.pca, axis=1), np.linalg.norm(W, axis=1), rtol=1e-9)

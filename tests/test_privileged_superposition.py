@@ -69,11 +69,11 @@ def test_very_sparse_model_has_no_monosemantic_neuron(dense_and_sparse) -> None:
 def test_privileged_asset_matches_its_config_and_the_claims() -> None:
     builder = privileged_superposition.BUILDERS["privileged_sweep"]
     asset = load_asset("privileged_sweep", builder.version)
-    spec = asset.config
-    assert same_config(spec, builder.config)
+    assert same_config(asset.config, builder.config)
+    spec = asset.config["toy_config"]
     a = asset.arrays
-    k = len(spec["densities"])
-    np.testing.assert_allclose(a["densities"], spec["densities"], rtol=1e-6)
+    k = len(spec["feature_probability"])
+    np.testing.assert_allclose(a["densities"], spec["feature_probability"], rtol=1e-6)
     assert a["W"].shape == (k, spec["n_features"], spec["n_hidden"])
     assert a["seed_losses"].shape == a["seed_mono"].shape == (spec["n_seeds"], k)
     assert np.array_equal(a["seed_losses"][a["best_seed"], np.arange(k)], a["loss"])

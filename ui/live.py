@@ -56,9 +56,13 @@ def _fresh(cfg: ToyConfig) -> LiveRun:
 
 
 def get_run(key: str, cfg: ToyConfig) -> LiveRun:
-    """This session's run for ``key``; a different config starts a new one."""
+    """This session's run for ``key``; a different config starts a new one.
+
+    Configs are compared by ``ToyConfig.key()`` (every value), not ``repr``, which numpy
+    shortens for arrays over 1,000 elements.
+    """
     run = st.session_state.get(key)
-    if not isinstance(run, LiveRun) or repr(run.cfg) != repr(cfg):
+    if not isinstance(run, LiveRun) or run.cfg.key() != cfg.key():
         run = _fresh(cfg)
         st.session_state[key] = run
     return run

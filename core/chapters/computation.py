@@ -30,37 +30,11 @@ import numpy as np
 
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.computation import CIRCUIT_RUN, SWEEP_RUN, abs_config, circuit_config  # noqa: F401 (re-exported)
 
 MONO_SHARE = 0.9  # share of a neuron's input variance one feature must drive
 DEAD_WEIGHT = 0.05  # largest |input weight| below this: the neuron barely ever moves
 CIRCUIT_TOL = 0.2  # how far from the ideal +-1 / 0 pattern a circuit neuron may be
-
-
-def abs_config(
-    n_features: int,
-    n_hidden: int,
-    densities: list[float],
-    decay: float = 1.0,
-    steps: int = 10_000,
-    seed: int = 0,
-    n_seeds: int = 1,
-) -> ToyConfig:
-    """The absolute-value model, one instance per density, best of ``n_seeds`` seeds."""
-    return ToyConfig(
-        model="abs",
-        n_features=int(n_features),
-        n_hidden=int(n_hidden),
-        feature_probability=[float(p) for p in densities],
-        importance=float(decay),
-        steps=int(steps),
-        seed=int(seed),
-        n_seeds=int(n_seeds),
-    )
-
-
-def circuit_config(seed: int = 0, n_seeds: int = 8, steps: int = 10_000) -> ToyConfig:
-    """The paper's circuit: n = 3 features, m = 6 neurons, I = 1, dense (p = 1)."""
-    return abs_config(3, 6, [1.0], decay=1.0, steps=steps, seed=seed, n_seeds=n_seeds)
 
 
 def rescale_neurons(W1: np.ndarray, W2: np.ndarray, eps: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
@@ -241,48 +215,15 @@ def asymmetric_motifs(
 
 # ---- precomputed sweep and circuit --------------------------------------------------
 
-SWEEP_CONFIG: dict[str, Any] = {
-    "model": "abs",
-    "n_features": 100,
-    "n_hidden": 40,
-    "decay": 0.8,
-    "densities": [float(x) for x in 10.0 ** -np.linspace(0.0, 3.0, 10)],
-    "steps": 10_000,
-    "seed": 0,
-    "n_seeds": 3,
-}
-
-CIRCUIT_ASSET_CONFIG: dict[str, Any] = {
-    "model": "abs",
-    "n_features": 3,
-    "n_hidden": 6,
-    "decay": 1.0,
-    "densities": [1.0],
-    "steps": 10_000,
-    "seed": 0,
-    "n_seeds": 16,
-}
-
-
-def config_from(spec: dict[str, Any]) -> ToyConfig:
-    return abs_config(
-        spec["n_features"],
-        spec["n_hidden"],
-        spec["densities"],
-        decay=spec["decay"],
-        steps=spec["steps"],
-        seed=spec["seed"],
-        n_seeds=spec["n_seeds"],
-    )
-
 
 def build_abs(spec: dict[str, Any]) -> dict[str, np.ndarray]:
     """Train an abs-model sweep; keep the best seed's weights (float16: plenty for drawing) and losses."""
     from core.train import train
 
-    result = train(config_from(spec), threads=2)
+    cfg = ToyConfig.from_dict(spec["toy_config"])
+    result = train(cfg, threads=2)
     return {
-        "densities": np.asarray(spec["densities"], dtype=np.float32),
+        "densities": cfg.probability_array()[:, 0].astype(np.float32),
         "W1": result.W.astype(np.float16),
         "W2": result.W2.astype(np.float16),
         "b": result.b.astype(np.float16),
@@ -294,13 +235,13 @@ def build_abs(spec: dict[str, Any]) -> dict[str, np.ndarray]:
 BUILDERS = {
     "computation_sweep": AssetBuilder(
         version=1,
-        config=SWEEP_CONFIG,
+        toy_config=SWEEP_RUN,
         build=build_abs,
         about="abs model n=100, m=40, I=0.8^i, 10 densities 1..0.001, best of 3 seeds, 10k steps",
     ),
     "computation_circuit": AssetBuilder(
         version=1,
-        config=CIRCUIT_ASSET_CONFIG,
+        toy_config=CIRCUIT_RUN,
         build=build_abs,
         about="abs model n=3, m=6, dense, best of 16 seeds",
     ),

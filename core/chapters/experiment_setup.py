@@ -13,23 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from core import theory
-from core.chapters.basic_results import PAPER, basic_results_config
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import forward
-
-
-def setup_config(
-    model: str = "relu_output",
-    n: int = PAPER.n,
-    m: int = PAPER.m,
-    density: float = 0.1,
-    decay: float = PAPER.decay,
-    seed: int = 0,
-    steps: int = 10_000,
-) -> ToyConfig:
-    """A single model at one density, for watching the setup train (paper recipe by default)."""
-    return basic_results_config(model, n, m, decay, [density], seed, steps)
 
 
 def sample_features(n: int, density: float, batch: int, seed: int = 0, draw: int = 0) -> np.ndarray:

@@ -23,6 +23,7 @@ from core import analysis
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import hidden
+from core.presets.features_as_directions import directions_config  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------------
 # Linear representation of one input
@@ -182,21 +183,6 @@ def projections(emb: Embeddings, direction: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # The chapters' model settings
 # --------------------------------------------------------------------------------------------
-
-
-def directions_config(n: int = 2, m: int = 3, density: float = 1.0, seed: int = 0, steps: int = 10_000) -> ToyConfig:
-    """A small model with room for every feature (n <= m): the paper's ReLU-output model, equal importance."""
-    if n > m:
-        raise ValueError(f"this toy needs n <= m (room for every feature), got n={n}, m={m}")
-    return ToyConfig(
-        model="relu_output",
-        n_features=n,
-        n_hidden=m,
-        feature_probability=density,
-        importance=1.0,
-        steps=steps,
-        seed=seed,
-    )
 
 
 def direction_cosines(W_k: np.ndarray) -> np.ndarray:

@@ -29,6 +29,17 @@ from scipy.spatial import ConvexHull, QhullError
 from core import analysis
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.geometry import (  # noqa: F401 (re-exported: callers use geometry.<name>)
+    NOTEBOOK_SWEEP,
+    PAPER_SWEEP,
+    PENTAGON_DENSITY,
+    SET_EXPERIMENTS,
+    SetExperiment,
+    notebook_densities,
+    paper_densities,
+    perturbed_pentagon_config,
+    uniform_config,
+)
 from core.train import train
 
 # ---- uniform sweeps ----------------------------------------------------------------------------
@@ -40,33 +51,6 @@ D_GUIDES = {"3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
 # leftover interference between factors in trained models is mostly below it.
 EDGE_THRESHOLD = 0.3
 NORM_THRESHOLD = 0.5  # features with ||W_i|| at or below this are "not represented"
-
-
-def notebook_densities(count: int = 20) -> np.ndarray:
-    """The reference notebook's densities: 20 ** -linspace(0, 1, count), from 1 down to 0.05."""
-    return 20.0 ** -np.linspace(0.0, 1.0, count)
-
-
-def paper_densities(count: int = 24) -> np.ndarray:
-    """A wider sweep for the paper-scale run: from 1 down to 0.01 (1/(1-S) up to 100)."""
-    return 100.0 ** -np.linspace(0.0, 1.0, count)
-
-
-def uniform_config(
-    n: int, m: int, densities, steps: int = 10_000, seed: int = 0, batch_size: int = 1024, n_seeds: int = 1
-) -> ToyConfig:
-    """n features of importance 1 in m dimensions, one instance per density (ReLU-output model)."""
-    return ToyConfig(
-        model="relu_output",
-        n_features=n,
-        n_hidden=m,
-        feature_probability=[float(p) for p in densities],
-        importance=1.0,  # r = 1, so I_i = 1 ** i = 1 for every feature
-        steps=steps,
-        batch_size=batch_size,
-        seed=seed,
-        n_seeds=n_seeds,
-    )
 
 
 def inverse_density(densities) -> np.ndarray:
@@ -263,19 +247,9 @@ def summarise(W: np.ndarray, densities) -> SweepSummary:
     )
 
 
-def _uniform_asset_config(n: int, m: int, densities: np.ndarray, keep_w: list[int]) -> dict:
+def _uniform_params(keep_w: list[int]) -> dict:
+    """Builder-only parameters of a uniform sweep asset (the training itself is its ToyConfig)."""
     return {
-        "model": "relu_output",
-        "n_features": n,
-        "n_hidden": m,
-        "importance": "uniform (I_i = 1)",
-        "densities": [float(p) for p in densities],
-        "steps": 10_000,
-        "batch_size": 1024,
-        "lr": 1e-3,
-        "weight_decay": 0.01,
-        "seed": 0,
-        "n_seeds": 1,
         "edge_threshold": EDGE_THRESHOLD,
         "factor_names": list(FACTOR_NAMES),
         "weights_kept_for": keep_w,
@@ -285,16 +259,8 @@ def _uniform_asset_config(n: int, m: int, densities: np.ndarray, keep_w: list[in
 
 def build_uniform_asset(config: dict) -> dict[str, np.ndarray]:
     """Train the sweep; keep the per-density summaries, and W only where the config asks (size)."""
-    densities = np.asarray(config["densities"], dtype=np.float64)
-    cfg = uniform_config(
-        int(config["n_features"]),
-        int(config["n_hidden"]),
-        densities,
-        steps=int(config["steps"]),
-        seed=int(config["seed"]),
-        batch_size=int(config["batch_size"]),
-        n_seeds=int(config["n_seeds"]),
-    )
+    cfg = ToyConfig.from_dict(config["toy_config"])
+    densities = cfg.probability_array()[:, 0]  # one density per instance, shared by every feature
     result = train(cfg, threads=2)
     summary = summarise(result.W, densities)
     keep = np.asarray(config["weights_kept_for"], dtype=np.int16)
@@ -311,21 +277,23 @@ def build_uniform_asset(config: dict) -> dict[str, np.ndarray]:
 
 UNIFORM_ASSETS = {"paper": "uniform_n400_m30", "notebook": "uniform_n200_m20"}
 UNIFORM_VERSION = 1
-_PAPER_P = paper_densities(24)
-_NOTEBOOK_P = notebook_densities(20)
+_PAPER_P = PAPER_SWEEP.probability_array()[:, 0]
+_NOTEBOOK_P = NOTEBOOK_SWEEP.probability_array()[:, 0]
 # The paper-scale sweep keeps weights for a few densities only (400 x 30 per density would make the file large).
 _PAPER_KEEP = [int(np.argmin(np.abs(1 / _PAPER_P - x))) for x in (1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0, 20.0)]
 
 BUILDERS = {
     UNIFORM_ASSETS["paper"]: AssetBuilder(
         version=UNIFORM_VERSION,
-        config=_uniform_asset_config(400, 30, _PAPER_P, _PAPER_KEEP),
+        toy_config=PAPER_SWEEP,
+        params=_uniform_params(_PAPER_KEEP),
         build=build_uniform_asset,
         about="uniform superposition n=400, m=30 (the paper's), 24 densities 1 to 0.01, 10k steps",
     ),
     UNIFORM_ASSETS["notebook"]: AssetBuilder(
         version=UNIFORM_VERSION,
-        config=_uniform_asset_config(200, 20, _NOTEBOOK_P, list(range(len(_NOTEBOOK_P)))),
+        toy_config=NOTEBOOK_SWEEP,
+        params=_uniform_params(list(range(len(_NOTEBOOK_P)))),
         build=build_uniform_asset,
         about="uniform superposition n=200, m=20 (the reference notebook's), 20 densities 1 to 0.05, 10k steps",
     ),
@@ -333,27 +301,6 @@ BUILDERS = {
 
 
 # ---- non-uniform superposition -------------------------------------------------------------------
-
-PENTAGON_DENSITY = 0.05
-
-
-def perturbed_pentagon_config(
-    ratios, base_density: float = PENTAGON_DENSITY, steps: int = 10_000, seed: int = 0, n_seeds: int = 3
-) -> ToyConfig:
-    """n = 5, m = 2, I = 1, density ``base_density``, except feature 0's density is ratio x base (one instance per ratio)."""
-    ratios = np.asarray(ratios, dtype=np.float64)
-    p = np.full((ratios.size, 5), base_density)
-    p[:, 0] = np.clip(base_density * ratios, 1e-6, 1.0)
-    return ToyConfig(
-        model="relu_output",
-        n_features=5,
-        n_hidden=2,
-        feature_probability=p,
-        importance=1.0,
-        steps=steps,
-        seed=seed,
-        n_seeds=n_seeds,
-    )
 
 
 def angle_gaps(W_k: np.ndarray) -> np.ndarray:
@@ -379,51 +326,6 @@ def neighbour_gaps(W_k: np.ndarray, i: int = 0) -> np.ndarray:
     ang = np.degrees(np.arctan2(W_k[:, 1], W_k[:, 0]))
     rel = (ang[others] - ang[i]) % 360
     return np.array([rel.min(), 360 - rel.max()])
-
-
-# Correlated / anticorrelated feature sets (the paper's settings); each a preset for ToyConfig.
-@dataclass(frozen=True)
-class SetExperiment:
-    title: str
-    n_features: int
-    sets: tuple[tuple[str, int], ...]
-    densities: tuple[float, ...]
-
-    def config(self, steps: int = 10_000, seed: int = 0, n_seeds: int = 8, densities=None) -> ToyConfig:
-        """One instance per density (the experiment's own unless ``densities`` is given), importance 1.
-
-        Best of 8 starts: about half the starts of an anticorrelated pair stop in a local minimum.
-        """
-        return ToyConfig(
-            model="relu_output",
-            n_features=self.n_features,
-            n_hidden=2,
-            feature_probability=[float(p) for p in (densities if densities is not None else self.densities)],
-            importance=1.0,
-            steps=steps,
-            seed=seed,
-            n_seeds=n_seeds,
-            feature_sets=self.sets,
-        )
-
-
-SET_EXPERIMENTS = {
-    "correlated": SetExperiment(
-        "Two correlated pairs (n = 4, m = 2)", 4, (("correlated", 2), ("correlated", 2)), (0.05, 0.02, 0.01, 0.0025)
-    ),
-    "anticorrelated": SetExperiment(
-        "Two anticorrelated pairs (n = 4, m = 2)",
-        4,
-        (("anticorrelated", 2), ("anticorrelated", 2)),
-        (0.3, 0.2, 0.15, 0.1),
-    ),
-    "three_pairs": SetExperiment(
-        "Three correlated pairs (n = 6, m = 2)",
-        6,
-        (("correlated", 2), ("correlated", 2), ("correlated", 2)),
-        (0.3, 0.1, 0.05, 0.02),
-    ),
-}
 
 
 def pair_cosines(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> np.ndarray:

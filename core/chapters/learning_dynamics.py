@@ -32,45 +32,13 @@ from core import analysis, models
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.precompute import AssetBuilder
+from core.presets.learning_dynamics import (  # noqa: F401 (re-exported: callers use learning_dynamics.<name>)
+    PAPER_RUN,
+    TRIPLE_SETS,
+    triples_config,
+    uniform_config,
+)
 from core.train import TrainResult, train
-
-TRIPLE_SETS = (("correlated", 3), ("correlated", 3))
-
-
-def uniform_config(
-    n_features: int = 20,
-    n_hidden: int = 5,
-    density: float = 0.3,
-    steps: int = 5_000,
-    snapshot_every: int = 25,
-    seed: int = 0,
-) -> ToyConfig:
-    """Uniform superposition: ReLU-output model, I = 1, every feature at density p."""
-    return ToyConfig(
-        model="relu_output",
-        n_features=int(n_features),
-        n_hidden=int(n_hidden),
-        feature_probability=float(density),
-        importance=1.0,
-        steps=int(steps),
-        snapshot_every=int(snapshot_every),
-        seed=int(seed),
-    )
-
-
-def triples_config(density: float = 0.02, steps: int = 6_000, snapshot_every: int = 20, seed: int = 0) -> ToyConfig:
-    """n = 6 features in m = 3 dimensions, as two correlated triples (each triple is all-on or all-off)."""
-    return ToyConfig(
-        model="relu_output",
-        n_features=6,
-        n_hidden=3,
-        feature_probability=float(density),
-        importance=1.0,
-        steps=int(steps),
-        snapshot_every=int(snapshot_every),
-        seed=int(seed),
-        feature_sets=TRIPLE_SETS,
-    )
 
 
 def train_dynamics(cfg: ToyConfig, init_scale: float = 1.0, threads: int = 2) -> TrainResult:
@@ -286,24 +254,7 @@ def first_step(steps: np.ndarray, flags: np.ndarray) -> int | None:
 
 # ---- precomputed paper-scale run ------------------------------------------------------
 
-PAPER_CONFIG: dict[str, Any] = {
-    "model": "relu_output",
-    "n_features": 400,
-    "n_hidden": 30,
-    "density": 0.3,
-    "steps": 10_000,
-    "snapshot_every": 25,
-    "seed": 0,
-    "init_scale": 0.2,
-    "eval_batch": 4096,
-    "keep_min_D": 0.2,
-}
-
-
-def paper_config_from(spec: dict[str, Any]) -> ToyConfig:
-    return uniform_config(
-        spec["n_features"], spec["n_hidden"], spec["density"], spec["steps"], spec["snapshot_every"], spec["seed"]
-    )
+PAPER_PARAMS: dict[str, Any] = {"eval_batch": 4096, "keep_min_D": 0.2}
 
 
 def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -312,8 +263,8 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
     Of 400 features most are dropped within the first few hundred steps; we keep those whose
     D_i reaches ``keep_min_D`` at some snapshot after the start, and summarise the rest by count.
     """
-    cfg = paper_config_from(spec)
-    result = train_dynamics(cfg, spec["init_scale"])
+    cfg = ToyConfig.from_dict(spec["toy_config"])
+    result = train_dynamics(cfg, cfg.init_scale)
     steps, W_t, b_t = snapshot_stack(result)
     D = dimensionality_history(W_t)
     keep = np.flatnonzero(D[1:].max(axis=0) >= spec["keep_min_D"])
@@ -323,10 +274,7 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
         "features": keep.astype(np.int16),
         "D": D[:, keep].astype(np.float16),
         "loss": losses.astype(np.float32),
-        "train_loss": result.loss_history.mean(axis=1)
-        .reshape(-1, spec["snapshot_every"])
-        .mean(axis=1)
-        .astype(np.float32),
+        "train_loss": result.loss_history.mean(axis=1).reshape(-1, cfg.snapshot_every).mean(axis=1).astype(np.float32),
         "n_represented": analysis.n_represented(W_t).astype(np.int16),
         "final_D": D[-1].astype(np.float16),
     }
@@ -335,7 +283,8 @@ def build_paper_run(spec: dict[str, Any]) -> dict[str, np.ndarray]:
 BUILDERS = {
     "dynamics_uniform": AssetBuilder(
         version=1,
-        config=PAPER_CONFIG,
+        toy_config=PAPER_RUN,
+        params=PAPER_PARAMS,
         build=build_paper_run,
         about="uniform superposition n=400, m=30, p=0.3 (digon regime), 10k steps, snapshots every 25",
     )

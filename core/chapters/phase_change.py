@@ -25,71 +25,21 @@ import numpy as np
 from core import analysis, theory
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.phase_change import (  # noqa: F401 (re-exported: callers use phase_change.<name>)
+    SETTINGS,
+    PhaseGrid,
+    asset_grid,
+    asset_run,
+    density_grid,
+    phase_config,
+    ratio_grid,
+)
 from core.train import train
 
 PHASES = theory.PHASES  # ("not learned", "superposition", "dedicated"), indexed by the phase codes below
 NOT_LEARNED, SUPERPOSITION, DEDICATED = 0, 1, 2
 NORM_THRESHOLD = 0.5  # ||W_extra|| above this counts as represented (a trained norm is ~0 or ~1)
 SUPERPOSITION_THRESHOLD = 0.5  # an antipodal partner gives ~1, an orthogonal layout ~0
-SETTINGS = {2: 1, 3: 2}  # n_features -> n_hidden for the two diagrams the paper draws
-
-
-def ratio_grid(count: int = 20) -> np.ndarray:
-    """Relative importance r of the extra feature, 0.1 to 10, evenly spaced on a log axis."""
-    return 10.0 ** np.linspace(-1.0, 1.0, count)
-
-
-def density_grid(count: int = 20) -> np.ndarray:
-    """Feature density p = 1 - S, from 1 down to 0.01, evenly spaced on a log axis."""
-    return 10.0 ** -np.linspace(0.0, 2.0, count)
-
-
-@dataclass(frozen=True)
-class PhaseGrid:
-    """The cells of one diagram and how many models are trained per cell."""
-
-    n_features: int
-    ratios: np.ndarray  # [R]
-    densities: np.ndarray  # [P]
-    seeds_per_cell: int
-
-    @property
-    def n_hidden(self) -> int:
-        return SETTINGS[self.n_features]
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        """(seeds, ratios, densities): how a run's instances reshape."""
-        return (self.seeds_per_cell, len(self.ratios), len(self.densities))
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(feature_probability, importance), both [seeds * R * P, n], seed-major then r then p."""
-        n, (s, nr, npp) = self.n_features, self.shape
-        r = np.broadcast_to(np.asarray(self.ratios, dtype=np.float64)[None, :, None], (s, nr, npp)).ravel()
-        p = np.broadcast_to(np.asarray(self.densities, dtype=np.float64)[None, None, :], (s, nr, npp)).ravel()
-        importance = np.ones((r.size, n))
-        importance[:, -1] = r
-        return np.repeat(p[:, None], n, axis=1), importance
-
-
-def phase_config(
-    grid: PhaseGrid, steps: int = 10_000, seed: int = 0, batch_size: int = 1024, eval_batch_size: int = 16_384
-) -> ToyConfig:
-    """One run training every cell and seed of ``grid`` (ReLU-output model, the paper's optimiser)."""
-    if grid.n_features not in SETTINGS:
-        raise ValueError(f"phase diagrams are defined for n_features in {sorted(SETTINGS)}, got {grid.n_features}")
-    prob, importance = grid.arrays()
-    return ToyConfig(
-        model="relu_output",
-        n_features=grid.n_features,
-        n_hidden=grid.n_hidden,
-        feature_probability=prob,
-        importance=importance,
-        steps=steps,
-        batch_size=batch_size,
-        seed=seed,
-        eval_batch_size=eval_batch_size,
-    )
 
 
 def cell_grid(n_features: int, ratio: float, density: float, seeds: int) -> PhaseGrid:
@@ -248,40 +198,20 @@ def theory_boundaries(n_features: int, ratios: np.ndarray | None = None) -> list
 
 
 def grid_from_config(config: dict) -> PhaseGrid:
-    """The PhaseGrid an asset's config describes."""
+    """The PhaseGrid of an asset: its cells are builder parameters, n comes from the stored ToyConfig."""
     return PhaseGrid(
-        int(config["n_features"]),
+        int(config["toy_config"]["n_features"]),
         np.asarray(config["ratios"], dtype=np.float64),
         np.asarray(config["densities"], dtype=np.float64),
         int(config["seeds_per_cell"]),
     )
 
 
-def config_from_asset_config(config: dict) -> ToyConfig:
-    """The exact ToyConfig an asset was trained with."""
-    return phase_config(
-        grid_from_config(config),
-        steps=int(config["steps"]),
-        seed=int(config["seed"]),
-        batch_size=int(config["batch_size"]),
-        eval_batch_size=int(config["eval_batch_size"]),
-    )
-
-
-def _asset_config(n_features: int) -> dict:
+def _asset_params(grid: PhaseGrid) -> dict:
     return {
-        "n_features": n_features,
-        "n_hidden": SETTINGS[n_features],
-        "model": "relu_output",
-        "ratios": [float(x) for x in ratio_grid(20)],
-        "densities": [float(x) for x in density_grid(20)],
-        "seeds_per_cell": 10,
-        "steps": 10_000,
-        "batch_size": 1024,
-        "eval_batch_size": 65_536,
-        "lr": 1e-3,
-        "weight_decay": 0.01,
-        "seed": 0,
+        "ratios": [float(x) for x in grid.ratios],
+        "densities": [float(x) for x in grid.densities],
+        "seeds_per_cell": grid.seeds_per_cell,
         "layout": "instances are [seed, r, p]; W [S, R, P, n, m] float16, b [S, R, P, n] float16, loss [S, R, P]",
     }
 
@@ -289,7 +219,7 @@ def _asset_config(n_features: int) -> dict:
 def build_phase_asset(config: dict) -> dict[str, np.ndarray]:
     """Train every cell and seed of the diagram; keep the weights (small: n <= 3) and each seed's loss."""
     grid = grid_from_config(config)
-    result = train(config_from_asset_config(config), threads=2)
+    result = train(ToyConfig.from_dict(config["toy_config"]), threads=2)
     s, nr, npp = grid.shape
     n, m = grid.n_features, grid.n_hidden
     return {
@@ -305,7 +235,8 @@ ASSET_VERSION = 1
 BUILDERS = {
     ASSET_NAMES[n]: AssetBuilder(
         version=ASSET_VERSION,
-        config=_asset_config(n),
+        toy_config=asset_run(n),
+        params=_asset_params(asset_grid(n)),
         build=build_phase_asset,
         about=f"phase diagram n={n}, m={SETTINGS[n]}: 20 x 20 cells (r 0.1-10, p 1-0.01) x 10 seeds, 10k steps",
     )

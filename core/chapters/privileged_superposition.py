@@ -29,46 +29,21 @@ import numpy as np
 from core import analysis
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
+from core.presets.privileged_superposition import (  # noqa: F401 (re-exported: callers use privileged_superposition.<name>)
+    DECAY,
+    N_FEATURES,
+    N_HIDDEN,
+    PAPER_SEEDS,
+    PAPER_STEPS,
+    SHOWCASE_DENSITIES,
+    SWEEP_RUN,
+    privileged_config,
+    sweep_densities,
+)
 from core.train import Trainer
 
-N_FEATURES = 10
-N_HIDDEN = 5
-DECAY = 0.75
 MONO_THRESHOLD = 0.9
 DEAD_WEIGHT = 0.05  # a feature at its largest value (1) moves a neuron by less than this
-PAPER_STEPS = 20_000
-PAPER_SEEDS = 32
-
-
-def sweep_densities(count: int = 13, lowest: float = 1e-3) -> list[float]:
-    """Densities from 1 (dense) down to ``lowest``, evenly spaced on a log axis."""
-    return [float(x) for x in lowest ** np.linspace(0.0, 1.0, count)]
-
-
-# The chart the learner sees first: seven densities, one decade apart in halves.
-SHOWCASE_DENSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
-
-
-def privileged_config(
-    densities: list[float],
-    decay: float = DECAY,
-    steps: int = PAPER_STEPS,
-    seed: int = 0,
-    n_seeds: int = 1,
-    n_features: int = N_FEATURES,
-    n_hidden: int = N_HIDDEN,
-) -> ToyConfig:
-    """The ReLU-hidden model, one instance per density, best of ``n_seeds`` seeds each."""
-    return ToyConfig(
-        model="relu_hidden",
-        n_features=n_features,
-        n_hidden=n_hidden,
-        feature_probability=[float(p) for p in densities],
-        importance=float(decay),
-        steps=int(steps),
-        seed=int(seed),
-        n_seeds=int(n_seeds),
-    )
 
 
 @dataclass(frozen=True)
@@ -133,43 +108,19 @@ def neuron_order(W_k: np.ndarray) -> np.ndarray:
 
 # ---- precomputed sweep -------------------------------------------------------------
 
-SWEEP_CONFIG: dict[str, Any] = {
-    "model": "relu_hidden",
-    "n_features": N_FEATURES,
-    "n_hidden": N_HIDDEN,
-    "decay": DECAY,
-    "densities": sweep_densities(),
-    "steps": PAPER_STEPS,
-    "seed": 0,
-    "n_seeds": PAPER_SEEDS,
-    "mono_threshold": MONO_THRESHOLD,
-    "dead_weight": DEAD_WEIGHT,
-}
-
-
-def config_from(spec: dict[str, Any]) -> ToyConfig:
-    """The ToyConfig an asset's config dict describes."""
-    return privileged_config(
-        spec["densities"],
-        decay=spec["decay"],
-        steps=spec["steps"],
-        seed=spec["seed"],
-        n_seeds=spec["n_seeds"],
-        n_features=spec["n_features"],
-        n_hidden=spec["n_hidden"],
-    )
+SWEEP_PARAMS: dict[str, Any] = {"mono_threshold": MONO_THRESHOLD, "dead_weight": DEAD_WEIGHT}
 
 
 def build_sweep(spec: dict[str, Any]) -> dict[str, np.ndarray]:
     """Train the sweep and keep the best seed's weights plus every seed's loss and neuron counts."""
-    cfg = config_from(spec)
+    cfg = ToyConfig.from_dict(spec["toy_config"])
     trainer = Trainer(cfg, threads=2)
     trainer.run()
     result = trainer.result()
     every_seed = trainer.We.reshape(cfg.n_seeds, cfg.n_instances, cfg.n_features, cfg.n_hidden)
     counts = neuron_counts(every_seed, spec["mono_threshold"])
     return {
-        "densities": np.asarray(spec["densities"], dtype=np.float32),
+        "densities": cfg.probability_array()[:, 0].astype(np.float32),
         "W": result.W.astype(np.float32),
         "b": result.b.astype(np.float32),
         "loss": result.loss.astype(np.float32),
@@ -183,7 +134,8 @@ def build_sweep(spec: dict[str, Any]) -> dict[str, np.ndarray]:
 BUILDERS = {
     "privileged_sweep": AssetBuilder(
         version=1,
-        config=SWEEP_CONFIG,
+        toy_config=SWEEP_RUN,
+        params=SWEEP_PARAMS,
         build=build_sweep,
         about="ReLU-hidden model n=10, m=5, I=0.75^i, 13 densities, best of 32 seeds, 20k steps",
     )

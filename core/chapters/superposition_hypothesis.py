@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from core import analysis
 from core.chapters.features_as_directions import hidden_of
-from core.config import ToyConfig
+from core.presets.superposition_hypothesis import model_config  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------------
 # Almost-orthogonal vectors
@@ -372,19 +372,3 @@ def property_checklist(model: str, W_k: np.ndarray, x: np.ndarray, threshold: fl
         detail = "no activation function on the hidden layer, so any rotation gives the same model"
         checks.append(PropertyCheck("Basis-aligned", "not applicable", float("nan"), detail))
     return checks
-
-
-def model_config(
-    model: str = "relu_output", density: float = 0.03, seed: int = 0, steps: int = 10_000, n_seeds: int = 4
-) -> ToyConfig:
-    """The paper's basic-results setting (n=20, m=5, I=0.7^i) at one density, best of ``n_seeds`` seeds."""
-    return ToyConfig(
-        model=model,
-        n_features=20,
-        n_hidden=5,
-        feature_probability=density,
-        importance=0.7,
-        steps=steps,
-        seed=seed,
-        n_seeds=n_seeds,
-    )

@@ -63,7 +63,7 @@ def _from_asset(key: str, asset: Asset) -> Sweep:
         a["D"].astype(np.float64),
         a["labels"],
     )
-    c = asset.config
+    c = asset.config["toy_config"]
     return Sweep(key, int(c["n_features"]), int(c["n_hidden"]), summary, a["W"].astype(np.float64), a["w_index"])
 
 
@@ -72,11 +72,12 @@ def precomputed_sweep(key: str) -> Sweep | None:
     asset = asset_or_none(geometry.UNIFORM_ASSETS[key], geometry.UNIFORM_VERSION)
     if asset is None:
         return None
-    c = asset.config
+    c = asset.config["toy_config"]
     st.badge("Precomputed", icon=":material/inventory_2:", color="blue")
     st.caption(
         f"Precomputed by `python -m core.precompute`: n = {c['n_features']}, m = {c['n_hidden']}, importance 1, "
-        f"{len(c['densities'])} densities from {c['densities'][0]:.3g} to {c['densities'][-1]:.3g}, "
+        f"{len(c['feature_probability'])} densities from {c['feature_probability'][0]:.3g} to "
+        f"{c['feature_probability'][-1]:.3g}, "
         f"{c['steps']:,} steps, batch {c['batch_size']}, seed {c['seed']}."
     )
     return _from_asset(key, asset)
@@ -110,7 +111,7 @@ def _reference_curves(current: Sweep) -> list[tuple[str, np.ndarray, np.ndarray]
     for key, name in geometry.UNIFORM_ASSETS.items():
         asset = _quiet(name) if key != current.key else None
         if asset is not None:
-            c = asset.config
+            c = asset.config["toy_config"]
             label = f"n = {c['n_features']}, m = {c['n_hidden']}"
             curves.append((label, asset.arrays["densities"], asset.arrays["dims_per_feature"]))
     return curves

@@ -127,10 +127,10 @@ def precomputed_diagram(choice: Choice) -> Asset | None:
         f"Trained: n = {choice.n}, m = {grid.n_hidden}",
         f"phase-diagram-n{choice.n}-m{grid.n_hidden}-precomputed",
     )
-    c = asset.config
+    c, toy = asset.config, asset.config["toy_config"]
     st.caption(
         f"Precomputed by `python -m core.precompute`: {len(grid.ratios)} × {len(grid.densities)} cells, "
-        f"{c['seeds_per_cell']} models per cell (seed {c['seed']}), {c['steps']:,} steps, batch {c['batch_size']}; "
+        f"{c['seeds_per_cell']} models per cell (seed {toy['seed']}), {toy['steps']:,} steps, batch {toy['batch_size']}; "
         f"each cell's colour comes from {REDUCTION_WORDS[choice.reduction]}. Black line: the theory's border; "
         "black ring: the cell trained below."
     )
