@@ -14,8 +14,8 @@ Features in orthogonal subspaces do not interact, so a trained W splits into *te
 connected pieces of the graph whose edges are |W_i . W_j|. Each piece is usually a small regular
 polytope, which ``identify_factor`` names from its size, the dimensions it spans and its D_i.
 
-Non-uniform superposition: the pentagon (n = 5, m = 2, I = 1, p = 0.05) with one feature's density
-changed, and sets of correlated or anticorrelated features.
+Non-uniform superposition (a perturbed pentagon, correlated feature sets) is in
+``core.chapters.geometry_nonuniform``.
 """
 
 from __future__ import annotations
@@ -238,11 +238,79 @@ def hull_edges(coords: np.ndarray, tol: float = 1e-3) -> list[tuple[int, int]]:
     return sorted(e for e, normals in faces.items() if len(normals) < 2 or abs(normals[0] @ normals[1]) < 1 - tol)
 
 
+# ---- where to draw them -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """The feature graph ready to draw: stored features as nodes, overlapping pairs as edges."""
+
+    features: np.ndarray  # [N] feature indices
+    xy: np.ndarray  # [N, 2] node positions
+    kinds: np.ndarray  # [N] name of the factor each node belongs to
+    D: np.ndarray  # [N] each node's D_i
+    edges: np.ndarray  # [E, 2] int, rows of ``features`` joined by an edge
+    weights: np.ndarray  # [E] |W_i . W_j|
+
+
+def graph_layout(W_k: np.ndarray, factors: list[Factor], threshold: float = EDGE_THRESHOLD) -> GraphLayout:
+    """Each factor in its own slot of a square grid, drawn in its own 2-D principal plane (radius 1, 3 apart).
+
+    Factors are orthogonal to each other, so one shared projection would pile them on top of each other;
+    drawing each in the plane it spans keeps every polygon's shape visible.
+    """
+    W_k = np.asarray(W_k, dtype=np.float64)
+    cols = max(1, int(np.ceil(np.sqrt(len(factors)))))
+    xy, kinds, D = [np.zeros((0, 2))], [], []
+    for slot, factor in enumerate(factors):
+        coords = own_basis(W_k[factor.features], dims=2)
+        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
+        radius = np.abs(coords).max(initial=0) or 1.0
+        xy.append(coords / radius + [3.0 * (slot % cols), -3.0 * (slot // cols)])
+        kinds += [factor.name] * factor.features.size
+        D.append(factor.D)
+    features = np.concatenate([f.features for f in factors]).astype(np.int64) if factors else np.zeros(0, np.int64)
+    row = {int(f): r for r, f in enumerate(features)}
+    pairs = [(row[i], row[j], w) for i, j, w in analysis.feature_graph_edges(W_k, threshold) if i in row and j in row]
+    edges = np.array([p[:2] for p in pairs], dtype=np.int64).reshape(-1, 2)
+    weights = np.array([p[2] for p in pairs], dtype=np.float64)
+    return GraphLayout(
+        features, np.concatenate(xy), np.array(kinds, dtype=str), np.concatenate([np.zeros(0), *D]), edges, weights
+    )
+
+
+@dataclass(frozen=True)
+class PolytopeView:
+    """One factor drawn in the space it spans: screen positions of its feature tips and its hull edges."""
+
+    name: str
+    features: np.ndarray  # [k] feature indices
+    xy: np.ndarray  # [k, 2] screen positions (3-D factors seen obliquely)
+    depth: np.ndarray  # [k] larger = nearer the viewer (0 for flat factors)
+    edges: np.ndarray  # [E, 2] int, rows of ``xy`` joined by a hull edge
+    rank: int  # dimensions the factor spans
+    mean_D: float
+    ideal: tuple[int, int] | None  # (d, k) of the named polytope, None for "other"
+
+
+def polytope_view(W_k: np.ndarray, factor: Factor) -> PolytopeView:
+    """Coordinates in the factor's own basis (up to 3-D), an oblique view of 3-D ones, and the hull edges."""
+    coords = own_basis(np.asarray(W_k, dtype=np.float64)[factor.features], dims=max(1, min(factor.rank, 3)))
+    if coords.shape[1] == 3:
+        xy, depth = view_3d(coords)
+    else:
+        xy, depth = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1]))), np.zeros(len(coords))
+    edges = np.array(hull_edges(coords), dtype=np.int64).reshape(-1, 2)
+    poly = next((p for p in POLYTOPES if p.name == factor.name), None)
+    ideal = (poly.d, poly.k) if poly else None
+    return PolytopeView(factor.name, factor.features, xy, depth, edges, factor.rank, float(factor.D.mean()), ideal)
+
+
 # ---- uniform sweep summaries and assets ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class SweepSummary:
+class UniformSweepSummary:
     """What the charts draw for a uniform sweep of K densities."""
 
     densities: np.ndarray  # [K]
@@ -251,11 +319,11 @@ class SweepSummary:
     labels: np.ndarray  # [K, n] int8 codes into FACTOR_NAMES
 
 
-def summarise(W: np.ndarray, densities) -> SweepSummary:
+def summarise(W: np.ndarray, densities) -> UniformSweepSummary:
     """Dimensions per feature, D_i and factor labels of every instance of a sweep, W [K, n, m]."""
     W = np.asarray(W, dtype=np.float64)
     labels = np.stack([factor_labels(W_k) for W_k in W]) if len(W) else np.zeros((0, W.shape[1]), np.int8)
-    return SweepSummary(
+    return UniformSweepSummary(
         np.asarray(densities, dtype=np.float64),
         analysis.dimensions_per_feature(W),
         analysis.feature_dimensionality(W),
@@ -330,123 +398,3 @@ BUILDERS = {
         about="uniform superposition n=200, m=20 (the reference notebook's), 20 densities 1 to 0.05, 10k steps",
     ),
 }
-
-
-# ---- non-uniform superposition -------------------------------------------------------------------
-
-PENTAGON_DENSITY = 0.05
-
-
-def perturbed_pentagon_config(
-    ratios, base_density: float = PENTAGON_DENSITY, steps: int = 10_000, seed: int = 0, n_seeds: int = 3
-) -> ToyConfig:
-    """n = 5, m = 2, I = 1, density ``base_density``, except feature 0's density is ratio x base (one instance per ratio)."""
-    ratios = np.asarray(ratios, dtype=np.float64)
-    p = np.full((ratios.size, 5), base_density)
-    p[:, 0] = np.clip(base_density * ratios, 1e-6, 1.0)
-    return ToyConfig(
-        model="relu_output",
-        n_features=5,
-        n_hidden=2,
-        feature_probability=p,
-        importance=1.0,
-        steps=steps,
-        seed=seed,
-        n_seeds=n_seeds,
-    )
-
-
-def angle_gaps(W_k: np.ndarray) -> np.ndarray:
-    """Angles (degrees) between neighbouring represented feature directions going round the circle (m = 2)."""
-    W_k = np.asarray(W_k, dtype=np.float64)
-    rep = W_k[analysis.feature_norms(W_k) > NORM_THRESHOLD]
-    if rep.shape[0] < 2:
-        return np.zeros(0)
-    ang = np.sort(np.degrees(np.arctan2(rep[:, 1], rep[:, 0])) % 360)
-    return np.diff(np.append(ang, ang[0] + 360))
-
-
-def neighbour_gaps(W_k: np.ndarray, i: int = 0) -> np.ndarray:
-    """Angles (degrees) from feature i to its nearest represented neighbour on each side (m = 2), [2].
-
-    nan if feature i itself is not represented. In the regular pentagon both are 72 degrees.
-    """
-    W_k = np.asarray(W_k, dtype=np.float64)
-    norms = analysis.feature_norms(W_k)
-    others = [j for j in range(W_k.shape[0]) if j != i and norms[j] > NORM_THRESHOLD]
-    if norms[i] <= NORM_THRESHOLD or not others:
-        return np.full(2, np.nan)
-    ang = np.degrees(np.arctan2(W_k[:, 1], W_k[:, 0]))
-    rel = (ang[others] - ang[i]) % 360
-    return np.array([rel.min(), 360 - rel.max()])
-
-
-# Correlated / anticorrelated feature sets (the paper's settings); each a preset for ToyConfig.
-@dataclass(frozen=True)
-class SetExperiment:
-    title: str
-    n_features: int
-    sets: tuple[tuple[str, int], ...]
-    densities: tuple[float, ...]
-
-    def config(self, steps: int = 10_000, seed: int = 0, n_seeds: int = 8, densities=None) -> ToyConfig:
-        """One instance per density (the experiment's own unless ``densities`` is given), importance 1.
-
-        Best of 8 starts: about half the starts of an anticorrelated pair stop in a local minimum.
-        """
-        return ToyConfig(
-            model="relu_output",
-            n_features=self.n_features,
-            n_hidden=2,
-            feature_probability=[float(p) for p in (densities if densities is not None else self.densities)],
-            importance=1.0,
-            steps=steps,
-            seed=seed,
-            n_seeds=n_seeds,
-            feature_sets=self.sets,
-        )
-
-
-SET_EXPERIMENTS = {
-    "correlated": SetExperiment(
-        "Two correlated pairs (n = 4, m = 2)", 4, (("correlated", 2), ("correlated", 2)), (0.05, 0.02, 0.01, 0.0025)
-    ),
-    "anticorrelated": SetExperiment(
-        "Two anticorrelated pairs (n = 4, m = 2)",
-        4,
-        (("anticorrelated", 2), ("anticorrelated", 2)),
-        (0.3, 0.2, 0.15, 0.1),
-    ),
-    "three_pairs": SetExperiment(
-        "Three correlated pairs (n = 6, m = 2)",
-        6,
-        (("correlated", 2), ("correlated", 2), ("correlated", 2)),
-        (0.3, 0.1, 0.05, 0.02),
-    ),
-}
-
-
-def pair_cosines(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> np.ndarray:
-    """Cosine between the two members of each 2-feature set, [n_sets] (nan if a member is not represented)."""
-    W_k = np.asarray(W_k, dtype=np.float64)
-    norms = analysis.feature_norms(W_k)
-    out, start = [], 0
-    for _, size in sets:
-        a, b = start, start + 1
-        ok = norms[a] > NORM_THRESHOLD and norms[b] > NORM_THRESHOLD
-        out.append(float(W_k[a] @ W_k[b] / (norms[a] * norms[b])) if ok else np.nan)
-        start += size
-    return np.array(out)
-
-
-def pair_relation(cosine: float) -> str:
-    """Words for a within-set cosine: antipodal (< -0.8), orthogonal (|cos| < 0.3), together (> 0.8), or between."""
-    if not np.isfinite(cosine):
-        return "one dropped"
-    if cosine < -0.8:
-        return "antipodal"
-    if abs(cosine) < 0.3:
-        return "orthogonal"
-    if cosine > 0.8:
-        return "side by side"
-    return "in between"
