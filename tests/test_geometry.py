@@ -8,7 +8,7 @@ import pytest
 
 from core import analysis
 from core.assets import load_asset, same_config
-from core.chapters import geometry, geometry_nonuniform
+from core.chapters import geometry, geometry_layout, geometry_nonuniform
 from core.train import train
 
 
@@ -91,14 +91,14 @@ def test_an_irregular_cluster_is_not_given_a_polytope_name() -> None:
 
 def test_drawing_helpers_keep_the_geometry() -> None:
     W = embed([tetrahedron()], 8, seed=1)
-    coords = geometry.own_basis(W)
+    coords = geometry_layout.own_basis(W)
     assert coords.shape == (4, 3)
     np.testing.assert_allclose(coords @ coords.T, W @ W.T, atol=1e-9)  # same shape, fewer coordinates
-    xy, depth = geometry.view_3d(coords)
+    xy, depth = geometry_layout.view_3d(coords)
     np.testing.assert_allclose(np.hypot(np.hypot(xy[:, 0], xy[:, 1]), depth), 1.0)  # a rotation
-    assert len(geometry.hull_edges(coords)) == 6
-    assert len(geometry.hull_edges(square_antiprism())) == 16  # square faces keep 4 edges, no diagonals
-    assert len(geometry.hull_edges(polygon(5))) == 5
+    assert len(geometry_layout.hull_edges(coords)) == 6
+    assert len(geometry_layout.hull_edges(square_antiprism())) == 16  # square faces keep 4 edges, no diagonals
+    assert len(geometry_layout.hull_edges(polygon(5))) == 5
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -106,7 +106,7 @@ def test_graph_layout_draws_each_factor_apart_with_its_own_edges(seed: int) -> N
     pentagon, digon = polygon(5) * 1.2, np.array([[1.0], [-1.0]])
     W = embed([pentagon, digon], 2 + 1 + 3, seed=seed)  # three spare dimensions: the rotation mixes them in
     factors = geometry.tegum_factors(W)
-    layout = geometry.graph_layout(W, factors)
+    layout = geometry_layout.graph_layout(W, factors)
     assert sorted(layout.features.tolist()) == list(range(7))
     slot = {int(f): xy for f, xy in zip(layout.features, layout.xy)}
     centre = np.mean([slot[i] for i in range(5)], axis=0)
@@ -126,11 +126,11 @@ def test_graph_layout_draws_each_factor_apart_with_its_own_edges(seed: int) -> N
 def test_polytope_view_of_a_tetrahedron_and_a_triangle() -> None:
     W = embed([tetrahedron() * 1.1, polygon(3)], 3 + 2, seed=4)
     factors = {f.name: f for f in geometry.tegum_factors(W)}
-    tetra = geometry.polytope_view(W, factors["tetrahedron"])
+    tetra = geometry_layout.polytope_view(W, factors["tetrahedron"])
     assert tetra.ideal == (3, 4) and tetra.rank == 3 and tetra.mean_D == pytest.approx(0.75)
     assert len(tetra.edges) == 6 and np.ptp(tetra.depth) > 0  # 3-D: seen obliquely, some tips nearer
     np.testing.assert_allclose(np.hypot(np.linalg.norm(tetra.xy, axis=1), tetra.depth), 1.1)  # lengths kept
-    tri = geometry.polytope_view(W, factors["triangle"])
+    tri = geometry_layout.polytope_view(W, factors["triangle"])
     assert tri.ideal == (2, 3) and len(tri.edges) == 3 and np.all(tri.depth == 0)
     np.testing.assert_allclose(np.linalg.norm(tri.xy, axis=1), 1.0)
     assert sorted(tri.features.tolist()) == [4, 5, 6]

@@ -26,7 +26,7 @@ DPF_TITLE = "dimensions per feature, m / ‖W‖²_F"
 
 
 class GraphLayout(Protocol):
-    """What ``feature_graph`` draws (core.chapters.geometry.graph_layout returns one)."""
+    """What ``feature_graph`` draws (core.chapters.geometry_layout.graph_layout returns one)."""
 
     xy: np.ndarray  # [N, 2]
     features: np.ndarray  # [N]
@@ -37,7 +37,7 @@ class GraphLayout(Protocol):
 
 
 class PolytopeView(Protocol):
-    """What one gallery panel draws (core.chapters.geometry.polytope_view returns one)."""
+    """What one gallery panel draws (core.chapters.geometry_layout.polytope_view returns one)."""
 
     name: str
     features: np.ndarray  # [k]

@@ -56,6 +56,19 @@ def _time_marks(jump_steps: Sequence[float], marker: float | None, log_x: bool, 
     return marks
 
 
+def _d_axis() -> alt.Y:
+    return alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
+
+
+def _guides(y: alt.Y, scale: float, opacity: float | None = None) -> list[alt.Chart]:
+    """Dashed rules at the polytope fractions of D_i, each named at the left edge."""
+    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
+    faint = {} if opacity is None else {"opacity": opacity}
+    rules = alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3], **faint).encode(y=y)
+    names = alt.Chart(guides).mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
+    return [rules, names.encode(y=y, x=alt.value(0), text="level:N")]
+
+
 def dimensionality_lines(
     steps: np.ndarray,
     D: np.ndarray,
@@ -81,14 +94,8 @@ def dimensionality_lines(
     df = pd.DataFrame(
         {"step": np.repeat(x_steps, len(features)), "D": D.ravel(), "feature": np.tile(features, steps.size)}
     )
-    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
-    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
-    layers = [alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3], opacity=0.6).encode(y=y)]
-    layers.append(
-        alt.Chart(guides)
-        .mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
-        .encode(y=y, x=alt.value(0), text="level:N")
-    )
+    y = _d_axis()
+    layers = _guides(y, scale, opacity=0.6)
     tooltip = ["feature:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("D:Q", format=".3f")]
     if one_colour:
         lines = alt.Chart(df).mark_line(strokeWidth=1.0 * scale, opacity=0.45, clip=True, color=style.OKABE_ITO[0])
@@ -191,11 +198,7 @@ def dimensionality_strip(
     """All features' D_i at one step as dots sorted by value, with the polytope guide lines."""
     D = np.sort(np.asarray(D, dtype=np.float64))[::-1]
     df = pd.DataFrame({"rank": np.arange(D.size), "D": D})
-    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
-    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
-    rules = alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3]).encode(y=y)
-    names = alt.Chart(guides).mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
-    names = names.encode(y=y, x=alt.value(0), text="level:N")
+    y = _d_axis()
     dots = (
         alt.Chart(df)
         .mark_circle(size=28 * scale**2, color=style.OKABE_ITO[0], opacity=0.8)
@@ -206,5 +209,5 @@ def dimensionality_strip(
         )
     )
     return style.configure(
-        alt.layer(rules, names, dots).properties(width=420 * scale, height=240 * scale, title=title), scale
+        alt.layer(*_guides(y, scale), dots).properties(width=420 * scale, height=240 * scale, title=title), scale
     )

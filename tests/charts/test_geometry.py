@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.chapters.geometry import GraphLayout, PolytopeView
+from core.chapters.geometry_layout import GraphLayout, PolytopeView
 from core.charts import geometry as geometry_charts
 from tests.test_plots import dataset_with, encodings, titles
 

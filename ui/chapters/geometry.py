@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import analysis
 from core.assets import Asset, AssetError, load_asset
-from core.chapters import geometry, geometry_nonuniform
+from core.chapters import geometry, geometry_layout, geometry_nonuniform
 from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
@@ -190,7 +190,9 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
     left, right = st.columns([1, 1.3])
     with left:
         show_chart(
-            geometry_charts.feature_graph(geometry.graph_layout(W_k, factors), geometry.FACTOR_NAMES, scale=scale),
+            geometry_charts.feature_graph(
+                geometry_layout.graph_layout(W_k, factors), geometry.FACTOR_NAMES, scale=scale
+            ),
             f"feature-graph-density-{density:.3g}",
             "geo_graph",
             alt_text=f"Network diagram of the {stored} stored features at 1/(1−S) = {1 / density:.3g}: dots coloured "
@@ -210,7 +212,7 @@ def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, sc
     shown = geometry.gallery(factors)
     show_chart(
         geometry_charts.polytope_gallery(
-            [geometry.polytope_view(W_k, f) for f in shown], geometry.FACTOR_NAMES, scale=scale
+            [geometry_layout.polytope_view(W_k, f) for f in shown], geometry.FACTOR_NAMES, scale=scale
         ),
         f"polytopes-density-{density:.3g}",
         "geo_gallery",

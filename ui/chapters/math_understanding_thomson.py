@@ -178,10 +178,8 @@ def trained_vs_thomson() -> None:
 def _norm_bias(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
     norms, biases = np.linspace(0.6, 1.6, 51), np.linspace(-0.6, 0.3, 46)
     land = math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], norms, biases)
-    r_best, b_best, best = land.best
-    kept = comp.features
-    b = trained(uniform_5in2(p)).b[0]
-    r_model, b_model = float(analysis.feature_norms(W)[kept].mean()), float(b[kept].mean())
+    r_best, b_best, _ = land.best
+    r_model, b_model = _model_means(comp, W, p)
     markers = [
         ("Thomson: r = 1, b = 0", 1.0, 0.0),
         ("lowest L₁ on the grid", r_best, b_best),
@@ -207,6 +205,22 @@ def _norm_bias(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray
         f"averages sit at r = {r_model:.2f}, b = {b_model:.2f}.",
         where=left,
     )
+    _norm_bias_note(right, comp, land.best, (r_model, b_model), p)
+
+
+def _model_means(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray, p: float) -> tuple[float, float]:
+    """The trained model's mean length and mean bias over its stored features."""
+    kept = comp.features
+    b = trained(uniform_5in2(p)).b[0]
+    return float(analysis.feature_norms(W)[kept].mean()), float(b[kept].mean())
+
+
+def _norm_bias_note(
+    right, comp: math_understanding_thomson.ThomsonComparison, best_cell: tuple, model: tuple, p: float
+) -> None:
+    """The numbers beside the landscape: Thomson's energy, the grid's lowest L₁, where the trained model sits."""
+    r_best, b_best, best = best_cell
+    r_model, b_model = model
     at_thomson = float(
         math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0]
     )
