@@ -75,7 +75,7 @@ class GraphLayout:
 
 
 def graph_layout(W_k: np.ndarray, factors: list[Factor], threshold: float = EDGE_THRESHOLD) -> GraphLayout:
-    """Each factor in its own slot of a square grid, drawn in its own 2-D principal plane (radius 1, 3 apart).
+    """Each factor in its own slot of a square grid, drawn in its own 2-D principal plane (largest coordinate 1, slots 3 apart).
 
     Factors are orthogonal to each other, so one shared projection would pile them on top of each other;
     drawing each in the plane it spans keeps every polygon's shape visible.
