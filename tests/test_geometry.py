@@ -8,7 +8,7 @@ import pytest
 
 from core import analysis
 from core.assets import load_asset, same_config
-from core.chapters import geometry
+from core.chapters import geometry, geometry_layout, geometry_nonuniform
 from core.train import train
 
 
@@ -91,14 +91,49 @@ def test_an_irregular_cluster_is_not_given_a_polytope_name() -> None:
 
 def test_drawing_helpers_keep_the_geometry() -> None:
     W = embed([tetrahedron()], 8, seed=1)
-    coords = geometry.own_basis(W)
+    coords = geometry_layout.own_basis(W)
     assert coords.shape == (4, 3)
     np.testing.assert_allclose(coords @ coords.T, W @ W.T, atol=1e-9)  # same shape, fewer coordinates
-    xy, depth = geometry.view_3d(coords)
+    xy, depth = geometry_layout.view_3d(coords)
     np.testing.assert_allclose(np.hypot(np.hypot(xy[:, 0], xy[:, 1]), depth), 1.0)  # a rotation
-    assert len(geometry.hull_edges(coords)) == 6
-    assert len(geometry.hull_edges(square_antiprism())) == 16  # square faces keep 4 edges, no diagonals
-    assert len(geometry.hull_edges(polygon(5))) == 5
+    assert len(geometry_layout.hull_edges(coords)) == 6
+    assert len(geometry_layout.hull_edges(square_antiprism())) == 16  # square faces keep 4 edges, no diagonals
+    assert len(geometry_layout.hull_edges(polygon(5))) == 5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_graph_layout_draws_each_factor_apart_with_its_own_edges(seed: int) -> None:
+    pentagon, digon = polygon(5) * 1.2, np.array([[1.0], [-1.0]])
+    W = embed([pentagon, digon], 2 + 1 + 3, seed=seed)  # three spare dimensions: the rotation mixes them in
+    factors = geometry.tegum_factors(W)
+    layout = geometry_layout.graph_layout(W, factors)
+    assert sorted(layout.features.tolist()) == list(range(7))
+    slot = {int(f): xy for f, xy in zip(layout.features, layout.xy)}
+    centre = np.mean([slot[i] for i in range(5)], axis=0)
+    ring = np.array([slot[i] - centre for i in range(5)])
+    np.testing.assert_allclose(np.linalg.norm(ring, axis=1), np.linalg.norm(ring[0]), rtol=1e-9)  # still regular
+    assert np.abs(ring).max() == pytest.approx(1.0)  # scaled to fill its slot
+    assert np.linalg.norm(slot[5] - slot[6]) == pytest.approx(2.0)  # the digon's two ends, opposite
+    assert min(np.linalg.norm(slot[i] - slot[j]) for i in range(5) for j in (5, 6)) > 0.9  # separate slots
+    kinds = {int(f): k for f, k in zip(layout.features, layout.kinds)}
+    assert {kinds[i] for i in range(5)} == {"pentagon"} and kinds[5] == kinds[6] == "digon"
+    pairs = {frozenset(int(layout.features[e]) for e in edge) for edge in layout.edges}
+    # a pentagon's neighbours overlap 1.44 cos 72° = 0.445, its diagonals 1.44 cos 144° = -1.165 (|.| counts)
+    assert len(pairs) == 5 + 5 + 1 and frozenset((5, 6)) in pairs
+    assert np.all(layout.weights >= geometry.EDGE_THRESHOLD)
+
+
+def test_polytope_view_of_a_tetrahedron_and_a_triangle() -> None:
+    W = embed([tetrahedron() * 1.1, polygon(3)], 3 + 2, seed=4)
+    factors = {f.name: f for f in geometry.tegum_factors(W)}
+    tetra = geometry_layout.polytope_view(W, factors["tetrahedron"])
+    assert tetra.ideal == (3, 4) and tetra.rank == 3 and tetra.mean_D == pytest.approx(0.75)
+    assert len(tetra.edges) == 6 and np.ptp(tetra.depth) > 0  # 3-D: seen obliquely, some tips nearer
+    np.testing.assert_allclose(np.hypot(np.linalg.norm(tetra.xy, axis=1), tetra.depth), 1.1)  # lengths kept
+    tri = geometry_layout.polytope_view(W, factors["triangle"])
+    assert tri.ideal == (2, 3) and len(tri.edges) == 3 and np.all(tri.depth == 0)
+    np.testing.assert_allclose(np.linalg.norm(tri.xy, axis=1), 1.0)
+    assert sorted(tri.features.tolist()) == [4, 5, 6]
 
 
 def test_sum_of_dimensionalities_is_m_after_training() -> None:
@@ -163,12 +198,14 @@ def test_notebook_sweep_plateau_is_made_of_digons() -> None:
 
 def test_perturbed_pentagon() -> None:
     ratios = [0.1, 1.0, 10.0]
-    W = train(geometry.perturbed_pentagon_config(ratios, steps=10_000, seed=0), threads=2).W
+    W = train(geometry_nonuniform.perturbed_pentagon_config(ratios, steps=10_000, seed=0), threads=2).W
     sparse, regular, dense = W
     assert analysis.feature_norms(sparse)[0] < 0.5  # much sparser: feature 0 is dropped ...
-    np.testing.assert_allclose(np.sort(geometry.angle_gaps(sparse)), 90.0, atol=5.0)  # ... the rest: two digons
-    np.testing.assert_allclose(geometry.angle_gaps(regular), 72.0, atol=4.0)  # the pentagon
-    assert np.all(geometry.neighbour_gaps(dense, 0) > 74.0)  # much denser: its neighbours move away
+    np.testing.assert_allclose(
+        np.sort(geometry_nonuniform.angle_gaps(sparse)), 90.0, atol=5.0
+    )  # ... the rest: two digons
+    np.testing.assert_allclose(geometry_nonuniform.angle_gaps(regular), 72.0, atol=4.0)  # the pentagon
+    assert np.all(geometry_nonuniform.neighbour_gaps(dense, 0) > 74.0)  # much denser: its neighbours move away
 
 
 @pytest.mark.parametrize(
@@ -182,16 +219,18 @@ def test_perturbed_pentagon() -> None:
     ],
 )
 def test_correlated_and_anticorrelated_pairs(kind: str, densities: tuple[float, ...], relation: str) -> None:
-    ex = geometry.SET_EXPERIMENTS[kind]
+    ex = geometry_nonuniform.SET_EXPERIMENTS[kind]
     W = train(ex.config(steps=10_000, seed=0, densities=densities), threads=2).W
     for W_k in W:
-        assert [geometry.pair_relation(c) for c in geometry.pair_cosines(W_k, ex.sets)] == [relation] * 2
+        assert [geometry_nonuniform.pair_relation(c) for c in geometry_nonuniform.pair_cosines(W_k, ex.sets)] == [
+            relation
+        ] * 2
 
 
 def test_three_correlated_pairs_collapse_onto_their_sum() -> None:
-    ex = geometry.SET_EXPERIMENTS["three_pairs"]
+    ex = geometry_nonuniform.SET_EXPERIMENTS["three_pairs"]
     W = train(ex.config(steps=10_000, seed=0, n_seeds=2, densities=ex.densities[:1]), threads=2).W[0]
-    cos = geometry.pair_cosines(W, ex.sets)
+    cos = geometry_nonuniform.pair_cosines(W, ex.sets)
     collapsed = np.flatnonzero(cos > 0.95)
     assert collapsed.size >= 1
     for j in collapsed:  # both members along (a + b)/sqrt(2): each has length about 1/sqrt(2)

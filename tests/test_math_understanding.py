@@ -10,7 +10,7 @@ import pytest
 from scipy import integrate
 
 from core import theory
-from core.chapters import math_understanding
+from core.chapters import math_understanding, math_understanding_thomson
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import forward
@@ -228,27 +228,33 @@ def test_interference_energy_is_the_one_sparse_loss_of_unit_features() -> None:
     U = rng.normal(size=(7, 3))
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     terms = theory.one_sparse_terms(U, np.zeros(7), 1.0)
-    assert float(math_understanding.interference_energy(U)) == pytest.approx(float(terms.total.sum()), rel=1e-12)
+    assert float(math_understanding_thomson.interference_energy(U)) == pytest.approx(
+        float(terms.total.sum()), rel=1e-12
+    )
     np.testing.assert_allclose(terms.feature_benefit, 0.0, atol=1e-12)
 
 
-@pytest.mark.parametrize("energy", math_understanding.ENERGIES)
+@pytest.mark.parametrize("energy", math_understanding_thomson.ENERGIES)
 def test_thomson_five_points_in_a_plane_form_a_regular_pentagon(energy: str) -> None:
-    sol = math_understanding.thomson(5, 2, energy)
-    np.testing.assert_allclose(math_understanding.angle_spectrum(sol.U), [72] * 5 + [144] * 5, atol=0.5)
+    sol = math_understanding_thomson.thomson(5, 2, energy)
+    np.testing.assert_allclose(math_understanding_thomson.angle_spectrum(sol.U), [72] * 5 + [144] * 5, atol=0.5)
     rng = np.random.default_rng(7)
     U = rng.normal(size=(200, 5, 2))
     U /= np.linalg.norm(U, axis=-1, keepdims=True)
     random = (
-        math_understanding.interference_energy(U) if energy == "interference" else math_understanding.coulomb_energy(U)
+        math_understanding_thomson.interference_energy(U)
+        if energy == "interference"
+        else math_understanding_thomson.coulomb_energy(U)
     )
     assert sol.energy <= random.min()
 
 
 def test_thomson_known_solutions_in_three_dimensions() -> None:
-    tetra = math_understanding.thomson(4, 3, "coulomb")
-    np.testing.assert_allclose(math_understanding.angle_spectrum(tetra.U), np.degrees(np.arccos(-1 / 3)), atol=0.5)
-    octa = math_understanding.thomson(6, 3, "interference")  # k <= 2d: zero interference is reachable
+    tetra = math_understanding_thomson.thomson(4, 3, "coulomb")
+    np.testing.assert_allclose(
+        math_understanding_thomson.angle_spectrum(tetra.U), np.degrees(np.arccos(-1 / 3)), atol=0.5
+    )
+    octa = math_understanding_thomson.thomson(6, 3, "interference")  # k <= 2d: zero interference is reachable
     assert octa.energy == pytest.approx(0.0, abs=1e-6)
 
 
@@ -256,7 +262,7 @@ def test_align_2d_recovers_a_rotated_mirrored_copy() -> None:
     a = 0.7
     R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     target = pentagon()[[2, 0, 4, 1, 3]] @ R.T * [1.0, -1.0]
-    aligned = math_understanding.align_2d(pentagon(), target * 1.2)
+    aligned = math_understanding_thomson.align_2d(pentagon(), target * 1.2)
     gaps = np.linalg.norm(aligned[:, None] - target[None], axis=-1).min(axis=1)
     np.testing.assert_allclose(gaps, 0.0, atol=1e-9)
 
@@ -272,11 +278,11 @@ def test_trained_sparse_model_solves_thomson_and_moves_toward_the_one_sparse_opt
     grid_r, grid_b = np.linspace(0.8, 1.5, 71), np.linspace(-0.6, 0.2, 81)
     optimum = math_understanding.norm_bias_landscape(pentagon(), grid_r, grid_b)
     r_opt, b_opt, best = optimum.best
-    assert r_opt > 1 and b_opt < 0 and best < float(math_understanding.interference_energy(pentagon()))
+    assert r_opt > 1 and b_opt < 0 and best < float(math_understanding_thomson.interference_energy(pentagon()))
     distances = []
     for p in (0.1, 0.01):
         res = _uniform_5in2(p)
-        comp = math_understanding.compare_with_thomson(res.W[0])
+        comp = math_understanding_thomson.compare_with_thomson(res.W[0])
         assert comp.features.size == 5 and comp.max_angle_gap < 3.0
         assert comp.model_energy >= comp.solution.energy - 1e-9
         r, b = np.linalg.norm(res.W[0], axis=1).mean(), res.b[0].mean()
@@ -285,20 +291,12 @@ def test_trained_sparse_model_solves_thomson_and_moves_toward_the_one_sparse_opt
     assert distances[1] < distances[0]
 
 
-# ---- chart builders ---------------------------------------------------------------------------------------
-
-
-def test_term_chart_keeps_its_size_and_hides_vanishing_terms() -> None:
-    from core.charts import math_understanding as math_understanding_charts
-
-    steps = np.array([0.0, 10.0, 20.0])
-    chart = math_understanding_charts.loss_terms_over_training(
-        [("feature benefit", steps, [1.0, 0.5, 0.2]), ("0-sparse L₀ (positive biases)", steps, [0.0, 1e-9, 0.1])],
-        "t",
-        "y",
-        floor_ratio=1e-5,
-    )
-    spec = chart.to_dict()
-    assert spec["autosize"]["type"] == "pad"  # Streamlit's default "fit" would squeeze the plot behind the legend
-    rows = next(iter(spec["datasets"].values()))
-    assert len(rows) == 4 and min(r["value"] for r in rows) == pytest.approx(0.1)
+def test_cosine_matrix_ignores_lengths_and_angle_counts_group_a_squares_pairs() -> None:
+    square = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]]) * np.array([[2.0], [0.5], [1.0], [3.0]])
+    expected = np.array([[1, 0, -1, 0], [0, 1, 0, -1], [-1, 0, 1, 0], [0, -1, 0, 1]], dtype=float)
+    np.testing.assert_allclose(math_understanding_thomson.cosine_matrix(square), expected, atol=1e-12)
+    angles, pairs = math_understanding_thomson.angle_counts(math_understanding_thomson.angle_spectrum(square))
+    np.testing.assert_allclose(angles, [90.0, 180.0])
+    assert pairs.tolist() == [4, 2]  # four neighbours at right angles, two opposite pairs
+    values, counts = math_understanding_thomson.angle_counts(np.array([71.6, 72.4, 144.0]), decimals=0)
+    assert values.tolist() == [72.0, 144.0] and counts.tolist() == [2, 1]

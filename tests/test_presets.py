@@ -68,7 +68,7 @@ def test_no_chapter_module_defines_a_config_builder_of_its_own() -> None:
     offenders = []
     for path in sorted((Path(core.presets.__file__).parents[1] / "chapters").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and node.returns is not None:
-                if ast.unparse(node.returns) in ("ToyConfig", "dict[str, ToyConfig]"):
-                    offenders.append(f"{path.name}:{node.name}")
+            returns = ast.unparse(node.returns) if isinstance(node, ast.FunctionDef) and node.returns else ""
+            if returns in ("ToyConfig", "dict[str, ToyConfig]"):
+                offenders.append(f"{path.name}:{node.name}")
     assert offenders == []

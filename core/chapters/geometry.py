@@ -14,8 +14,9 @@ Features in orthogonal subspaces do not interact, so a trained W splits into *te
 connected pieces of the graph whose edges are |W_i . W_j|. Each piece is usually a small regular
 polytope, which ``identify_factor`` names from its size, the dimensions it spans and its D_i.
 
-Non-uniform superposition: the pentagon (n = 5, m = 2, I = 1, p = 0.05) with one feature's density
-changed, and sets of correlated or anticorrelated features.
+Where to draw factors and polytopes (own bases, oblique views, hull edges, the feature graph's layout) is in
+``core.chapters.geometry_layout``. Non-uniform superposition (a perturbed pentagon, correlated feature sets) is in
+``core.chapters.geometry_nonuniform``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import ConvexHull, QhullError
 
 from core import analysis
 from core.config import ToyConfig
@@ -32,12 +32,8 @@ from core.precompute import AssetBuilder
 from core.presets.geometry import (  # noqa: F401 (re-exported: callers use geometry.<name>)
     NOTEBOOK_SWEEP,
     PAPER_SWEEP,
-    PENTAGON_DENSITY,
-    SET_EXPERIMENTS,
-    SetExperiment,
     notebook_densities,
     paper_densities,
-    perturbed_pentagon_config,
     uniform_config,
 )
 from core.train import train
@@ -177,56 +173,11 @@ def gallery(factors: list[Factor]) -> list[Factor]:
     return [first[name] for name in order if name in first]
 
 
-def own_basis(W_f: np.ndarray, dims: int | None = None) -> np.ndarray:
-    """A factor's directions in an orthonormal basis of the space they span, [k, d] (d <= 3).
-
-    The basis is the factor's own principal axes (uncentred SVD), so a tetrahedron becomes 3-D
-    coordinates and a pentagon 2-D, whatever the m of the model.
-    """
-    W_f = np.asarray(W_f, dtype=np.float64)
-    d = min(dims or span_rank(W_f), 3, W_f.shape[1])
-    _, _, vt = np.linalg.svd(W_f, full_matrices=False)
-    return W_f @ vt[: max(d, 1)].T
-
-
-def view_3d(coords: np.ndarray, yaw: float = 0.6, pitch: float = 0.45) -> tuple[np.ndarray, np.ndarray]:
-    """Rotate 3-D points for an oblique view; returns (screen x-y [k, 2], depth [k], larger = nearer)."""
-    c = np.asarray(coords, dtype=np.float64)
-    c = np.pad(c, ((0, 0), (0, max(0, 3 - c.shape[1]))))
-    cy, sy, cp, sp = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch)
-    yaw_m = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    pitch_m = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
-    r = c @ yaw_m.T @ pitch_m.T
-    return r[:, :2], r[:, 2]
-
-
-def hull_edges(coords: np.ndarray, tol: float = 1e-3) -> list[tuple[int, int]]:
-    """Edges of the convex hull of a factor's points (2-D or 3-D), face diagonals of flat faces removed.
-
-    These are the polytope's edges, drawn between the tips of the feature vectors.
-    """
-    pts = np.asarray(coords, dtype=np.float64)
-    k, d = pts.shape
-    if k < 3 or d < 2:
-        return [(0, 1)] if k == 2 else []
-    try:
-        hull = ConvexHull(pts)
-    except QhullError:
-        return []
-    if d == 2:
-        return sorted({tuple(sorted(map(int, s))) for s in hull.simplices})
-    faces: dict[tuple[int, int], list[np.ndarray]] = {}
-    for simplex, eq in zip(hull.simplices, hull.equations):
-        for a, b in ((0, 1), (1, 2), (0, 2)):
-            faces.setdefault(tuple(sorted((int(simplex[a]), int(simplex[b])))), []).append(eq[:3])
-    return sorted(e for e, normals in faces.items() if len(normals) < 2 or abs(normals[0] @ normals[1]) < 1 - tol)
-
-
 # ---- uniform sweep summaries and assets ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class SweepSummary:
+class UniformSweepSummary:
     """What the charts draw for a uniform sweep of K densities."""
 
     densities: np.ndarray  # [K]
@@ -235,11 +186,11 @@ class SweepSummary:
     labels: np.ndarray  # [K, n] int8 codes into FACTOR_NAMES
 
 
-def summarise(W: np.ndarray, densities) -> SweepSummary:
+def summarise(W: np.ndarray, densities) -> UniformSweepSummary:
     """Dimensions per feature, D_i and factor labels of every instance of a sweep, W [K, n, m]."""
     W = np.asarray(W, dtype=np.float64)
     labels = np.stack([factor_labels(W_k) for W_k in W]) if len(W) else np.zeros((0, W.shape[1]), np.int8)
-    return SweepSummary(
+    return UniformSweepSummary(
         np.asarray(densities, dtype=np.float64),
         analysis.dimensions_per_feature(W),
         analysis.feature_dimensionality(W),
@@ -298,57 +249,3 @@ BUILDERS = {
         about="uniform superposition n=200, m=20 (the reference notebook's), 20 densities 1 to 0.05, 10k steps",
     ),
 }
-
-
-# ---- non-uniform superposition -------------------------------------------------------------------
-
-
-def angle_gaps(W_k: np.ndarray) -> np.ndarray:
-    """Angles (degrees) between neighbouring represented feature directions going round the circle (m = 2)."""
-    W_k = np.asarray(W_k, dtype=np.float64)
-    rep = W_k[analysis.feature_norms(W_k) > NORM_THRESHOLD]
-    if rep.shape[0] < 2:
-        return np.zeros(0)
-    ang = np.sort(np.degrees(np.arctan2(rep[:, 1], rep[:, 0])) % 360)
-    return np.diff(np.append(ang, ang[0] + 360))
-
-
-def neighbour_gaps(W_k: np.ndarray, i: int = 0) -> np.ndarray:
-    """Angles (degrees) from feature i to its nearest represented neighbour on each side (m = 2), [2].
-
-    nan if feature i itself is not represented. In the regular pentagon both are 72 degrees.
-    """
-    W_k = np.asarray(W_k, dtype=np.float64)
-    norms = analysis.feature_norms(W_k)
-    others = [j for j in range(W_k.shape[0]) if j != i and norms[j] > NORM_THRESHOLD]
-    if norms[i] <= NORM_THRESHOLD or not others:
-        return np.full(2, np.nan)
-    ang = np.degrees(np.arctan2(W_k[:, 1], W_k[:, 0]))
-    rel = (ang[others] - ang[i]) % 360
-    return np.array([rel.min(), 360 - rel.max()])
-
-
-def pair_cosines(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> np.ndarray:
-    """Cosine between the two members of each 2-feature set, [n_sets] (nan if a member is not represented)."""
-    W_k = np.asarray(W_k, dtype=np.float64)
-    norms = analysis.feature_norms(W_k)
-    out, start = [], 0
-    for _, size in sets:
-        a, b = start, start + 1
-        ok = norms[a] > NORM_THRESHOLD and norms[b] > NORM_THRESHOLD
-        out.append(float(W_k[a] @ W_k[b] / (norms[a] * norms[b])) if ok else np.nan)
-        start += size
-    return np.array(out)
-
-
-def pair_relation(cosine: float) -> str:
-    """Words for a within-set cosine: antipodal (< -0.8), orthogonal (|cos| < 0.3), together (> 0.8), or between."""
-    if not np.isfinite(cosine):
-        return "one dropped"
-    if cosine < -0.8:
-        return "antipodal"
-    if abs(cosine) < 0.3:
-        return "orthogonal"
-    if cosine > 0.8:
-        return "side by side"
-    return "in between"

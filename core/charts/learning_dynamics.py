@@ -1,7 +1,7 @@
 """Charts for learning dynamics: D_i over training with the loss below on the same time axis.
 
-Arrays in, Altair out, same conventions as core.charts.common (``scale`` for presenter mode,
-colour-blind-safe palettes, titled axes and legends).
+Arrays in, Altair out, styled by ``core.charts.style`` (``scale`` for presenter mode, colour-blind-safe
+palettes, titled axes and legends).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.common import DIMENSIONALITY_GUIDES, OKABE_ITO, SEQUENTIAL, configure
+from core.charts import style
+from core.charts.common import DIMENSIONALITY_GUIDES
 
 D_TITLE = "feature dimensionality D_i"
 GUIDE_COLOR = "#999999"
@@ -26,11 +27,11 @@ def _x(log_x: bool, domain: tuple[float, float]) -> alt.X:
 
 
 def _feature_color(features: Sequence[int]) -> alt.Color:
+    """The shared feature colours, with a legend that lists every feature (two columns past 12)."""
     labels = [int(f) for f in features]
-    legend = alt.Legend(title="feature i", columns=2 if len(labels) > 12 else 1, symbolLimit=0)
-    if len(labels) <= len(OKABE_ITO):
-        return alt.Color("feature:N", scale=alt.Scale(domain=labels, range=OKABE_ITO[: len(labels)]), legend=legend)
-    return alt.Color("feature:O", sort=labels, scale=alt.Scale(scheme=SEQUENTIAL), legend=legend)
+    colour = style.category_color("feature", labels, "feature i")
+    colour.legend = alt.Legend(title="feature i", columns=2 if len(labels) > 12 else 1, symbolLimit=0)
+    return colour
 
 
 def _rules(steps: Sequence[float], color: str, dash: list[int] | None, log_x: bool, domain, tooltip: str) -> alt.Chart:
@@ -49,10 +50,23 @@ def _time_axis(steps: np.ndarray, log_x: bool) -> tuple[np.ndarray, tuple[float,
 
 def _time_marks(jump_steps: Sequence[float], marker: float | None, log_x: bool, domain) -> list:
     """Rules at the detected jumps and at the replay step, the same on every time chart."""
-    marks = [_rules(jump_steps, "#D55E00", [4, 3], log_x, domain, "jump")] if len(jump_steps) else []
+    marks = [_rules(jump_steps, style.OKABE_ITO[3], [4, 3], log_x, domain, "jump")] if len(jump_steps) else []
     if marker is not None:
-        marks.append(_rules([marker], "#000000", None, log_x, domain, "replay step"))
+        marks.append(_rules([marker], style.INK, None, log_x, domain, "replay step"))
     return marks
+
+
+def _d_axis() -> alt.Y:
+    return alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
+
+
+def _guides(y: alt.Y, scale: float, opacity: float | None = None) -> list[alt.Chart]:
+    """Dashed rules at the polytope fractions of D_i, each named at the left edge."""
+    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
+    faint = {} if opacity is None else {"opacity": opacity}
+    rules = alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3], **faint).encode(y=y)
+    names = alt.Chart(guides).mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
+    return [rules, names.encode(y=y, x=alt.value(0), text="level:N")]
 
 
 def dimensionality_lines(
@@ -80,17 +94,11 @@ def dimensionality_lines(
     df = pd.DataFrame(
         {"step": np.repeat(x_steps, len(features)), "D": D.ravel(), "feature": np.tile(features, steps.size)}
     )
-    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
-    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
-    layers = [alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3], opacity=0.6).encode(y=y)]
-    layers.append(
-        alt.Chart(guides)
-        .mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
-        .encode(y=y, x=alt.value(0), text="level:N")
-    )
+    y = _d_axis()
+    layers = _guides(y, scale, opacity=0.6)
     tooltip = ["feature:N", alt.Tooltip("step:Q", format=","), alt.Tooltip("D:Q", format=".3f")]
     if one_colour:
-        lines = alt.Chart(df).mark_line(strokeWidth=1.0 * scale, opacity=0.45, clip=True, color=OKABE_ITO[0])
+        lines = alt.Chart(df).mark_line(strokeWidth=1.0 * scale, opacity=0.45, clip=True, color=style.OKABE_ITO[0])
         layers.append(lines.encode(x=_x(log_x, domain), y=y, detail="feature:N", tooltip=tooltip))
     else:
         lines = alt.Chart(df).mark_line(strokeWidth=1.6 * scale, opacity=0.85, clip=True)
@@ -118,7 +126,7 @@ def loss_line(
     y = alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log scale)")
     layers = [
         alt.Chart(df)
-        .mark_line(strokeWidth=2 * scale, color=OKABE_ITO[0], clip=True)
+        .mark_line(strokeWidth=2 * scale, color=style.OKABE_ITO[0], clip=True)
         .encode(
             x=_x(log_x, domain), y=y, tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("loss:Q", format=".4g")]
         )
@@ -141,7 +149,9 @@ def dynamics_panel(
     """D_i over training on top, the loss curve below, one shared time axis."""
     top = dimensionality_lines(steps, D, features, jump_steps, marker, log_x, scale=scale, one_colour=one_colour)
     bottom = loss_line(steps, losses, jump_steps, marker, log_x, scale=scale)
-    return configure(alt.vconcat(top, bottom, spacing=8 * scale).resolve_scale(x="shared", color="independent"), scale)
+    return style.configure(
+        alt.vconcat(top, bottom, spacing=8 * scale).resolve_scale(x="shared", color="independent"), scale
+    )
 
 
 def measures_lines(
@@ -165,7 +175,7 @@ def measures_lines(
     )
     color = alt.Color(
         "measure:N",
-        scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)]),
+        scale=alt.Scale(domain=names, range=style.OKABE_ITO[: len(names)]),
         legend=alt.Legend(title="measure", orient="bottom", columns=1, labelLimit=0),
     )
     lines = (
@@ -179,7 +189,7 @@ def measures_lines(
         )
     )
     layers = [lines, *_time_marks((), marker, log_x, domain)]
-    return configure(alt.layer(*layers).properties(width=620 * scale, height=200 * scale, title=title), scale)
+    return style.configure(alt.layer(*layers).properties(width=620 * scale, height=200 * scale, title=title), scale)
 
 
 def dimensionality_strip(
@@ -188,20 +198,16 @@ def dimensionality_strip(
     """All features' D_i at one step as dots sorted by value, with the polytope guide lines."""
     D = np.sort(np.asarray(D, dtype=np.float64))[::-1]
     df = pd.DataFrame({"rank": np.arange(D.size), "D": D})
-    guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "level": list(DIMENSIONALITY_GUIDES)})
-    y = alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.02], nice=False), title=D_TITLE)
-    rules = alt.Chart(guides).mark_rule(color=GUIDE_COLOR, strokeDash=[2, 3]).encode(y=y)
-    names = alt.Chart(guides).mark_text(align="left", dx=3, dy=-5, color="#555555", fontSize=10 * scale)
-    names = names.encode(y=y, x=alt.value(0), text="level:N")
+    y = _d_axis()
     dots = (
         alt.Chart(df)
-        .mark_circle(size=28 * scale**2, color=OKABE_ITO[0], opacity=0.8)
+        .mark_circle(size=28 * scale**2, color=style.OKABE_ITO[0], opacity=0.8)
         .encode(
             x=alt.X("rank:Q", title=f"features, sorted by D_i (of {n_total})"),
             y=y,
             tooltip=[alt.Tooltip("D:Q", format=".3f")],
         )
     )
-    return configure(
-        alt.layer(rules, names, dots).properties(width=420 * scale, height=240 * scale, title=title), scale
+    return style.configure(
+        alt.layer(*_guides(y, scale), dots).properties(width=420 * scale, height=240 * scale, title=title), scale
     )

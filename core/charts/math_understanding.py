@@ -1,6 +1,6 @@
 """Chart builders for the "mathematical understanding" chapter: arrays in, Altair charts out.
 
-Same conventions as ``core.charts.common``: Okabe-Ito colours (one fixed colour per loss term, so "interference"
+Style from ``core.charts.style``: Okabe-Ito colours (one fixed colour per loss term, so "interference"
 is the same vermillion on every chart), viridis for a loss surface, axis and legend titles that say
 what they show, and ``scale`` for presenter mode.
 """
@@ -13,41 +13,26 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.chapters.math_understanding import Landscape
-from core.charts.common import OKABE_ITO, SEQUENTIAL, configure
+from core.charts import style
 
 TERM_COLOURS = {
-    "feature benefit": OKABE_ITO[0],
-    "interference": OKABE_ITO[3],
-    "bias error": OKABE_ITO[4],
-    "0-sparse L₀ (positive biases)": OKABE_ITO[1],
-    "1-sparse total L₁": OKABE_ITO[6],
-    "exact expected loss": OKABE_ITO[6],
-    "predicted (0- and 1-sparse part)": OKABE_ITO[6],
-    "measured training loss": OKABE_ITO[2],
-    "best possible linear loss": OKABE_ITO[1],
-    "both features on": OKABE_ITO[2],
-    "no feature on": OKABE_ITO[1],
+    "feature benefit": style.OKABE_ITO[0],
+    "interference": style.OKABE_ITO[3],
+    "bias error": style.OKABE_ITO[4],
+    "0-sparse L₀ (positive biases)": style.OKABE_ITO[1],
+    "1-sparse total L₁": style.OKABE_ITO[6],
+    "exact expected loss": style.OKABE_ITO[6],
+    "predicted (0- and 1-sparse part)": style.OKABE_ITO[6],
+    "measured training loss": style.OKABE_ITO[2],
+    "best possible linear loss": style.OKABE_ITO[1],
+    "both features on": style.OKABE_ITO[2],
+    "no feature on": style.OKABE_ITO[1],
 }
 
 
-# Streamlit gives a chart without "autosize" the "fit" mode, which squeezes axes, legend and plot into the
-# requested width x height (a long legend leaves a tiny plot). "pad" keeps width/height for the plot itself.
-PAD = alt.AutoSizeParams(type="pad", contains="padding")
-
-
-def natural_size(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Ask Streamlit to draw ``chart`` at its own size (plot area = the chart's width x height)."""
-    return chart.properties(autosize=PAD)
-
-
-def _finish(chart: alt.TopLevelMixin, scale: float) -> alt.TopLevelMixin:
-    return natural_size(configure(chart, scale))
-
-
 def _colours(names: Sequence[str]) -> list[str]:
-    spare = iter(c for c in OKABE_ITO if c not in TERM_COLOURS.values())
-    return [TERM_COLOURS.get(name) or next(spare, OKABE_ITO[5]) for name in names]
+    spare = iter(c for c in style.OKABE_ITO if c not in TERM_COLOURS.values())
+    return [TERM_COLOURS.get(name) or next(spare, style.OKABE_ITO[5]) for name in names]
 
 
 def _term_colour(field: str, names: Sequence[str], title: str) -> alt.Color:
@@ -106,7 +91,7 @@ def loss_terms_over_training(
         )
         .properties(width=400 * scale, height=250 * scale, title=title)
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)
 
 
 def per_feature_terms(parts: dict[str, np.ndarray], title: str, x_title: str, scale: float = 1.0) -> alt.Chart:
@@ -133,7 +118,7 @@ def per_feature_terms(parts: dict[str, np.ndarray], title: str, x_title: str, sc
         )
         .properties(width=260 * scale, height=alt.Step(max(5.0, min(20.0, 300.0 / max(n, 1))) * scale), title=title)
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)
 
 
 def term_bars(
@@ -158,7 +143,7 @@ def term_bars(
         )
         .properties(width=300 * scale, height=alt.Step(24 * scale), title=title)
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)
 
 
 def _markers(markers: Sequence[tuple[str, float, float]], x: alt.X, y: alt.Y, scale: float) -> alt.Chart:
@@ -175,8 +160,23 @@ def _markers(markers: Sequence[tuple[str, float, float]], x: alt.X, y: alt.Y, sc
     return point.encode(x=x, y=y, shape=shape, fill=alt.value("white"), tooltip=tip)
 
 
+def _cells(xv: np.ndarray, yv: np.ndarray, loss: np.ndarray) -> tuple[pd.DataFrame, alt.Scale, alt.Scale]:
+    """One rectangle per grid point, centred on it, and x/y scales that end at the outer cell edges."""
+    dx = float(xv[1] - xv[0]) if xv.size > 1 else 1.0
+    dy = float(yv[1] - yv[0]) if yv.size > 1 else 1.0
+    xs, ys = np.meshgrid(xv, yv)
+    df = pd.DataFrame({"x": xs.ravel() - dx / 2, "y": ys.ravel() - dy / 2, "loss": np.asarray(loss).ravel()})
+    df["x2"], df["y2"] = df["x"] + 1.04 * dx, df["y"] + 1.04 * dy  # a slight overlap hides anti-aliasing seams
+    df["cx"], df["cy"] = xs.ravel(), ys.ravel()
+    x_scale = alt.Scale(domain=[float(xv[0] - dx / 2), float(xv[-1] + dx / 2)], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[float(yv[0] - dy / 2), float(yv[-1] + dy / 2)], nice=False, zero=False)
+    return df, x_scale, y_scale
+
+
 def loss_heatmap(
-    land: Landscape,
+    x_values: np.ndarray,
+    y_values: np.ndarray,
+    loss: np.ndarray,
     x_title: str,
     y_title: str,
     markers: Sequence[tuple[str, float, float]],
@@ -185,18 +185,12 @@ def loss_heatmap(
     guide: tuple[tuple[float, float], tuple[float, float]] | None = None,
     scale: float = 1.0,
 ) -> alt.LayerChart:
-    """A loss surface as coloured cells (dark = low), with labelled marker points and an optional dashed guide line.
+    """A loss surface [ny, nx] on an evenly spaced grid (x_values [nx], y_values [ny]) as coloured cells
+    (dark = low), with labelled marker points and an optional dashed guide line.
 
     Both legends sit under the plot, so the chart is only about as wide as its square plot (fits half a page).
     """
-    dx = float(land.x[1] - land.x[0]) if land.x.size > 1 else 1.0
-    dy = float(land.y[1] - land.y[0]) if land.y.size > 1 else 1.0
-    xs, ys = np.meshgrid(land.x, land.y)
-    df = pd.DataFrame({"x": xs.ravel() - dx / 2, "y": ys.ravel() - dy / 2, "loss": land.loss.ravel()})
-    df["x2"], df["y2"] = df["x"] + 1.04 * dx, df["y"] + 1.04 * dy  # a slight overlap hides anti-aliasing seams
-    df["cx"], df["cy"] = xs.ravel(), ys.ravel()
-    x_scale = alt.Scale(domain=[float(land.x[0] - dx / 2), float(land.x[-1] + dx / 2)], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[float(land.y[0] - dy / 2), float(land.y[-1] + dy / 2)], nice=False, zero=False)
+    df, x_scale, y_scale = _cells(np.asarray(x_values, dtype=np.float64), np.asarray(y_values, dtype=np.float64), loss)
     x, y = alt.X("x:Q", scale=x_scale, title=x_title), alt.Y("y:Q", scale=y_scale, title=y_title)
     tip = [
         alt.Tooltip("cx:Q", title=x_title, format=".2f"),
@@ -204,7 +198,7 @@ def loss_heatmap(
         alt.Tooltip("loss:Q", format=".4g"),
     ]
     legend = alt.Legend(title=colour_title, orient="bottom", direction="horizontal", gradientLength=160 * scale)
-    colour = alt.Color("loss:Q", scale=alt.Scale(scheme=SEQUENTIAL, type="sqrt"), legend=legend)
+    colour = alt.Color("loss:Q", scale=alt.Scale(scheme=style.SEQUENTIAL, type="sqrt"), legend=legend)
     cells = alt.Chart(df).mark_rect().encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, tooltip=tip)
     layers = [cells]
     if guide is not None:
@@ -212,14 +206,14 @@ def loss_heatmap(
         layers.append(alt.Chart(line).mark_line(color="white", strokeDash=[5, 4], opacity=0.7).encode(x=x, y=y))
     layers.append(_markers(markers, x, y, scale))
     side = 330 * scale
-    return _finish(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
+    return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 
 RESPONSE_STYLE = {  # curve name -> (colour, dashed)
     "target x": ("#999999", True),
-    "own output": (OKABE_ITO[0], False),
-    "other output before ReLU": (OKABE_ITO[3], True),
-    "other output after ReLU": (OKABE_ITO[3], False),
+    "own output": (style.OKABE_ITO[0], False),
+    "other output before ReLU": (style.OKABE_ITO[3], True),
+    "other output after ReLU": (style.OKABE_ITO[3], False),
 }
 
 
@@ -257,16 +251,16 @@ def relu_response(
             )
         )
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)
 
 
-def angle_spectrum(series: dict[str, np.ndarray], title: str, scale: float = 1.0, decimals: int = 0) -> alt.Chart:
-    """Every pairwise angle of each arrangement as dots on a 0-180 degree line; dot size = how many pairs share it."""
-    frames = []
-    for name, angles in series.items():
-        rounded = np.round(np.asarray(angles, dtype=np.float64), decimals)
-        values, counts = np.unique(rounded, return_counts=True)
-        frames.append(pd.DataFrame({"arrangement": name, "angle": values, "pairs": counts}))
+def angle_spectrum(series: dict[str, tuple[np.ndarray, np.ndarray]], title: str, scale: float = 1.0) -> alt.Chart:
+    """Each arrangement's distinct pairwise angles (degrees) as dots on a 0-180 degree line, one row per
+    arrangement; dot size = how many pairs share the angle. ``series``: name -> (angles, pair counts)."""
+    frames = [
+        pd.DataFrame({"arrangement": name, "angle": np.asarray(angles, dtype=np.float64), "pairs": np.asarray(counts)})
+        for name, (angles, counts) in series.items()
+    ]
     df = pd.concat(frames, ignore_index=True)
     names = list(series)
     chart = (
@@ -282,12 +276,14 @@ def angle_spectrum(series: dict[str, np.ndarray], title: str, scale: float = 1.0
                     title="pairs at this angle", orient="bottom", values=sorted(set(df["pairs"].tolist()))
                 ),
             ),
-            color=alt.Color("arrangement:N", scale=alt.Scale(domain=names, range=OKABE_ITO[: len(names)]), legend=None),
+            color=alt.Color(
+                "arrangement:N", scale=alt.Scale(domain=names, range=style.OKABE_ITO[: len(names)]), legend=None
+            ),
             tooltip=["arrangement:N", alt.Tooltip("angle:Q", format=".1f"), "pairs:Q"],
         )
         .properties(width=270 * scale, height=alt.Step(45 * scale), title=title)
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)
 
 
 def energy_by_count(ks: np.ndarray, energies: np.ndarray, current: int, title: str, y_title: str, scale: float = 1.0):
@@ -299,29 +295,27 @@ def energy_by_count(ks: np.ndarray, energies: np.ndarray, current: int, title: s
         y=alt.Y("energy:Q", title=y_title),
         tooltip=["k:Q", alt.Tooltip("energy:Q", format=".4g")],
     )
-    line = base.mark_line(color=OKABE_ITO[0], strokeWidth=2 * scale)
+    line = base.mark_line(color=style.OKABE_ITO[0], strokeWidth=2 * scale)
     dots = base.mark_circle(size=90 * scale**2, opacity=1).encode(
         color=alt.Color(
             "chosen:N",
-            scale=alt.Scale(domain=["chosen k", "other k"], range=[OKABE_ITO[3], OKABE_ITO[0]]),
+            scale=alt.Scale(domain=["chosen k", "other k"], range=[style.OKABE_ITO[3], style.OKABE_ITO[0]]),
             legend=alt.Legend(title="point"),
         )
     )
-    return _finish(alt.layer(line, dots).properties(width=330 * scale, height=230 * scale, title=title), scale)
+    return style.configure(alt.layer(line, dots).properties(width=330 * scale, height=230 * scale, title=title), scale)
 
 
-def cosine_heatmap(U: np.ndarray, title: str, scale: float = 1.0) -> alt.Chart:
-    """cos(angle) between every two unit vectors (rows of U), on a diverging scale pinned at 0."""
-    U = np.asarray(U, dtype=np.float64)
-    U = U / np.linalg.norm(U, axis=1, keepdims=True)
-    c = U @ U.T
+def cosine_heatmap(cos: np.ndarray, title: str, scale: float = 1.0) -> alt.Chart:
+    """A [k, k] matrix of cos(angle) between points, on a diverging scale pinned at 0 (angle in the tooltip)."""
+    c = np.asarray(cos, dtype=np.float64)
     k = c.shape[0]
     rows, cols = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
     df = pd.DataFrame({"i": rows.ravel(), "j": cols.ravel(), "cos": c.ravel()})
     df["angle"] = np.degrees(np.arccos(np.clip(df["cos"], -1.0, 1.0)))
     colour = alt.Color(
         "cos:Q",
-        scale=alt.Scale(scheme="blueorange", domain=[-1, 1], domainMid=0),
+        scale=style.diverging(1.0),
         legend=alt.Legend(title="cos θ (blue < 0 < orange)"),
     )
     chart = (
@@ -335,4 +329,4 @@ def cosine_heatmap(U: np.ndarray, title: str, scale: float = 1.0) -> alt.Chart:
         )
         .properties(width=alt.Step(26 * scale), height=alt.Step(26 * scale), title=title)
     )
-    return _finish(chart, scale)
+    return style.configure(chart, scale)

@@ -1,7 +1,8 @@
 """Altair charts for the phase-change chapter: phase diagrams and one cell's trained seeds.
 
-Arrays in, charts out (same conventions as core.charts.common): colour-blind-safe colours, axis titles
-that say what is plotted, a legend title that says what the colours mean, and ``scale``.
+Arrays in, charts out, styled by ``core.charts.style``: colour-blind-safe colours, axis titles that say
+what is plotted, a legend title that says what the colours mean, and ``scale``. Phases arrive as integer
+codes with their names (core.chapters.phase_change.PHASES) passed alongside.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.chapters.phase_change import PHASES
-from core.charts.common import OKABE_ITO, configure
+from core.charts import style
 
-# not learned = light grey, superposition = orange, dedicated = blue (distinct for every colour vision type)
-PHASE_COLOURS = ["#BBBBBB", OKABE_ITO[1], OKABE_ITO[0]]
+# In PHASES order: not learned = light grey, superposition = orange, dedicated = blue (distinct for every
+# colour vision type).
+PHASE_COLOURS = ["#BBBBBB", style.OKABE_ITO[1], style.OKABE_ITO[0]]
 R_TITLE = "relative importance r of the extra feature (log scale)"
 P_TITLE = "feature density p = 1 − S (log scale)"
 SELECTION = "cell"  # name of the click selection on empirical diagrams
@@ -31,7 +32,9 @@ def _edges(values: np.ndarray) -> np.ndarray:
     return 10.0 ** np.concatenate([[2 * logs[0] - mid[0]], mid, [2 * logs[-1] - mid[-1]]])
 
 
-def _cells(ratios: np.ndarray, densities: np.ndarray, phase: np.ndarray, extra: dict) -> pd.DataFrame:
+def _cells(
+    ratios: np.ndarray, densities: np.ndarray, phase: np.ndarray, phase_names: Sequence[str], extra: dict
+) -> pd.DataFrame:
     re, pe = _edges(ratios), _edges(densities)
     lo_r, hi_r = np.minimum(re[:-1], re[1:]), np.maximum(re[:-1], re[1:])
     lo_p, hi_p = np.minimum(pe[:-1], pe[1:]), np.maximum(pe[:-1], pe[1:])
@@ -45,7 +48,7 @@ def _cells(ratios: np.ndarray, densities: np.ndarray, phase: np.ndarray, extra: 
             "r1": hi_r[ri],
             "p0": lo_p[pi],
             "p1": hi_p[pi],
-            "phase": np.array(PHASES)[np.asarray(phase).ravel()],
+            "phase": np.array(phase_names)[np.asarray(phase).ravel()],
         }
     )
     for name, values in extra.items():
@@ -83,6 +86,7 @@ def phase_diagram(
     ratios: np.ndarray,
     densities: np.ndarray,
     phase: np.ndarray,
+    phase_names: Sequence[str],
     title: str,
     boundaries: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     details: dict[str, np.ndarray] | None = None,
@@ -92,16 +96,16 @@ def phase_diagram(
 ) -> alt.LayerChart:
     """Cells coloured by what the extra feature does, theory boundary drawn over them.
 
-    ``phase`` holds codes [R, P] (indices into PHASES); ``details`` adds tooltip columns of the same
+    ``phase`` holds codes [R, P], indices into ``phase_names`` (coloured PHASE_COLOURS in that order); ``details`` adds tooltip columns of the same
     shape (e.g. mean norm, mean superposition); ``selected`` rings one (r, p); ``selectable`` adds a
     click selection named SELECTION carrying the cell's r and p.
     """
-    df = _cells(ratios, densities, phase, details or {})
+    df = _cells(ratios, densities, phase, phase_names, details or {})
     x = alt.X("r0:Q", scale=_log(R_DOMAIN), axis=alt.Axis(values=R_TICKS), title=R_TITLE)
     y = alt.Y("p0:Q", scale=_log(P_DOMAIN), axis=alt.Axis(values=P_TICKS), title=P_TITLE)
     colour = alt.Color(
         "phase:N",
-        scale=alt.Scale(domain=list(PHASES), range=PHASE_COLOURS),
+        scale=alt.Scale(domain=list(phase_names), range=PHASE_COLOURS[: len(phase_names)]),
         legend=alt.Legend(title="the extra feature is", orient="bottom", direction="horizontal"),
     )
     tips = [alt.Tooltip("r:Q", format=".3g", title="r"), alt.Tooltip("p:Q", format=".3g", title="p"), "phase:N"]
@@ -118,7 +122,7 @@ def phase_diagram(
     if selected is not None:
         layers.append(_ring(selected, scale))
     side = 330 * scale
-    return configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
+    return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 
 def _log(domain: list[float]) -> alt.Scale:
@@ -167,11 +171,7 @@ def seed_lines(
     limit = float(max(1.2, np.abs(W).max(initial=0) * 1.1))
     x = alt.X("w:Q", scale=alt.Scale(domain=[-limit, limit]), title="position on the one hidden dimension (W_i)")
     y = alt.Y("seed:N", sort=list(dict.fromkeys(df["seed"])), title=None, axis=alt.Axis(labelLimit=0))
-    colour = alt.Color(
-        "feature:N",
-        scale=alt.Scale(domain=list(feature_names), range=OKABE_ITO[: len(feature_names)]),
-        legend=alt.Legend(title="feature"),
-    )
+    colour = style.category_color("feature", feature_names, "feature")
     opacity = alt.Opacity("status:N", scale=alt.Scale(domain=["used", "left out"], range=[1.0, 0.3]), legend=None)
     y_off = alt.YOffset("feature:N", sort=list(feature_names))
     base = alt.Chart(df).encode(x=x, y=y, yOffset=y_off, color=colour, opacity=opacity)
@@ -182,4 +182,4 @@ def seed_lines(
     chart = chart.properties(
         width=420 * scale, height=alt.Step(20 * scale), title="Each model's weights (faded: left out)"
     )
-    return configure(chart, scale)
+    return style.configure(chart, scale)

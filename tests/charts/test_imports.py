@@ -13,9 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CHARTS = ROOT / "core" / "charts"
 THIRD_PARTY = {"altair", "numpy", "pandas"}
-# TEMPORARY: these four chart modules are being cleaned up on another branch (issue 12, item 6, part 2);
-# remove each name once its module passes. Nothing else may be added here.
-NOT_YET_CLEAN = {"geometry.py", "learning_dynamics.py", "math_understanding.py", "phase_change.py"}
 
 
 def imports(path: Path) -> list[str]:
@@ -58,7 +55,5 @@ def test_the_checker_catches_every_spelling(tmp_path: Path) -> None:
 def test_chart_modules_import_only_plotting_libraries_and_core_charts() -> None:
     files = sorted(CHARTS.glob("*.py"))
     assert {"common.py", "style.py", "neurons.py"} <= {p.name for p in files}
-    offenders = {
-        p.name: bad for p in files if p.name not in NOT_YET_CLEAN and (bad := [m for m in imports(p) if not allowed(m)])
-    }
+    offenders = {p.name: bad for p in files if (bad := [m for m in imports(p) if not allowed(m)])}
     assert offenders == {}

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import analysis
 from core.assets import Asset, AssetError, load_asset
-from core.chapters import geometry
+from core.chapters import geometry, geometry_layout, geometry_nonuniform
 from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
@@ -30,7 +30,7 @@ SOURCES = {
 PENTAGON_RATIOS = 10.0 ** np.linspace(-1.0, 1.0, 7)  # feature 0's density / the others', 0.1 to 10 (1 included)
 NONUNIFORM = {
     "pentagon": "Change one feature's density in the pentagon (n = 5, m = 2)",
-    **{key: ex.title for key, ex in geometry.SET_EXPERIMENTS.items()},
+    **{key: ex.title for key, ex in geometry_nonuniform.SET_EXPERIMENTS.items()},
 }
 
 
@@ -41,7 +41,7 @@ class Sweep:
     key: str
     n: int
     m: int
-    summary: geometry.SweepSummary
+    summary: geometry.UniformSweepSummary
     W: np.ndarray  # [Kw, n, m] weights kept for some densities
     w_index: np.ndarray  # [Kw] which densities those are
 
@@ -57,7 +57,7 @@ def _quiet(name: str) -> Asset | None:
 
 def _from_asset(key: str, asset: Asset) -> Sweep:
     a = asset.arrays
-    summary = geometry.SweepSummary(
+    summary = geometry.UniformSweepSummary(
         a["densities"].astype(np.float64),
         a["dims_per_feature"].astype(np.float64),
         a["D"].astype(np.float64),
@@ -105,15 +105,16 @@ def live_sweep(seed: int) -> None:
 
 
 def _reference_curves(current: Sweep) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    curves = [
-        (f"n = {current.n}, m = {current.m} (shown)", current.summary.densities, current.summary.dims_per_feature)
-    ]
+    shown = f"n = {current.n}, m = {current.m} (shown)"
+    curves = [(shown, geometry.inverse_density(current.summary.densities), current.summary.dims_per_feature)]
     for key, name in geometry.UNIFORM_ASSETS.items():
         asset = _quiet(name) if key != current.key else None
         if asset is not None:
             c = asset.config["toy_config"]
             label = f"n = {c['n_features']}, m = {c['n_hidden']}"
-            curves.append((label, asset.arrays["densities"], asset.arrays["dims_per_feature"]))
+            curves.append(
+                (label, geometry.inverse_density(asset.arrays["densities"]), asset.arrays["dims_per_feature"])
+            )
     return curves
 
 
@@ -128,7 +129,9 @@ def show_sweep(sweep: Sweep) -> None:
     with left:
         curves = _reference_curves(sweep)
         show_chart(
-            geometry_charts.dims_per_feature_chart(curves, marked=chosen, scale=scale),
+            geometry_charts.dims_per_feature_chart(
+                curves, geometry.STICKY_LEVELS, marked=float(geometry.inverse_density(chosen)), scale=scale
+            ),
             f"dimensions-per-feature-{size}",
             "geo_dpf",
             alt_text=f"Line chart of dimensions per feature, m / ‖W‖²_F, against the inverse feature density "
@@ -138,7 +141,15 @@ def show_sweep(sweep: Sweep) -> None:
         )
     with right:
         show_chart(
-            geometry_charts.dimensionality_chart(s.densities, s.D, s.labels, s.dims_per_feature, scale=scale),
+            geometry_charts.dimensionality_chart(
+                geometry.inverse_density(s.densities),
+                s.D,
+                np.array(geometry.FACTOR_NAMES)[s.labels],
+                geometry.FACTOR_NAMES,
+                geometry.D_GUIDES,
+                s.dims_per_feature,
+                scale=scale,
+            ),
             f"feature-dimensionality-{size}",
             "geo_dims",
             alt_text=f"Scatter plot of every feature's dimensionality D_i against 1/(1−S) (log scale), "
@@ -180,7 +191,9 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
     left, right = st.columns([1, 1.3])
     with left:
         show_chart(
-            geometry_charts.feature_graph(W_k, factors, scale=scale),
+            geometry_charts.feature_graph(
+                geometry_layout.graph_layout(W_k, factors), geometry.FACTOR_NAMES, scale=scale
+            ),
             f"feature-graph-density-{density:.3g}",
             "geo_graph",
             alt_text=f"Network diagram of the {stored} stored features at 1/(1−S) = {1 / density:.3g}: dots coloured "
@@ -199,7 +212,9 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
 def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, scale: float) -> None:
     shown = geometry.gallery(factors)
     show_chart(
-        geometry_charts.polytope_gallery(W_k, shown, scale=scale),
+        geometry_charts.polytope_gallery(
+            [geometry_layout.polytope_view(W_k, f) for f in shown], geometry.FACTOR_NAMES, scale=scale
+        ),
         f"polytopes-density-{density:.3g}",
         "geo_gallery",
         alt_text=f"Gallery of {len(shown)} small diagrams, one per kind of polytope found "
@@ -217,8 +232,8 @@ def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, sc
 
 def nonuniform_config(kind: str, seed: int) -> ToyConfig:
     if kind == "pentagon":
-        return geometry.perturbed_pentagon_config(PENTAGON_RATIOS, seed=seed)
-    return geometry.SET_EXPERIMENTS[kind].config(seed=seed)
+        return geometry_nonuniform.perturbed_pentagon_config(PENTAGON_RATIOS, seed=seed)
+    return geometry_nonuniform.SET_EXPERIMENTS[kind].config(seed=seed)
 
 
 def nonuniform_run(kind: str, seed: int) -> None:
@@ -231,7 +246,7 @@ def _nonuniform_panel(kind: str, view: TrainResult) -> None:
     if kind == "pentagon":
         _pentagon_panel(view)
         return
-    ex = geometry.SET_EXPERIMENTS[kind]
+    ex = geometry_nonuniform.SET_EXPERIMENTS[kind]
     titles = [f"p = {p:g}" for p in ex.densities]
     show_chart(
         charts.arrows_row(view.W, titles, scale=chart_scale(), columns=4),
@@ -245,19 +260,19 @@ def _nonuniform_panel(kind: str, view: TrainResult) -> None:
 
 def _pentagon_panel(view: TrainResult) -> None:
     scale = chart_scale()
-    p0 = geometry.PENTAGON_DENSITY * PENTAGON_RATIOS
+    p0 = geometry_nonuniform.PENTAGON_DENSITY * PENTAGON_RATIOS
     titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
     show_chart(
         charts.arrows_row(view.W, titles, scale=scale, columns=4),
         "perturbed-pentagon-arrows",
         "geo_nu_arrows",
         alt_text=f"{len(titles)} arrow diagrams of the 5 features' directions in 2 dimensions, one per density of "
-        f"feature 0, from {p0[0]:.3g} to {p0[-1]:.3g}; the other features have density {geometry.PENTAGON_DENSITY:g}.",
+        f"feature 0, from {p0[0]:.3g} to {p0[-1]:.3g}; the other features have density {geometry_nonuniform.PENTAGON_DENSITY:g}.",
     )
     left, right = st.columns(2)
     norms = analysis.feature_norms(view.W)
     show_chart(
-        geometry_charts.norms_vs_density(PENTAGON_RATIOS, view.W, scale=scale),
+        geometry_charts.norms_vs_density(PENTAGON_RATIOS, norms, scale=scale),
         "perturbed-pentagon-norms",
         "geo_nu_norms",
         alt_text="Line chart of each feature's length ‖W_i‖ against feature 0's density divided by the others' (log "
@@ -265,7 +280,7 @@ def _pentagon_panel(view: TrainResult) -> None:
         f"goes from {norms[0, 0]:.2f} to {norms[-1, 0]:.2f}.",
         where=left,
     )
-    gaps = np.stack([geometry.neighbour_gaps(W_k, 0) for W_k in view.W])
+    gaps = np.stack([geometry_nonuniform.neighbour_gaps(W_k, 0) for W_k in view.W])
     middle = gaps[len(gaps) // 2]
     show_chart(
         geometry_charts.gaps_vs_density(PENTAGON_RATIOS, gaps, scale=scale),
@@ -278,12 +293,12 @@ def _pentagon_panel(view: TrainResult) -> None:
     )
 
 
-def _pair_table(ex: geometry.SetExperiment, W: np.ndarray) -> pd.DataFrame:
+def _pair_table(ex: geometry_nonuniform.SetExperiment, W: np.ndarray) -> pd.DataFrame:
     rows = []
     for p, W_k in zip(ex.densities, W):
-        cos = geometry.pair_cosines(W_k, ex.sets)
+        cos = geometry_nonuniform.pair_cosines(W_k, ex.sets)
         row = {"density p": p}
         for j, c in enumerate(cos):
-            row[f"features {2 * j} & {2 * j + 1}"] = f"{geometry.pair_relation(c)} (cos {c:+.2f})"
+            row[f"features {2 * j} & {2 * j + 1}"] = f"{geometry_nonuniform.pair_relation(c)} (cos {c:+.2f})"
         rows.append(row)
     return pd.DataFrame(rows)

@@ -138,7 +138,9 @@ def _landscape(v: dict, land: math_understanding.Landscape, scale: float) -> Non
     bx, by, _ = land.best
     what = "1-sparse loss L₁" if v["view"] == VIEWS[0] else f"expected summed loss at p = {v['p']:g}"
     chart = math_understanding_charts.loss_heatmap(
-        land,
+        land.x,
+        land.y,
+        land.loss,
         "W₁",
         "W₂",
         [("your point", v["w1"], v["w2"]), ("lowest on the grid", bx, by)],

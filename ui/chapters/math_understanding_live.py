@@ -12,6 +12,7 @@ from core.chapters import math_understanding
 from core.charts import basic_results as basic_results_charts
 from core.charts import common as charts
 from core.charts import math_understanding as math_understanding_charts
+from core.charts import style
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
 from ui.state import chart_scale
@@ -176,7 +177,7 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
         labels = [str(i) for i in range(n)]
         chart = charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, "Feature directions (PCA)", scale)
         show_chart(
-            math_understanding_charts.natural_size(chart),
+            style.padded(chart),
             f"feature-directions-pca-{model}",
             "mu_pca",
             alt_text=f"Scatter of the {n} feature directions Wᵢ on the two main principal axes of the hidden space, "

@@ -6,9 +6,10 @@ import numpy as np
 import streamlit as st
 
 from core import analysis
-from core.chapters import math_understanding
+from core.chapters import math_understanding, math_understanding_thomson
 from core.charts import common as charts
 from core.charts import math_understanding as math_understanding_charts
+from core.charts import style
 from core.config import ToyConfig
 from ui.cache import trained
 from ui.export import show_chart
@@ -24,8 +25,8 @@ K_RANGE = range(2, 11)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _solution(k: int, d: int, energy: str) -> math_understanding.ThomsonSolution:
-    return math_understanding.thomson(k, d, energy)
+def _solution(k: int, d: int, energy: str) -> math_understanding_thomson.ThomsonSolution:
+    return math_understanding_thomson.thomson(k, d, energy)
 
 
 @st.cache_data(max_entries=16, show_spinner="Solving for every k…")
@@ -39,7 +40,7 @@ def _num(x: float) -> str:
 
 
 def _show(chart, name: str, key: str, alt_text: str) -> None:
-    show_chart(math_understanding_charts.natural_size(chart), name, key, alt_text=alt_text)
+    show_chart(style.padded(chart), name, key, alt_text=alt_text)
 
 
 def _arrows_alt(U: np.ndarray, what: str) -> str:
@@ -57,8 +58,8 @@ def uniform_5in2(p: float) -> ToyConfig:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _comparison(p: float) -> math_understanding.ThomsonComparison:
-    return math_understanding.compare_with_thomson(trained(uniform_5in2(p)).W[0])
+def _comparison(p: float) -> math_understanding_thomson.ThomsonComparison:
+    return math_understanding_thomson.compare_with_thomson(trained(uniform_5in2(p)).W[0])
 
 
 def explorer() -> None:
@@ -71,7 +72,7 @@ def explorer() -> None:
     energy = ENERGY_LABELS[label]
     sol = _solution(int(k), int(d), energy)
     scale = chart_scale()
-    angles = math_understanding.angle_spectrum(sol.U)
+    angles = math_understanding_thomson.angle_spectrum(sol.U)
     distinct = ", ".join(f"{a:.0f}°" for a in np.unique(np.round(angles)))
     left, right = st.columns(2)
     with left:
@@ -85,7 +86,7 @@ def explorer() -> None:
 
 
 def _arrangement(
-    sol: math_understanding.ThomsonSolution, k: int, d: int, energy: str, distinct: str, scale: float
+    sol: math_understanding_thomson.ThomsonSolution, k: int, d: int, energy: str, distinct: str, scale: float
 ) -> None:
     """The best arrangement found: arrows in 2-D, the cosine of every angle in 3-D."""
     name = f"thomson-{energy}-k{k}-d{d}"
@@ -95,7 +96,7 @@ def _arrangement(
         return
     title = f"Lowest energy found: {k} points in 3-D (cosine of each angle)"
     show_chart(
-        math_understanding_charts.cosine_heatmap(sol.U, title, scale),
+        math_understanding_charts.cosine_heatmap(math_understanding_thomson.cosine_matrix(sol.U), title, scale),
         name,
         "mu_th_points",
         alt_text=f"Heatmap of the cosine of the angle between every two of the {k} points (point i by point j), "
@@ -151,10 +152,13 @@ def trained_vs_thomson() -> None:
         chart = charts.feature_arrows(W, title=f"Trained model, p = {p:g}", scale=scale)
         _show(chart, f"trained-5in2-p{p:g}", "mu_th_trained", _arrows_alt(W, f"the trained model at p = {p:g}"))
     with cols[1]:
-        U = math_understanding.align_2d(comp.solution.U[:k], comp.directions)
+        U = math_understanding_thomson.align_2d(comp.solution.U[:k], comp.directions)
         chart = charts.feature_arrows(U, title=f"Thomson solution, {k} points in 2-D", scale=scale)
         _show(chart, f"thomson-solution-k{k}", "mu_th_solution", _arrows_alt(U, f"the Thomson solution for {k} points"))
-    series = {"trained model": comp.model_angles, "Thomson solution": comp.thomson_angles}
+    series = {
+        "trained model": math_understanding_thomson.angle_counts(comp.model_angles),
+        "Thomson solution": math_understanding_thomson.angle_counts(comp.thomson_angles),
+    }
     show_chart(
         math_understanding_charts.angle_spectrum(series, "Every pairwise angle", scale),
         f"pairwise-angles-p{p:g}",
@@ -171,20 +175,20 @@ def trained_vs_thomson() -> None:
     _norm_bias(comp, W, float(p), scale)
 
 
-def _norm_bias(comp: math_understanding.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
+def _norm_bias(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray, p: float, scale: float) -> None:
     norms, biases = np.linspace(0.6, 1.6, 51), np.linspace(-0.6, 0.3, 46)
     land = math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], norms, biases)
-    r_best, b_best, best = land.best
-    kept = comp.features
-    b = trained(uniform_5in2(p)).b[0]
-    r_model, b_model = float(analysis.feature_norms(W)[kept].mean()), float(b[kept].mean())
+    r_best, b_best, _ = land.best
+    r_model, b_model = _model_means(comp, W, p)
     markers = [
         ("Thomson: r = 1, b = 0", 1.0, 0.0),
         ("lowest L₁ on the grid", r_best, b_best),
         ("trained model (means)", r_model, b_model),
     ]
     chart = math_understanding_charts.loss_heatmap(
-        land,
+        land.x,
+        land.y,
+        land.loss,
         "length r of every W_i",
         "shared bias b",
         markers,
@@ -201,6 +205,22 @@ def _norm_bias(comp: math_understanding.ThomsonComparison, W: np.ndarray, p: flo
         f"averages sit at r = {r_model:.2f}, b = {b_model:.2f}.",
         where=left,
     )
+    _norm_bias_note(right, comp, land.best, (r_model, b_model), p)
+
+
+def _model_means(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray, p: float) -> tuple[float, float]:
+    """The trained model's mean length and mean bias over its stored features."""
+    kept = comp.features
+    b = trained(uniform_5in2(p)).b[0]
+    return float(analysis.feature_norms(W)[kept].mean()), float(b[kept].mean())
+
+
+def _norm_bias_note(
+    right, comp: math_understanding_thomson.ThomsonComparison, best_cell: tuple, model: tuple, p: float
+) -> None:
+    """The numbers beside the landscape: Thomson's energy, the grid's lowest L₁, where the trained model sits."""
+    r_best, b_best, best = best_cell
+    r_model, b_model = model
     at_thomson = float(
         math_understanding.norm_bias_landscape(comp.solution.U[: comp.features.size], [1.0], [0.0]).loss[0, 0]
     )
