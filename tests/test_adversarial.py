@@ -211,3 +211,15 @@ def test_page_runs_steps_and_trains() -> None:
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 3
     assert any(c.value.startswith("p = 0.1, seed 0. Ordinary training:") for c in at.caption)
+
+
+def test_links_set_the_controls_and_refuse_bad_values() -> None:
+    from tests.test_links import link_warnings, open_with_link
+
+    good = open_with_link("pages/adversarial.py", {"adv_seed": "3", "adv_density": "0.05"})
+    assert link_warnings(good) == []
+    assert (good.session_state["adv_seed"], good.session_state["adv_density"]) == (3, 0.05)
+    bad = open_with_link("pages/adversarial.py", {"adv_seed": "-4", "adv_density": "0.7"})
+    assert (bad.session_state["adv_seed"], bad.session_state["adv_density"]) == (0, 0.1)
+    [message] = link_warnings(bad)
+    assert "`adv_seed`" in message and "`adv_density`" in message

@@ -89,3 +89,16 @@ def test_home_page_has_no_paper_section_link() -> None:
     at.run()
     assert not at.exception
     assert not [c for c in at.caption if "Paper section" in c.value]
+
+
+@pytest.mark.parametrize("page", ["pages/strategic_picture.py", "pages/adversarial.py"])
+def test_presenter_mode_keeps_figures_and_key_sentences(page: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["presenter"] = "true"
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.get("vega_lite_chart") and at.get("download_button") == []
+    bold = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
+    assert len(bold) >= 4
+    long_prose = ("The paper tries the attack on every feature", "Leave the model alone and look for more directions")
+    assert not [m.value for m in at.markdown if any(p in m.value for p in long_prose)]
