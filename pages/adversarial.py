@@ -52,6 +52,7 @@ is the attacker's leverage: $\|(W^\top W)_i\|^2 = \|W_i\|^4 + \sum_{j \ne i} (W_
 feature with a dimension of its own has leverage 1; every other feature that overlaps it adds some.
 
 **Budget.** As in the paper, $\varepsilon$ = 0.1 × the average length of an input at that density.
+
 **Vulnerability.** The paper tries the attack on every feature and keeps the one that most harms the model, and
 reports vulnerability relative to a model without superposition. We do the same: for each feature we measure the
 attack's extra squared error (summed over all outputs, averaged over inputs, the model still asked to give back the
