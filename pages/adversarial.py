@@ -105,7 +105,7 @@ with st.container(border=True):
         bind="query-params",
     )
     go = right.button("Train the three models", key="adv_train", icon=":material/play_arrow:")
-pair_key = ("adv_pair", float(density), int(seed))
+pair_key = f"adv_pair:{float(density):g}:{int(seed)}"  # results of the button, per density and seed
 if go:
     with st.spinner("Training an ordinary and two adversarially trained models..."):
         st.session_state[pair_key] = adv.trained_pair(float(density), int(seed))
