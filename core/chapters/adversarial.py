@@ -13,17 +13,19 @@ of norm 1 that shares its direction with others offers the attacker more leverag
 a dimension to itself (||G_i|| = 1). In terms of the geometry chapter's feature dimensionality,
 ||G_i|| = ||W_i||^2 / sqrt(D_i).
 
-Vulnerability (our definition, stated on the page): the attack's mean extra squared error, summed
-over all outputs and averaged over inputs from the training distribution, divided by eps^2. The
-model should still reproduce the clean input (the attacker changes what the model sees, not what
-is true). A model whose stored features are orthonormal passes the perturbation through unchanged,
-so it scores exactly 1; that is the no-superposition level. The budget is the paper's: eps =
-0.1 x the mean input norm at that density, so dividing by eps^2 compares models fairly.
+Vulnerability (our definition, stated on the page). For the attack on feature i: its mean extra squared
+error, summed over all outputs and averaged over inputs from the training distribution, divided by eps^2. The
+model should still reproduce the clean input (the attacker changes what the model sees, not what is true). A
+model whose stored features are orthonormal passes the perturbation through unchanged, so it scores exactly 1:
+the no-superposition level. The paper keeps the attack that most harms the model, so the headline score is the
+largest over features (``Vulnerability.strongest``); the mean over features and each input's own worst attack
+(``worst``) are reported as other readings. The budget is the paper's: eps = 0.1 x the mean input norm at that
+density, so dividing by eps^2 compares models fairly.
 
 Uniform-sweep assets store W but not b. For a fixed W, each output's bias only affects that
 output's error, so ``fit_bias`` finds each b_j by a one-dimensional search on sampled inputs.
 
-Adversarial training (``train_numpy``): the same model trained by plain numpy Adam(W) on inputs
+Adversarial training (``train_numpy``): the same model trained by a plain numpy AdamW loop on inputs
 attacked with the strongest of the n per-feature attacks for each example (the attack is treated as
 fixed when taking the gradient, as adversarial training usually does).
 """
