@@ -4,7 +4,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from ui.links import link_values, report_refused
-from ui.registry import HOME, parts
+from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.warmup import start_warmup
 
@@ -29,6 +29,9 @@ page = st.navigation(PAGES, expanded=True)
 link = link_values(page.url_path)  # before any widget runs: what a freshly opened link asked for
 sidebar_controls()
 apply_url_chrome()
+chapter = by_url_path(page.url_path)
+if chapter is not None and chapter.paper_section:  # one shared place: every chapter links its part of the paper
+    st.caption(f":material/menu_book: Paper section: [{chapter.section_title}]({chapter.paper_section})")
 notice = st.empty()  # at the top of the page, filled once the page has run
 page.run()
 report_refused(notice, link)

@@ -4,6 +4,8 @@ app.py builds the navigation from it, the home page's learning path lists it, an
 it to find every page. A chapter's ``slug`` is its name in every layer: ``pages/<slug>.py``,
 ``core/chapters/<slug>.py`` (its science), ``core/charts/<slug>.py`` (its charts) and, where it has
 widgets of its own, ``ui/chapters/<slug>.py``. ``url_path`` is what links and bookmarks use.
+``paper_section`` is the address of the paper's section the chapter follows (app.py links it at the top
+of every chapter page); ``section_title`` is that section's name as the paper gives it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class Chapter:
     url_path: str
     minutes: int
     objective: str
+    paper_section: str = ""
+    section_title: str = ""
 
     @property
     def page(self) -> str:
@@ -28,10 +32,12 @@ class Chapter:
 
 
 HOME = "pages/home.py"
+PAPER = "https://transformer-circuits.pub/2022/toy_model/index.html"
 
 DEFINITIONS = "Definitions and motivation"
 DEMONSTRATING = "Demonstrating superposition"
 BEYOND = "Beyond the basics"
+WHERE_NEXT = "Where this leads"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -42,6 +48,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "features-as-directions",
         10,
         "Read a hidden vector as a sum of feature directions, and find those directions with PCA.",
+        PAPER + "#motivation-directions",
+        "Features as Directions",
     ),
     Chapter(
         "privileged_basis",
@@ -51,6 +59,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "privileged-basis",
         10,
         "Explain why rotating a linear bottleneck changes nothing, while a ReLU makes neurons special.",
+        PAPER + "#motivation-privileged",
+        "Privileged vs Non-privileged Bases",
     ),
     Chapter(
         "superposition_hypothesis",
@@ -60,6 +70,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "superposition-hypothesis",
         15,
         "See why high dimensions hold many almost-orthogonal directions and how sparsity lets them be read back.",
+        PAPER + "#motivation-superposition",
+        "The Superposition Hypothesis",
     ),
     Chapter(
         "experiment_setup",
@@ -69,6 +81,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "experiment-setup",
         10,
         "Know exactly what the toy models see: sparse features, importance, the model and its loss.",
+        PAPER + "#demonstrating-setup",
+        "Experiment Setup",
     ),
     Chapter(
         "five_in_two",
@@ -78,6 +92,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "five-in-two",
         10,
         "Watch a 2-D model keep two features when they are dense and pack five as a pentagon when they are rare.",
+        PAPER,
+        "Introduction (the opening figure)",
     ),
     Chapter(
         "basic_results",
@@ -87,6 +103,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "basic-results",
         15,
         "Compare a linear and a ReLU model across sparsities: only the ReLU model uses superposition.",
+        PAPER + "#demonstrating-basic-results",
+        "Basic Results",
     ),
     Chapter(
         "math_understanding",
@@ -96,6 +114,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "mathematical-understanding",
         20,
         "Split the loss into feature benefit and interference, and see why ReLU and a negative bias pay off.",
+        PAPER + "#demonstrating-math",
+        "Mathematical Understanding",
     ),
     Chapter(
         "phase_change",
@@ -105,6 +125,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "phase-change",
         15,
         "Map when an extra feature is dropped, stored alone, or put in superposition, in theory and in training.",
+        PAPER + "#phase-change",
+        "Superposition as a Phase Change",
     ),
     Chapter(
         "geometry",
@@ -114,6 +136,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "geometry",
         20,
         "Find the polytopes features form (digons, triangles, pentagons...) and the 'sticky' half-dimension.",
+        PAPER + "#geometry",
+        "The Geometry of Superposition",
     ),
     Chapter(
         "learning_dynamics",
@@ -123,6 +147,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "learning-dynamics",
         10,
         "Replay training and see features jump between geometries, each jump a drop in the loss.",
+        PAPER + "#learning",
+        "Superposition and Learning Dynamics",
     ),
     Chapter(
         "privileged_superposition",
@@ -132,6 +158,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "privileged-superposition",
         10,
         "Watch neurons turn from monosemantic to polysemantic as features get sparser.",
+        PAPER + "#privileged-basis",
+        "Superposition in a Privileged Basis",
     ),
     Chapter(
         "computation",
@@ -141,6 +169,30 @@ CHAPTERS: tuple[Chapter, ...] = (
         "computation-in-superposition",
         15,
         "See a network compute |x| with two neurons per feature, and still compute while in superposition.",
+        PAPER + "#computation",
+        "Computation in Superposition",
+    ),
+    Chapter(
+        "adversarial",
+        "Superposition and adversarial vulnerability",
+        BEYOND,
+        ":material/shield:",
+        "adversarial-vulnerability",
+        15,
+        "Attack each feature of a trained model and see vulnerability rise with features per dimension.",
+        PAPER + "#adversarial",
+        "Relationship to Adversarial Robustness",
+    ),
+    Chapter(
+        "strategic_picture",
+        "The strategic picture",
+        WHERE_NEXT,
+        ":material/explore:",
+        "strategic-picture",
+        10,
+        "Say why superposition makes neurons hard to read, the ways out the paper names, and what came next.",
+        PAPER + "#strategic",
+        "The Strategic Picture of Superposition",
     ),
 )
 
@@ -158,6 +210,14 @@ def by_slug(slug: str) -> Chapter:
         if chapter.slug == slug:
             return chapter
     raise KeyError(f"no chapter {slug!r}")
+
+
+def by_url_path(url_path: str) -> Chapter | None:
+    """The chapter Streamlit routes to at ``url_path`` (None for the home page or an unknown path)."""
+    for chapter in CHAPTERS:
+        if chapter.url_path == url_path:
+            return chapter
+    return None
 
 
 def total_minutes() -> int:
