@@ -84,6 +84,11 @@ class ModelKind:
                 raise ValueError(f"{attr} must be True or False, got {getattr(self, attr)!r}")
 
     @property
+    def is_linear(self) -> bool:
+        """No activation anywhere and tied weights: x' = WᵀWx + b, the model the paper's linear theory covers."""
+        return self.hidden == "none" and self.output == "none" and self.tied
+
+    @property
     def formula(self) -> str:
         """The model as pages write it, e.g. "ReLU(WᵀWx + b)"."""
         first, second = ("W", "Wᵀ") if self.tied else ("W₁", "W₂")
