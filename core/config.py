@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-MODELS = ("linear", "relu_output", "relu_hidden", "abs")
+from core import registry
+
 SCHEDULES = ("constant", "linear", "cosine")
 SET_KINDS = ("correlated", "anticorrelated")
 
@@ -70,11 +71,10 @@ class ToyConfig:
     def __post_init__(self) -> None:
         self._check_ints()
         self._check_floats()
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {MODELS}, got {self.model!r}")
+        kind = registry.get(self.model)  # a ValueError listing the registered models
         if self.lr_schedule not in SCHEDULES:
             raise ValueError(f"lr_schedule must be one of {SCHEDULES}, got {self.lr_schedule!r}")
-        self._check_sets()
+        self._check_sets(kind)
         # Resolving the arrays validates shapes and ranges once, up front.
         if self.n_instances * self.n_seeds > MAX_INSTANCES:
             raise ValueError(
@@ -119,7 +119,7 @@ class ToyConfig:
             if not (math.isfinite(value) and ok_lo and value <= hi and not (name.startswith("beta") and value >= 1)):
                 raise ValueError(f"{name} is out of range: {value!r}")
 
-    def _check_sets(self) -> None:
+    def _check_sets(self, kind: registry.ModelKind) -> None:
         used = 0
         for item in self.feature_sets:
             if not isinstance(item, (tuple, list)) or len(item) != 2 or item[0] not in SET_KINDS:
@@ -129,8 +129,9 @@ class ToyConfig:
             used += int(item[1])
         if used > self.n_features:
             raise ValueError(f"feature_sets cover {used} features but n_features is {self.n_features}")
-        if self.model == "abs" and self.feature_sets:
-            raise ValueError("feature_sets are not supported for the absolute-value model")
+        if kind.signed and self.feature_sets:
+            # The kernel samples set members on [0, 1] only.
+            raise ValueError(f"feature_sets are not supported for the {kind.label or kind.name} model (signed inputs)")
 
     # ---- resolved arrays --------------------------------------------------
     def probability_array(self) -> np.ndarray:

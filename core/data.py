@@ -6,7 +6,7 @@ this module is used for pictures of a batch, Monte-Carlo checks and the benchmar
 reference loop.
 
 Each feature is zero with probability S = 1 - p and otherwise uniform on [0, 1]
-(uniform on [-1, 1] for the absolute-value task). Feature sets change that:
+(uniform on [-1, 1] for models with signed inputs, core/registry.py). Feature sets change that:
 - correlated: one draw decides whether the whole set is active; members' values are
   independent;
 - anticorrelated: the set is active with probability p, and then exactly one member,
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core import registry
 from core.config import ToyConfig
 
 
@@ -71,14 +72,14 @@ def sample_batch(cfg: ToyConfig, batch_size: int, seed: Seed, p: np.ndarray | No
             pick = rng.integers(0, int(size), (n_inst, batch_size, 1))
             active[:, :, start : start + size] = (pick == np.arange(int(size))) & group_on
     values = 1.0 - rng.random(shape, dtype=np.float32)  # in (0, 1]: an active feature is never exactly 0
-    if cfg.model == "abs":
+    if registry.get(cfg.model).signed:
         values = values * 2 - 1
     return np.where(active, values, np.float32(0.0))
 
 
 def target_of(cfg: ToyConfig, x: np.ndarray) -> np.ndarray:
     """What the model must reproduce: x itself, or |x| for the absolute-value task."""
-    return np.abs(x) if cfg.model == "abs" else x
+    return np.abs(x) if registry.get(cfg.model).target == "abs" else x
 
 
 def sample_instance(cfg: ToyConfig, batch_size: int, seed: int, instance: int = 0) -> np.ndarray:

@@ -6,11 +6,14 @@ Feature rows are padded to a multiple of 4 (padding rows hold zeros), so the
 blocked loops need a remainder case only for the hidden rows. With t the target
 (x, or |x|) and rows of W being features:
 
-    P = We^T X                 H = ReLU(P) or P                   [m, S]
-    Z = Wd H + b               Y = ReLU(Z) or Z                   [n, S]
+    P = We^T X                 H = f(P)                           [m, S]
+    Z = Wd H + b               Y = g(Z)                           [n, S]
     L = sum I_j (t_j - y_j)^2 / (B n)
-    G = -2 I (T - Y) / (B n), times 1[Z > 0] when the output is ReLU
-    dWd = G H^T,  db = sum_s G,  dH = Wd^T G,  dP = dH * 1[P > 0] (ReLU hidden),  dWe = X dP^T
+    G = -2 I (T - Y) / (B n) * g'(Z)
+    dWd = G H^T,  db = sum_s G,  dH = Wd^T G,  dP = dH * f'(P),  dWe = X dP^T
+
+f and g are the model kind's activations (core/registry.py), passed as integer codes in
+``flags``: none (the identity), ReLU (slope 1[z > 0]) or the sigmoid (slope y (1 - y)).
 
 Why it is fast: the three products that make new rows (P, Z, dH) keep a 4 x 64 block
 of their output in registers for the whole sum (see _combine), and the two weight
@@ -26,6 +29,8 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from core.registry import ABS_TARGET, ACTIVATIONS, HIDDEN, OUTPUT
+
 CHUNK = 64  # samples per register block of _combine (4 x 64 floats = 16 AVX-512 registers); tiles are multiples
 ACC = 4 * CHUNK
 ZERO = np.float32(0.0)  # a float32 zero keeps max(x, 0) in single precision
@@ -35,6 +40,8 @@ FAST = {"nsz", "arcp", "contract", "afn", "reassoc"}
 # allocate, and counting references to every array argument on every call cost more than the
 # arithmetic of a small model (and made threads contend for the shared arrays' counters).
 INNER = dict(cache=True, fastmath=FAST, _nrt=False)
+RELU, SIGMOID = ACTIVATIONS["relu"], ACTIVATIONS["sigmoid"]
+HALF, ONE = np.float32(0.5), np.float32(1.0)
 
 
 @njit(cache=True)
@@ -137,6 +144,12 @@ def _dots_4x1(A, B, out, a, b):
     out[a + 3, b] += c3
 
 
+@njit(inline="always", fastmath=FAST)
+def _sigmoid(z):
+    """The logistic function of a float32, in the tanh form that cannot overflow."""
+    return HALF * (ONE + np.tanh(HALF * z))
+
+
 @njit(**INNER)
 def _output_grad(X, b, imp, n, valid, output_relu, abs_target, scale, Z, gb):
     """Loss of rows < n, samples < valid of a tile (unscaled); overwrites Z with dL/dZ, adds db."""
@@ -160,28 +173,82 @@ def _output_grad(X, b, imp, n, valid, output_relu, abs_target, scale, Z, gb):
 
 
 @njit(**INNER)
+def _output_grad_sigmoid(X, b, imp, n, valid, abs_target, scale, Z, gb):
+    """_output_grad for a sigmoid output: y = sigmoid(z), dy/dz = y (1 - y).
+
+    A loop of its own, not a branch inside _output_grad: a bigger loop body changes how LLVM
+    vectorises the sums, and with them the last bits of every other model's training.
+    """
+    loss = 0.0
+    for j in range(n):
+        acc, g_sum, bias = ZERO, ZERO, b[j]
+        coef = np.float32(-2.0 * imp[j] * scale)
+        for s in range(valid):
+            t = abs(X[j, s]) if abs_target else X[j, s]
+            y = _sigmoid(Z[j, s] + bias)
+            d = t - y
+            acc += d * d
+            g = coef * d * (y * (ONE - y))
+            g_sum += g
+            Z[j, s] = g
+        for s in range(valid, Z.shape[1]):
+            Z[j, s] = ZERO
+        gb[j] += g_sum
+        loss += imp[j] * acc
+    return loss
+
+
+@njit(**INNER)
+def _hidden(P, H, code):
+    """H = f(P) for the hidden activation ``code``; one loop per activation, so each vectorises on its own."""
+    if code == RELU:
+        for c in range(P.shape[0]):
+            for s in range(P.shape[1]):
+                H[c, s] = max(P[c, s], ZERO)
+    elif code == SIGMOID:
+        for c in range(P.shape[0]):
+            for s in range(P.shape[1]):
+                H[c, s] = _sigmoid(P[c, s])
+    else:
+        for c in range(P.shape[0]):
+            for s in range(P.shape[1]):
+                H[c, s] = P[c, s]
+
+
+@njit(**INNER)
+def _hidden_grad(P, H, GH, code):
+    """dP = dH * f'(P) in place of GH (nothing to do for the identity)."""
+    if code == RELU:
+        for c in range(GH.shape[0]):
+            for s in range(P.shape[1]):
+                GH[c, s] = GH[c, s] if P[c, s] > ZERO else ZERO
+    elif code == SIGMOID:
+        for c in range(GH.shape[0]):
+            for s in range(P.shape[1]):
+                GH[c, s] = GH[c, s] * (H[c, s] * (ONE - H[c, s]))
+
+
+@njit(**INNER)
 def tile_step(X, valid, w, b, imp, flags, scale, grads, work, do_grad):
     """Loss of one tile (scaled); if do_grad, adds its gradients.
 
     X [n4, S] (zero beyond n rows and valid samples); w = (We [n, m], Wd [n, m], WdT [m, n4],
     Wd^T with zero padding); grads = (gWe [n4, m], gWd [n4, m], gb [n]);
-    work = (P, H, GH [m, S], Z [n4, S]); flags = (hidden ReLU, output ReLU, |x| target).
+    work = (P, H, GH [m, S], Z [n4, S]); flags: the model kind's (core.registry.ModelKind.kernel_flags).
     """
     We, Wd, WdT = w
     P, H, GH, Z = work
-    hidden_relu, output_relu, abs_target = flags[0], flags[1], flags[2]
+    hidden, output, abs_target = flags[HIDDEN], flags[OUTPUT], flags[ABS_TARGET]
     _combine(We, X, P)
-    for c in range(P.shape[0]):
-        for s in range(P.shape[1]):
-            H[c, s] = max(P[c, s], ZERO) if hidden_relu else P[c, s]
+    _hidden(P, H, hidden)
     _combine(WdT, H, Z)
-    loss = _output_grad(X, b, imp, We.shape[0], valid, output_relu, abs_target, scale, Z, grads[2])
+    if output == SIGMOID:
+        loss = _output_grad_sigmoid(X, b, imp, We.shape[0], valid, abs_target, scale, Z, grads[2])
+    else:
+        loss = _output_grad(X, b, imp, We.shape[0], valid, output == RELU, abs_target, scale, Z, grads[2])
     if do_grad:
         _dots(Z, H, grads[1])  # dWd = G H^T
         _combine(Wd, Z, GH)  # dH = Wd^T G
-        if hidden_relu:
-            for c in range(GH.shape[0]):
-                for s in range(P.shape[1]):
-                    GH[c, s] = GH[c, s] if P[c, s] > ZERO else ZERO
+        _hidden_grad(P, H, GH, hidden)
         _dots(X, GH, grads[0])  # dWe = X dP^T
     return loss * scale

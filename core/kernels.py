@@ -14,6 +14,8 @@ to a float in one SIMD instruction even without AVX-512.)
 Tied models pass the same array as We and Wd; their two gradient contributions
 add up, as they must.
 
+numba's on-disk cache and this module's dependencies: see the end of the file.
+
 Random numbers: a counter-based generator. Every entry's bits are a hash (splitmix64's
 finaliser) of (instance key, step, row, position), so rows vectorise, instances are
 independent of how they are split across threads, and a run is reproducible.
@@ -21,16 +23,20 @@ independent of how they are split across threads, and a run is reproducible.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
 import numpy as np
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 
+from core import kernel_math, registry
 from core.kernel_math import CHUNK, INNER, pad4, tile_step
-
-# numba's on-disk cache only notices edits to the file a function is defined in, and the
-# functions here call into core/kernel_math.py. After editing that file, put its new hash here
-# (the first 16 hex digits of its sha256; tests/needs_torch/test_gradients.py checks it): editing this line
-# is what makes numba recompile this file instead of running stale machine code.
-MATH_SHA256 = "075e7385374084bf"
+from core.registry import BIAS, SIGNED
 
 # Kinds of feature group (core.data.feature_groups).
 INDEPENDENT, CORRELATED, ANTICORRELATED = 0, 1, 2
@@ -152,7 +158,7 @@ def _batch(key, step, batch, p, groups, w, b, imp, flags, grads, X, work, do_gra
     loss = 0.0
     for start in range(0, batch, X.shape[1]):
         valid = min(X.shape[1], batch - start)
-        _sample_tile(key, step, start, valid, p, groups, flags[2], X)
+        _sample_tile(key, step, start, valid, p, groups, flags[SIGNED], X)
         loss += tile_step(X, valid, w, b, imp, flags, scale, grads, work, do_grad)
     return loss
 
@@ -182,8 +188,9 @@ def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, p, group
     hyper = (weight_decay, beta1, beta2, eps); opt_state = [I, 6, P] float32 holding
     Adam's first and second moments of (We, Wd, b) flattened; groups = [3, G] int64
     (start, size, kind); p [I, G] is each group's density; keys [I] uint64 random
-    keys; losses [steps, I] receives each step's batch loss. A step whose
-    loss is not finite stops that instance and leaves its loss as NaN.
+    keys; flags: the model kind's (core.registry.ModelKind.kernel_flags); losses [steps, I]
+    receives each step's batch loss. A step whose loss is not finite stops that instance and
+    leaves its loss as NaN. Kinds without an output bias never update b (it stays zero).
     """
     n, m = We.shape[1], We.shape[2]
     X, work, WdT = _workspace(n, m, batch)
@@ -207,7 +214,8 @@ def run_steps(k_lo, k_hi, step0, lrs, hyper, We, Wd, b, opt_state, imp, p, group
             _adamw(We_k, gWe, st[0], st[1], lrs[t], hyper, step)
             if not tied:
                 _adamw(Wd_k, gWd, st[2], st[3], lrs[t], hyper, step)
-            _adamw(b_2d, gb_2d, st[4], st[5], lrs[t], hyper, step)
+            if flags[BIAS]:
+                _adamw(b_2d, gb_2d, st[4], st[5], lrs[t], hyper, step)
 
 
 @njit(cache=True, nogil=True)
@@ -255,3 +263,64 @@ def sample_dense(key, step, p, groups, signed, n, batch):
         _sample_tile(key, step, start, valid, p, groups, signed, X)
         out[start : start + valid] = X[:n, :valid].T
     return out
+
+
+# ---- numba's on-disk cache ------------------------------------------------------------
+# numba keys each cached function on the source file it is defined in, and nothing else. The
+# functions here call into core/kernel_math.py, and both files compile in constants from
+# core/registry.py (activation codes, flag positions): after an edit there, the cache would
+# hand back stale machine code. So at import we fingerprint those dependencies and, if the
+# fingerprint differs from the stamp stored beside the cache, empty the cache indexes of both
+# modules before anything is loaded from them (they recompile once, on first use).
+
+STAMP_NAME = "kernels.dependencies.sha256"
+
+
+def dependency_fingerprint(math_source: bytes | None = None, abi: object = None) -> str:
+    """sha256 of what the cached kernels depend on beyond their own files: kernel_math.py and the registry's codes."""
+    if math_source is None:
+        math_source = Path(kernel_math.__file__).read_bytes()
+    digest = hashlib.sha256(math_source)
+    digest.update(repr(registry.KERNEL_ABI if abi is None else abi).encode())
+    return digest.hexdigest()
+
+
+def cached_dispatchers(*modules: ModuleType) -> list[Dispatcher]:
+    """The functions of ``modules`` compiled with cache=True."""
+    found = []
+    for module in modules:
+        for obj in vars(module).values():
+            if isinstance(obj, Dispatcher) and getattr(obj._cache, "cache_path", None):
+                found.append(obj)
+    return found
+
+
+def refresh_stale_cache(dispatchers: Iterable[Dispatcher], fingerprint: str, stamp_name: str = STAMP_NAME) -> bool:
+    """Empty the on-disk cache of ``dispatchers`` unless the stamp beside it holds ``fingerprint``.
+
+    Returns whether it emptied anything. Must run before the functions are first called.
+    """
+    dispatchers = list(dispatchers)
+    stamps = sorted({Path(d._cache.cache_path) / stamp_name for d in dispatchers})
+    if all(_read(stamp) == fingerprint for stamp in stamps):
+        return False
+    try:
+        for d in dispatchers:
+            d._cache.flush()  # an empty index: the next call compiles and saves afresh
+        for stamp in stamps:
+            tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}")
+            tmp.write_text(fingerprint)
+            tmp.replace(stamp)  # atomic, for processes starting together
+    except OSError:  # an unwritable cache directory: numba will not save there either
+        return False
+    return True
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except OSError:
+        return None
+
+
+CACHE_REFRESHED = refresh_stale_cache(cached_dispatchers(kernel_math, sys.modules[__name__]), dependency_fingerprint())

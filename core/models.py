@@ -1,14 +1,15 @@
 """The toy models as plain numpy functions, batched over a leading instances axis.
 
 Weights use the layout [instances, n_features, n_hidden]: row i of an instance is
-feature i's direction W_i (the paper's column W_i). For the untied absolute-value
-model, ``W`` is the first layer and ``W2`` holds the second layer in the same layout
-(row j is the hidden-to-output weights of output j).
+feature i's direction W_i (the paper's column W_i). Untied models (the absolute-value
+model) keep the first layer in ``W`` and the second in ``W2``, in the same layout
+(row j is the hidden-to-output weights of output j). What each model kind computes is
+declared in core/registry.py:
 
-    linear        h = W x          x' = W^T h + b
-    relu_output   h = W x          x' = ReLU(W^T h + b)
-    relu_hidden   h = ReLU(W x)    x' = ReLU(W^T h + b)
-    abs           h = ReLU(W1 x)   y' = ReLU(W2 h + b),  target |x|
+    h = hidden(W x)            x' = output(W^T h + b)      (tied)
+    h = hidden(W x)            y' = output(W2 h + b)       (untied)
+
+with b fixed at zero for kinds without an output bias.
 
 These are the readable definitions. Training uses the fused kernel in core/kernels.py,
 which is checked against autograd on a line-for-line torch copy of these functions
@@ -21,6 +22,7 @@ import math
 
 import numpy as np
 
+from core import registry
 from core.config import ToyConfig
 from core.data import Seed, rng_of
 
@@ -42,27 +44,26 @@ def init_params(cfg: ToyConfig, n_instances: int, seed: Seed) -> Params:
         "W": (rng.standard_normal((n_instances, n, m)) * std).astype(np.float32),
         "b": np.zeros((n_instances, n), dtype=np.float32),
     }
-    if cfg.model == "abs":
+    if not registry.get(cfg.model).tied:
         params["W2"] = (rng.standard_normal((n_instances, n, m)) * std).astype(np.float32)
     return params
-
-
-def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0)
 
 
 def hidden(model: str, params: Params, x: np.ndarray) -> np.ndarray:
     """Hidden activations h, [instances, batch, m]."""
     h = np.einsum("kbn,knm->kbm", x, params["W"])
-    return relu(h) if model in ("relu_hidden", "abs") else h
+    return registry.get(model).activate("hidden", h)
 
 
 def forward(model: str, params: Params, x: np.ndarray) -> np.ndarray:
     """The model's output x' for inputs x of shape [instances, batch, n]."""
+    kind = registry.get(model)
     h = hidden(model, params, x)
-    decoder = params["W2"] if model == "abs" else params["W"]
-    z = np.einsum("kbm,knm->kbn", h, decoder) + params["b"][:, None, :]
-    return z if model == "linear" else relu(z)
+    decoder = params["W"] if kind.tied else params["W2"]
+    z = np.einsum("kbm,knm->kbn", h, decoder)
+    if kind.bias:
+        z = z + params["b"][:, None, :]
+    return kind.activate("output", z)
 
 
 def loss_per_instance(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core import kernels
+from core import kernels, registry
 from core.config import ToyConfig
 from core.data import feature_groups
 from core.models import init_params
@@ -28,25 +28,18 @@ StopFn = Callable[[], bool]
 
 MAX_WEIGHT = 1e4  # trained toy weights are O(1); far beyond this the run has diverged
 
-FLAGS = {  # (hidden ReLU, output ReLU, |x| target)
-    "linear": (0, 0, 0),
-    "relu_output": (0, 1, 0),
-    "relu_hidden": (1, 1, 0),
-    "abs": (1, 1, 1),
-}
-
 
 @dataclass
 class TrainResult:
     """What a run learned; arrays are numpy, instances first (best seed per instance)."""
 
     config: ToyConfig
-    W: np.ndarray  # [I, n, m]; for "abs" the first layer
-    b: np.ndarray  # [I, n]
+    W: np.ndarray  # [I, n, m]; for untied models (the absolute-value model) the first layer
+    b: np.ndarray  # [I, n] (zero for models without an output bias)
     loss: np.ndarray  # [I] evaluation loss on a fresh batch of cfg.eval_batch_size
     steps_done: int
     loss_history: np.ndarray  # [steps_done, I] training-batch loss at every step
-    W2: np.ndarray | None = None  # [I, n, m] second layer of "abs" (row j: output j's weights)
+    W2: np.ndarray | None = None  # [I, n, m] second layer of untied models (row j: output j's weights)
     seed_losses: np.ndarray | None = None  # [n_seeds, I] evaluation loss of every seed
     best_seed: np.ndarray | None = None  # [I] index of the kept seed
     snapshots: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)  # (step, W, b)
@@ -69,19 +62,20 @@ class Trainer:
 
     def __init__(self, cfg: ToyConfig, threads: int | None = None):
         self.cfg = cfg
+        self.kind = registry.get(cfg.model)
         self.threads = max(1, min(threads or 2, os.cpu_count() or 1))
         p, imp = cfg.broadcast()
         self.k = cfg.n_instances
         total = self.k * cfg.n_seeds
         params = init_params(cfg, total, cfg.seed)
         self.We = params["W"]
-        self.Wd = self.We if cfg.model != "abs" else params["W2"]
+        self.Wd = self.We if self.kind.tied else params["W2"]
         self.b = params["b"]
         starts, sizes, kinds = feature_groups(cfg)
         self.groups = np.stack([starts, sizes, kinds]).astype(np.int64)
         self.p_group = np.tile(p, (cfg.n_seeds, 1))[:, starts].astype(np.float64)
         self.imp = np.tile(imp, (cfg.n_seeds, 1)).astype(np.float32)
-        self.flags = np.array(FLAGS[cfg.model], dtype=np.int64)
+        self.flags = self.kind.kernel_flags()
         self.keys = _keys(cfg.seed, total, salt=0)
         n, m = cfg.n_features, cfg.n_hidden
         self.opt = np.zeros((total, 6, max(n * m, n)), dtype=np.float32)
@@ -199,7 +193,7 @@ class Trainer:
             loss=seed_losses[best, np.arange(k)],
             steps_done=self.step,
             loss_history=self.history[: self.step, pick].copy(),
-            W2=self.Wd[pick].copy() if self.cfg.model == "abs" else None,
+            W2=None if self.kind.tied else self.Wd[pick].copy(),
             seed_losses=seed_losses,
             best_seed=best,
             snapshots=snaps,
@@ -250,10 +244,10 @@ def kernel_batch(cfg: ToyConfig, batch_size: int, step: int = 0) -> np.ndarray:
     tests can check the data that training really sees.
     """
     trainer = Trainer(cfg)
-    flags = FLAGS[cfg.model]
+    signed = trainer.flags[registry.SIGNED]
     return np.stack(
         [
-            kernels.sample_dense(key, step, trainer.p_group[k], trainer.groups, flags[2], cfg.n_features, batch_size)
+            kernels.sample_dense(key, step, trainer.p_group[k], trainer.groups, signed, cfg.n_features, batch_size)
             for k, key in enumerate(trainer.keys[: trainer.k])
         ]
     )

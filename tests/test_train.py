@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import analysis, models, theory
+from core import analysis, models, registry, theory
 from core.config import ToyConfig
 from core.data import sample_batch, target_of
 from core.train import Trainer, kernel_batch, lr_at, train
 
 SIGMAS = 5.0
-MODELS = ("linear", "relu_output", "relu_hidden", "abs")
+MODELS = registry.names()  # the paper's four (tests/needs_torch adds kinds the app does not ship)
 
 
 def per_sample_losses(
@@ -145,7 +145,7 @@ def test_zero_model_loss_is_the_untrained_closed_form(model: str) -> None:
     """
     dens = np.array([1.0, 0.3, 0.05])
     imp = np.array([[1.0, 0.5, 0.25, 2.0], [3.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]])
-    n_hidden = 8 if model == "abs" else 2
+    n_hidden = 2 if registry.get(model).tied else 8
     cfg = ToyConfig(model=model, n_features=4, n_hidden=n_hidden, feature_probability=dens, importance=imp, n_seeds=2)
     trainer = Trainer(cfg)
     trainer.We[:] = 0.0
@@ -161,7 +161,7 @@ def test_zero_model_loss_is_the_untrained_closed_form(model: str) -> None:
 @pytest.mark.parametrize("model", MODELS)
 def test_evaluate_at_init_matches_the_readable_model(model: str) -> None:
     """The kernel's loss of the initial weights agrees with core.models on core.data samples (independent samples)."""
-    n_hidden = 6 if model == "abs" else 3
+    n_hidden = 3 if registry.get(model).tied else 6
     cfg = ToyConfig(model=model, n_features=6, n_hidden=n_hidden, feature_probability=[1.0, 0.1], importance=0.8)
     trainer = Trainer(cfg)
     kernel = trainer.evaluate()
@@ -175,7 +175,7 @@ def test_evaluate_at_init_matches_the_readable_model(model: str) -> None:
 @pytest.mark.parametrize("model", MODELS)
 def test_first_training_loss_is_the_readable_loss_of_the_kernel_batch(model: str) -> None:
     """Step 0's recorded loss is the loss of the initial weights on exactly the batch kernel_batch returns."""
-    n_hidden = 6 if model == "abs" else 3
+    n_hidden = 3 if registry.get(model).tied else 6
     cfg = ToyConfig(
         model=model,
         n_features=6,
@@ -198,7 +198,7 @@ def test_first_training_loss_is_the_readable_loss_of_the_kernel_batch(model: str
 
 @pytest.mark.parametrize("model", MODELS)
 def test_result_shapes(model: str) -> None:
-    n, m = 6, (6 if model == "abs" else 3)
+    n, m = 6, (3 if registry.get(model).tied else 6)
     imp = np.array([[1.0] * 6, [0.9**i for i in range(6)], [2.0, 1.0, 1.0, 0.5, 0.5, 0.0]])
     cfg = ToyConfig(
         model=model, n_features=n, n_hidden=m, feature_probability=[1.0, 0.3, 0.05], importance=imp, steps=20
@@ -209,7 +209,7 @@ def test_result_shapes(model: str) -> None:
     assert r.W.shape == (3, n, m) and r.b.shape == (3, n) and r.loss.shape == (3,)
     assert r.loss_history.shape == (20, 3)
     assert r.seed_losses.shape == (2, 3) and r.best_seed.shape == (3,)
-    if model == "abs":
+    if not registry.get(model).tied:
         assert r.W2 is not None and r.W2.shape == (3, n, m)
     else:
         assert r.W2 is None

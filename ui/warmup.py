@@ -11,12 +11,13 @@ import threading
 
 import streamlit as st
 
-from core.config import MODELS, ToyConfig
+from core import registry
+from core.config import ToyConfig
 from core.train import train
 
 
 def _compile_all() -> None:
-    for model in MODELS:  # tied and untied kernels, every activation pattern
+    for model in registry.names():  # tied and untied kernels (activations are run-time codes)
         cfg = ToyConfig(model=model, n_features=3, n_hidden=2, steps=2, batch_size=64, eval_batch_size=64)
         train(cfg, threads=1)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from core import analysis, models
+from core import analysis, models, registry
 from core.config import ToyConfig
 from core.data import sample_batch
 from core.precompute import AssetBuilder
@@ -69,7 +69,7 @@ def snapshot_losses(
     Using the same batch for every snapshot removes batch-to-batch noise, so a drop between
     two snapshots is a real change of the model.
     """
-    if cfg.model not in ("relu_output", "linear", "relu_hidden"):
+    if not registry.get(cfg.model).tied:
         raise ValueError(f"snapshot_losses supports tied models, not {cfg.model!r}")
     x = sample_batch(cfg, batch_size, seed)[instance]  # [B, n]
     imp = np.asarray(cfg.broadcast()[1][instance], dtype=np.float32)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import analysis, theory
+from core import analysis, registry, theory
 
 # ---------------------------------------------------------------------------------------------
 # 1. Loss splits
@@ -144,7 +144,7 @@ def split_over_training(model: str, W_t: np.ndarray, b_t: np.ndarray, p, importa
     linear: training units, and the pieces add up to the exact expected loss.
     ReLU output: L_1's benefit and interference and L_0 in summed units, plus the training loss they predict.
     """
-    if model == "linear":
+    if registry.get(model).is_linear:
         split = linear_split(W_t, b_t, p, importance)
         return {
             "feature benefit": split.benefit,
@@ -172,7 +172,7 @@ def per_feature_split(model: str, W_k: np.ndarray, b_k: np.ndarray, p, importanc
     n = W.shape[0]
     p, imp = _per_feature(p, (n,)), _per_feature(importance, (n,))
     g = analysis.gram(W)
-    if model == "linear":
+    if registry.get(model).is_linear:
         var = theory.feature_variance(p)
         mean_err = (np.eye(n) - g) @ (p / 2) - b
         return {

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits
 
-from core import analysis
+from core import analysis, registry
 from core.chapters.features_as_directions import hidden_of
 from core.presets.superposition_hypothesis import model_config  # noqa: F401 (re-exported)
 
@@ -362,7 +362,7 @@ def property_checklist(model: str, W_k: np.ndarray, x: np.ndarray, threshold: fl
             f"{g.represented.size} features stored in m = {g.m} dimensions; Gram matrix rank {g.rank}",
         ),
     ]
-    if model in ("relu_hidden", "abs"):
+    if registry.get(model).hidden != "none":  # an activation acts on each neuron on its own
         share = analysis.basis_alignment(np.asarray(W_k, dtype=np.float64))[g.represented]
         mean = float(share.mean()) if share.size else 0.0
         verdict = "yes" if mean >= ALIGNED else "partly" if mean >= PARTLY_ALIGNED else "no"

@@ -3,27 +3,35 @@
 core.models is numpy (the app needs no torch). These torch twins exist so the tests can
 differentiate the readable definitions with autograd; test_models_numpy_equals_torch checks
 that both compute the same losses, so a gradient check here is a check of core.models.
+Like core.models, they read what a model computes from core.registry.
 """
 
 from __future__ import annotations
 
 import torch
 
+from core import registry
+
 Params = dict[str, torch.Tensor]
+
+ACTIVATIONS = {"none": lambda z: z, "relu": torch.relu, "sigmoid": torch.sigmoid}
 
 
 def hidden(model: str, params: Params, x: torch.Tensor) -> torch.Tensor:
     """Hidden activations h, [instances, batch, m]."""
     h = torch.einsum("kbn,knm->kbm", x, params["W"])
-    return torch.relu(h) if model in ("relu_hidden", "abs") else h
+    return ACTIVATIONS[registry.get(model).hidden](h)
 
 
 def forward(model: str, params: Params, x: torch.Tensor) -> torch.Tensor:
     """The model's output x' for inputs x of shape [instances, batch, n]."""
+    kind = registry.get(model)
     h = hidden(model, params, x)
-    decoder = params["W2"] if model == "abs" else params["W"]
-    z = torch.einsum("kbm,knm->kbn", h, decoder) + params["b"][:, None, :]
-    return z if model == "linear" else torch.relu(z)
+    decoder = params["W"] if kind.tied else params["W2"]
+    z = torch.einsum("kbm,knm->kbn", h, decoder)
+    if kind.bias:
+        z = z + params["b"][:, None, :]
+    return ACTIVATIONS[kind.output](z)
 
 
 def loss_per_instance(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from core import analysis, theory
+from core import analysis, registry, theory
 from core.chapters import math_understanding
 from core.charts import basic_results as basic_results_charts
 from core.charts import common as charts
@@ -18,6 +18,10 @@ from ui.export import result_downloads, show_chart
 from ui.state import chart_scale
 
 MC_SAMPLES = 20_000
+
+
+def _linear(model: str) -> bool:
+    return registry.get(model).is_linear
 
 
 def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callable[[TrainResult], None]:
@@ -44,7 +48,7 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
                 f"{_fmt(float(view.loss[0]))}, with the theory's prediction dashed beside it.",
             )
         result_downloads(view, [model], f"math-understanding-{model}", "mu_dl")
-        if model == "linear":
+        if _linear(model):
             _linear_numbers(view, p, importance, m)
         else:
             _relu_numbers(view, p, importance)
@@ -54,7 +58,7 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
 
 
 def _split_chart(model: str, steps: np.ndarray, terms: dict[str, np.ndarray], scale: float):
-    if model == "linear":
+    if _linear(model):
         curves = [(name, steps, terms[name]) for name in terms]
         return math_understanding_charts.loss_terms_over_training(
             curves,
@@ -79,14 +83,14 @@ def _split_alt(model: str, terms: dict[str, np.ndarray]) -> str:
         for name, values in terms.items()
         if name != "predicted (0- and 1-sparse part)"
     )
-    kind = "the linear model's exact loss" if model == "linear" else "the ReLU model's 1-sparse loss L₁"
+    kind = "the linear model's exact loss" if _linear(model) else "the ReLU model's 1-sparse loss L₁"
     return f"Line chart (log scale) of {kind}, split into its terms over the training steps. Now: {now}."
 
 
 def _measured_chart(model, view: TrainResult, steps, terms, p, importance, m, scale):
     x, measured = history_points(view.loss_history)
     curves = [("measured training loss", x, measured[:, 0])]
-    if model == "linear":
+    if _linear(model):
         curves.append(("exact expected loss", steps, terms["exact expected loss"]))
         best = float(theory.linear_optimal_loss(p, importance, m))
         curves.append(("best possible linear loss", steps, np.full(steps.shape, best)))
@@ -151,8 +155,8 @@ def _relu_numbers(view: TrainResult, p: float, importance: np.ndarray) -> None:
 def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, scale: float) -> None:
     W_k, b_k = view.W[0], view.b[0]
     parts = math_understanding.per_feature_split(model, W_k, b_k, p, importance)
-    units = "training units" if model == "linear" else "summed units"
-    title = "Loss per output feature" if model == "linear" else "L₁ per active feature"
+    units = "training units" if _linear(model) else "summed units"
+    title = "Loss per output feature" if _linear(model) else "L₁ per active feature"
     left, right = st.columns(2)
     n = W_k.shape[0]
     with left:
@@ -191,7 +195,7 @@ def _geometry_note(model: str, W_k: np.ndarray) -> None:
     stored = int(analysis.n_represented(W_k))
     overlaps = (
         "orange cells (positive overlaps) can cost interference, blue cells (negative) are clipped by the ReLU"
-        if model != "linear"
+        if not _linear(model)
         else "in a linear model every overlap costs, whatever its sign (it enters squared)"
     )
     st.markdown(
