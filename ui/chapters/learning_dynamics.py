@@ -149,7 +149,22 @@ def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wa
         triple_measures(steps, W_t, i, log_x, scale)
         triple_geometry(W_t, b_t, i, int(steps[i]), scale)
     else:
+        st.caption(stored_caption(int(steps[-1]), W_t[-1], cfg.steps))
         uniform_geometry(W_t, b_t, i, int(steps[i]), scale)
+
+
+def stored_caption(step: int, W_k: np.ndarray, total_steps: int) -> str:
+    """Where the stored features' D_i are at the last snapshot, read from the weights."""
+    stored, D = learning_dynamics.stored_dimensionalities(W_k)
+    when = "At the end of training" if step >= total_steps else f"At step {step:,} (latest snapshot)"
+    if not len(stored):
+        return f"{when} no feature is stored yet (||W_i|| > 0.5)."
+    at_half = int(np.sum(np.abs(D - 0.5) < 0.05))
+    values = ", ".join(f"{d:.2f}" for d in np.sort(D)[::-1])
+    return (
+        f"{when}: {len(stored)} of {W_k.shape[0]} features stored (||W_i|| > 0.5), with D_i = {values}; "
+        f"{at_half} of them within 0.05 of ½ (one half of an antipodal pair)."
+    )
 
 
 def panel_alt(steps: np.ndarray, n_drawn: int, n_jumps: int, step: int, log_x: bool, loss: float) -> str:
