@@ -176,7 +176,9 @@ prose(
 - **Jumps and the loss.** The paper reports that the loss drops when a D_i jumps. In our runs that holds for a
   minority of jumps: with the defaults, {learning_dynamics.JUMPS_MEASURED.text()} came with a loss falling at least
   twice as fast as its average. Most moves happen early, while the loss is falling steeply everywhere, so a jump
-  seldom stands out; the count under the chart is for your run.
+  seldom stands out; the count under the chart is for your run. Because the total loss mixes all features, the
+  run also applies the same test to each jumping feature's own share of the loss (its squared error), shown
+  beside the jump table.
 - **Starting scale matters.** Start at 1 × Xavier and the stages overlap; start small and they separate.
 """,
     "Small starting weights make learning happen in stages: collapsed triples first, then an octahedron.",

@@ -169,3 +169,18 @@ def test_dynamics_asset_matches_its_config() -> None:
     assert stored.sum() == a["n_represented"][-1]
     np.testing.assert_allclose(final[stored], 0.5, atol=0.05)  # the digon regime the run was chosen for
     assert sum(v.nbytes for v in a.values()) < 400_000
+
+
+def test_feature_loss_terms_add_up_to_the_snapshot_loss() -> None:
+    from core.chapters import learning_dynamics_terms
+
+    cfg = learning_dynamics.uniform_config(6, 2, 0.3, steps=10, snapshot_every=5, seed=0)
+    rng = np.random.default_rng(1)
+    W_t, b_t = rng.normal(size=(3, 6, 2)), rng.normal(scale=0.1, size=(3, 6))
+    terms = learning_dynamics_terms.feature_loss_terms(cfg, W_t, b_t, batch_size=512)
+    assert terms.shape == (3, 6) and (terms >= 0).all()
+    total = learning_dynamics.snapshot_losses(cfg, W_t, b_t, batch_size=512)
+    np.testing.assert_allclose(terms.sum(axis=1), total, rtol=1e-4)
+    # a zero model: each feature's term is E[x_i^2] / n = p/3 / n (x uniform on [0, 1] with probability p)
+    zero = learning_dynamics_terms.feature_loss_terms(cfg, np.zeros((1, 6, 2)), np.zeros((1, 6)), batch_size=20_000)
+    np.testing.assert_allclose(zero[0], 0.3 / 3 / 6, rtol=0.1)
