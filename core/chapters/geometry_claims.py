@@ -65,9 +65,9 @@ class FineScan:
 # last 50 steps). Script: /work/notes/r1-scripts/pert.py's setting, re-run for issue 13. Each seed costs
 # minutes, too slow for the test suite; tests/test_geometry_claims.py checks the page's own run against it.
 FINE_SCAN = FineScan(
-    seeds=(0, 1, 2, 3),
+    seeds=(0, 1, 2, 3, 4),
     starts=8,
     steps=10_000,
-    highest_dropped=(0.2818, 0.2512, 0.2512, 0.2818),
-    kept_from=(0.3162, 0.2818, 0.2818, 0.3162),
+    highest_dropped=(0.2818, 0.2512, 0.2512, 0.2818, 0.2818),
+    kept_from=(0.3162, 0.2818, 0.2818, 0.3162, 0.3162),
 )
