@@ -160,7 +160,7 @@ def left_out_differs(p: float, a: Arrangement) -> bool:
 # The page's default sweep (12 densities, best of 4, 10,000 steps, the live view's pick), checked by
 # training seeds 0-5: these drew the paper's arrangements at p = 1, 0.2 and 0.1 with counts never
 # falling as density falls; the others stored five features (a pentagon) already at p = 0.2.
-# tests/test_five_in_two.py re-checks seeds 0, 2 and 4.
+# Script and logs: /work/notes/g-scripts/f52.py, f52.log, f52_4b.log. tests/test_five_in_two.py re-checks 0, 2, 4.
 SEQUENCE_SEEDS_TRIED = (0, 1, 2, 3, 4, 5)
 SEQUENCE_SEEDS_MATCHING = (0, 2, 4, 5)
 

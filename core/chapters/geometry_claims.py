@@ -62,7 +62,7 @@ class FineScan:
 
 # Measured by training perturbed_pentagon_config(np.round(np.geomspace(0.1, 1, 21), 4), seed, n_seeds=8)
 # for 10,000 steps and picking each ratio's start as the live page does (lowest training loss over the
-# last 50 steps). Script: /work/notes/r1-scripts/pert.py's setting, re-run for issue 13. Each seed costs
+# last 50 steps). Script and log: /work/notes/g-scripts/pert.py, pert.log (issue 13). Each seed costs
 # minutes, too slow for the test suite; tests/test_geometry_claims.py checks the page's own run against it.
 FINE_SCAN = FineScan(
     seeds=(0, 1, 2, 3, 4),
