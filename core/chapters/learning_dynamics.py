@@ -80,7 +80,7 @@ class JumpCount:
 
 
 # Measured on the page's default (12 in 4, p = 0.3, 0.1 x Xavier, best of 4, 10,000 steps, the live
-# view's pick, jump_report with its defaults); tests/test_learning_dynamics.py re-checks seeds 0-2.
+# view's pick, jump_report with its defaults; /work/notes/g-scripts/ld.py, ld4.log); the tests re-check seeds 0-2.
 JUMPS_MEASURED = JumpCount(
     seeds=(0, 1, 2, 3, 4), jumps=53, with_loss_drop=20, per_seed=((1, 10), (4, 10), (4, 10), (1, 9), (10, 14))
 )
