@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import analysis, data, presets
+from core.chapters import five_in_two
 from core.charts import common as charts
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
@@ -21,17 +22,19 @@ from those two numbers: `x' = ReLU(Wᵀ W x + b)`. Feature 0 matters most; each 
 )
 
 DENSITY_CHOICES = [1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]
+SWEEP_DENSITIES = presets.intro_sweep_densities()
+SWEEP = f"Sweep: {len(SWEEP_DENSITIES)} densities (the paper's figure)"
 with st.container(border=True):
     left, right = st.columns(2)
     mode = left.radio(
         "What to train",
-        ["Sweep: 10 densities (the paper's figure)", "One density"],
+        [SWEEP, "One density"],
         key="f52_mode",
         bind="query-params",
         help="A sweep trains one model per density, side by side, in a single run.",
     )
     if mode.startswith("Sweep"):
-        densities = presets.intro_densities()
+        densities = SWEEP_DENSITIES
     else:
         p = left.select_slider(
             "Feature density p = 1 − S (chance a feature is non-zero)",
@@ -41,6 +44,15 @@ with st.container(border=True):
             bind="query-params",
         )
         densities = [float(p)]
+    starts = left.select_slider(
+        "Random starts per density (best of N)",
+        [1, 2, 4, 8],
+        presets.INTRO_5IN2_STARTS,
+        key="f52_starts",
+        bind="query-params",
+        help="Each density is trained from N random starts at once; the panels show the start with the lowest "
+        "recent training loss. One start can stop in a worse arrangement.",
+    )
     decay = right.slider(
         "Importance decay r (feature i counts rⁱ in the loss)",
         0.5,
@@ -61,13 +73,27 @@ with st.container(border=True):
 
 preset_button(
     "Paper settings",
-    {"f52_mode": "Sweep: 10 densities (the paper's figure)", "f52_decay": 0.9, "f52_steps": 10_000, "f52_seed": 0},
+    {
+        "f52_mode": SWEEP,
+        "f52_decay": 0.9,
+        "f52_steps": 10_000,
+        "f52_seed": 0,
+        "f52_starts": presets.INTRO_5IN2_STARTS,
+    },
     key="f52_paper",
-    help="Back to the paper's figure: 10 densities from 1 to 0.05, importance 0.9^i, 10,000 steps.",
+    help=f"Back to the paper's figure: {len(SWEEP_DENSITIES)} densities from 1 to 0.05 (including the paper's "
+    f"panels at 0.2 and 0.1), importance 0.9^i, 10,000 steps, best of {presets.INTRO_5IN2_STARTS} starts.",
 )
-cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps))
+cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps), n_seeds=int(starts))
 importance = cfg.broadcast()[1][0]
-titles = [presets.label_density(p) for p in densities]
+
+
+def _title(p: float) -> str:
+    stage = five_in_two.paper_stage(p)
+    return presets.label_density(p) + (f" · paper: {stage[0]}" if stage else "")
+
+
+titles = [_title(p) for p in densities]
 short = [f"p = {p:.3g}" for p in densities]
 
 
@@ -79,12 +105,10 @@ def render(view: TrainResult) -> None:
         "f52_arrows",
         alt_text="Feature directions of each trained model, one panel per density.",
     )
-    counts = analysis.n_represented(view.W)
     st.caption(
         "Each panel is one model. A line is a feature's direction W_i in the 2-D hidden space; its length is how "
-        "strongly the feature is stored. Features represented (||W_i|| > 0.5), from densest to sparsest: "
-        + ", ".join(str(int(c)) for c in counts)
-        + "."
+        "strongly the feature is stored. Panels marked 'paper' are the densities of the paper's three panels. "
+        + arrangement_text(view)
     )
     steps_x, losses = history_points(view.loss_history)
     if len(steps_x):
@@ -108,6 +132,37 @@ def render(view: TrainResult) -> None:
         )
     _hidden_view(view, pick, scale)
     result_downloads(view, short, "five-in-two", "f52_dl")
+
+
+def arrangement_text(view: TrainResult) -> str:
+    """What the drawn panels show, read from their weights; nothing is claimed before training."""
+    if view.steps_done == 0:
+        return "The models are untrained: press Play to train them."
+    found = five_in_two.sweep_arrangements(view.W)
+    counts = analysis.n_represented(view.W)
+    when = "after training" if view.steps_done >= cfg.steps else f"at step {view.steps_done:,}"
+    text = (
+        f"Features represented (||W_i|| > 0.5) {when}, from densest to sparsest: "
+        + ", ".join(str(int(c)) for c in counts)
+        + ". Arrangements: "
+        + "; ".join(f"p = {p:.3g}: {five_in_two.describe(a)}" for p, a in zip(densities, found))
+        + "."
+    )
+    verdicts = [(p, five_in_two.matches_paper(p, a)) for p, a in zip(densities, found)]
+    misses = [f"{p:.3g}" for p, ok in verdicts if ok is False]
+    if any(ok is not None for _, ok in verdicts):
+        text += (
+            " At the paper's densities this run draws the paper's arrangements."
+            if not misses
+            else f" At p = {', '.join(misses)} this run differs from the paper's panel: try more starts or steps."
+        )
+    for p, a in zip(densities, found):
+        if five_in_two.left_out_differs(p, a):
+            paper_left_out = ", ".join(str(i) for i in five_in_two.paper_stage(p)[2])
+            text += f" At p = {p:.3g} the paper leaves out feature {paper_left_out}; this run leaves out " + (
+                ", ".join(str(i) for i in a.dropped) + "."
+            )
+    return text
 
 
 def _hidden_view(view: TrainResult, pick: int, scale: float) -> None:
@@ -136,18 +191,28 @@ live_training("f52:run", cfg, render)
 
 st.subheader("What to notice")
 prose(
-    """
+    f"""
 - **Dense features (p = 1)**: only features 0 and 1 get a direction, at right angles, with length 1. The model
   does what PCA would: keep the two most important features exactly and drop the rest. The dropped features' biases
   settle near ½, their average value, which is the best a model can do without storing them.
-- **Rare features**: the model starts to store features it has no room for. First one feature shares a line with
-  another, pointing the opposite way (an *antipodal pair*); as features get rarer still, all five end up as the
-  corners of a **regular pentagon**, 72° apart, with lengths a bit above 1 and small negative biases.
+- **80% sparsity (p = 0.2)**: the paper's middle panel. Four features are stored as **two antipodal pairs** (two
+  features on one line, pointing opposite ways), the pairs at right angles, and one feature is left out: in the
+  paper the least important, feature 4. Our runs sometimes leave out feature 3 instead, which counts only a little
+  more (0.9³ against 0.9⁴); the caption says which.
+- **90% sparsity (p = 0.1) and rarer**: all five features are stored as the corners of a **regular pentagon**, 72°
+  apart, with lengths a bit above 1 and small negative biases.
 - Why this can pay: when features are rare, two of them are seldom active together. The ReLU and a negative bias
   then remove most of the *interference*, the small false signal each feature leaks onto the others.
+- **Why best of several starts**: training from one random start can stop in a worse arrangement. With a single
+  start, seed 0 stores all five features at a denser setting than some four-feature panels, the reverse of the
+  paper's order (set the starts to 1 to see it). With the best of {presets.INTRO_5IN2_STARTS} starts per density,
+  {len(five_in_two.SEQUENCE_SEEDS_MATCHING)} of the {len(five_in_two.SEQUENCE_SEEDS_TRIED)} seeds we tried
+  ({", ".join(map(str, five_in_two.SEQUENCE_SEEDS_MATCHING))}) draw the paper's sequence; the others already store
+  all five features at p = 0.2, one panel early. The caption under the panels says, for the run you trained,
+  what each panel drew.
 """,
-    "Dense features: the model keeps the top two at right angles and drops the rest. Rare features: it stores "
-    "all five as a pentagon and lets the ReLU clip the interference.",
+    "Dense features: the top two at right angles. 80% sparsity: two antipodal pairs, feature 4 left out. "
+    "90% sparsity: all five as a pentagon, with the ReLU clipping the interference.",
 )
 with st.expander("The settings, exactly"):
     st.markdown(
@@ -155,7 +220,11 @@ with st.expander("The settings, exactly"):
 n = 5 features, m = 2 hidden dimensions, importance *I*ᵢ = {decay:g}ⁱ, densities {", ".join(f"{p:.3g}" for p in densities)}.
 Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1], fresh every step.
 Loss: importance-weighted squared error averaged over batch and features. AdamW, learning rate 0.001,
-weight decay 0.01, batch 1024, {cfg.steps:,} steps, seed {cfg.seed}.
+weight decay 0.01, batch 1024, {cfg.steps:,} steps, seed {cfg.seed}. Best of {cfg.n_seeds} random start(s) per
+density: the panel shows the start with the lowest training loss over the last 50 steps. Arrangement names (read
+from the weights): a feature is stored if ||W_i|| > 0.5; two stored features form an antipodal pair when each is the
+other's most opposite partner with cosine below −0.9; "at right angles" allows |cos| < 0.2; a pentagon needs every
+angle between neighbouring directions within 10° of 72°.
 """
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core import presets
 from core.chapters import five_in_two as f52
+from core.train import Trainer
 
 
 def at_angles(degrees, norms=1.0) -> np.ndarray:
@@ -66,3 +68,52 @@ def test_near_misses_are_not_named() -> None:
 def test_rejects_weights_that_are_not_two_dimensional() -> None:
     with pytest.raises(ValueError, match=r"\[n, 2\]"):
         f52.arrangement(np.zeros((5, 3)))
+
+
+# ---- the page's default sweep (issue 13): trained, then named from its weights ---------------------
+
+SWEEP_SEEDS = (0, 2, 4)  # of the seeds the page names as matching the paper (0 is the default)
+
+
+def live_sweep(seed: int, starts: int):
+    """Train the page's default sweep and return what the page draws at the end (the live view's pick)."""
+    cfg = presets.intro_5in2(densities=presets.intro_sweep_densities(), seed=seed, n_seeds=starts)
+    trainer = Trainer(cfg, threads=1)
+    trainer.advance(cfg.steps)
+    return trainer.view()
+
+
+@pytest.fixture(scope="module")
+def default_sweeps():
+    return {seed: live_sweep(seed, presets.INTRO_5IN2_STARTS) for seed in SWEEP_SEEDS}
+
+
+def test_default_grid_has_the_papers_panels() -> None:
+    densities = presets.intro_sweep_densities()
+    assert len(densities) == 12 and densities == sorted(densities, reverse=True)
+    for p in presets.PAPER_5IN2_PANELS:
+        assert f52.paper_stage(p) is not None and any(abs(d - p) < 1e-12 for d in densities)
+
+
+def test_default_sweep_draws_the_papers_sequence(default_sweeps) -> None:
+    assert set(SWEEP_SEEDS) <= set(f52.SEQUENCE_SEEDS_MATCHING)
+    densities = presets.intro_sweep_densities()
+    for seed, view in default_sweeps.items():
+        found = f52.sweep_arrangements(view.W)
+        at = {round(p, 6): a for p, a in zip(densities, found)}
+        assert at[1.0].name == f52.TWO_ORTHOGONAL and at[1.0].represented == (0, 1), seed
+        assert at[0.2].name == f52.TWO_PAIRS, (seed, f52.describe(at[0.2]))
+        assert at[0.1].name == f52.PENTAGON, (seed, f52.describe(at[0.1]))
+        assert f52.counts_monotone(found), (seed, [len(a.represented) for a in found])
+
+
+def test_one_start_can_reverse_the_papers_order() -> None:
+    # Issue 13: with one start, seed 0 stored all five features at a denser setting than a 4-feature panel.
+    found = f52.sweep_arrangements(live_sweep(0, 1).W)
+    assert not f52.counts_monotone(found)
+
+
+def test_describe_names_pairs_and_left_out_features() -> None:
+    a = f52.arrangement(with_dropped(at_angles([0, 90, 180, 270])))
+    assert f52.describe(a) == "2 antipodal pairs (0–2, 1–3; left out: 4)"
+    assert f52.matches_paper(0.2, a) and f52.matches_paper(0.1, a) is False and f52.matches_paper(0.5, a) is None

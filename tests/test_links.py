@@ -57,9 +57,10 @@ BAD_LINKS = [
     (
         "pages/five_in_two.py",
         {"f52_seed": "-4", "f52_decay": "NaN", "f52_steps": "1e309", "f52_mode": "' OR 1=1 --"},
-        {"f52_seed": 0, "f52_decay": 0.9, "f52_steps": 10_000, "f52_mode": "Sweep: 10 densities (the paper's figure)"},
+        {"f52_seed": 0, "f52_decay": 0.9, "f52_steps": 10_000, "f52_mode": "Sweep: 12 densities (the paper's figure)"},
     ),
     ("pages/five_in_two.py", {"f52_seed": LONG, "f52_decay": "inf"}, {"f52_seed": 0, "f52_decay": 0.9}),
+    ("pages/five_in_two.py", {"f52_starts": "3"}, {"f52_starts": 4}),
     ("pages/phase_change.py", {"pc_seed": "2.5e99", "pc_steps": "<script>alert(1)</script>"}, {"pc_seed": 0}),
     ("pages/basic_results.py", {"br_seed": "[]", "presenter": "maybe"}, {"br_seed": 0, "presenter": False}),
 ]

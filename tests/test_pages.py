@@ -89,8 +89,31 @@ def test_five_in_two_single_density_mode() -> None:
     single = charts(at)[0]
     assert single != sweep
     sweep_titles, single_titles = panel_titles(sweep), panel_titles(single)
-    assert len(sweep_titles) == 10 and any(t.startswith("p = 0.717") for t in sweep_titles)
+    assert len(sweep_titles) == 12 and any(t.startswith("p = 0.717") for t in sweep_titles)
     assert len(single_titles) == 1 and not single_titles[0].startswith("p = 0.717")
+
+
+def test_five_in_two_description_lists_the_drawn_arrangements() -> None:
+    from core import presets
+    from core.chapters import five_in_two
+
+    at = open_page("pages/five_in_two.py")
+    text = " ".join(c.value for c in at.caption)
+    assert "untrained" in text and "Features represented" not in text and "Arrangements" not in text
+    titles = panel_titles(charts(at)[0])
+    assert [t for t in titles if "paper:" in t] == [
+        "p = 1  (1/(1−S) = 1) · paper: dense",
+        "p = 0.2  (1/(1−S) = 5) · paper: 80% sparsity",
+        "p = 0.1  (1/(1−S) = 10) · paper: 90% sparsity",
+    ]
+    at.button(key="f52:run:step").click().run()
+    assert at.select_slider(key="f52_starts").value == presets.INTRO_5IN2_STARTS
+    W = at.session_state["f52:run"].trainer.view().W
+    assert W.shape[0] == 12
+    text = " ".join(c.value for c in at.caption)
+    assert "untrained" not in text and "at step 500" in text
+    for p, W_k in zip(presets.intro_sweep_densities(), W):
+        assert f"p = {p:.3g}: {five_in_two.describe(five_in_two.arrangement(W_k))}" in text
 
 
 def panel_titles(chart: str | dict) -> list[str]:

@@ -98,3 +98,5 @@ def test_dynamics_controls_start_new_runs() -> None:
     at.button(key="ld:run:step").click().run()
     assert progress_text(at).startswith("Step 1,000 of 10,000")
     assert "antipodal pair" in captions(at)  # the uniform view explains its W^T W heatmap
+    assert at.select_slider(key="ld_uni_starts").value == 4  # best of 4 by default (issue 13)
+    assert "At step 1,000 (latest snapshot)" in captions(at)  # where the stored D_i are, read from the run

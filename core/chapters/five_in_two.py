@@ -109,3 +109,68 @@ def arrangement(W_k: np.ndarray) -> Arrangement:
         pairs=tuple((int(rep[a]), int(rep[b])) for a, b in pairs),
         gaps_deg=tuple(float(g) for g in gaps),
     )
+
+
+# ---- describing a sweep, and comparing it with the paper's three panels ----------------------
+
+# What the paper's figure shows at its three densities: (panel name, arrangement, features left out).
+PAPER_STAGES = {
+    1.0: ("dense", TWO_ORTHOGONAL, (2, 3, 4)),
+    0.2: ("80% sparsity", TWO_PAIRS, (4,)),
+    0.1: ("90% sparsity", PENTAGON, ()),
+}
+
+
+def paper_stage(p: float) -> tuple[str, str, tuple[int, ...]] | None:
+    """The paper's panel at density ``p`` (matched to 1e-9), or None if the paper shows no panel there."""
+    for density, stage in PAPER_STAGES.items():
+        if abs(p - density) < 1e-9:
+            return stage
+    return None
+
+
+def describe(a: Arrangement) -> str:
+    """One arrangement in words, naming which features it uses or leaves out."""
+    if a.name == TWO_ORTHOGONAL:
+        return f"{a.name} ({a.represented[0]} and {a.represented[1]})"
+    if a.name in (TWO_PAIRS, PAIR_PLUS_ONE, ONE_PAIR):
+        pairs = ", ".join(f"{i}–{j}" for i, j in a.pairs)
+        left_out = ", ".join(str(i) for i in a.dropped)
+        return f"{a.name} ({pairs}; left out: {left_out})"
+    return a.name
+
+
+def matches_paper(p: float, a: Arrangement) -> bool | None:
+    """Does the model at density ``p`` draw the paper's arrangement (by name)? None where the paper shows no panel.
+
+    Only the name is compared: at p = 0.2 the paper leaves out feature 4, the least important, but our
+    runs sometimes leave out feature 3 instead (its importance is only 1/0.9 times larger), and
+    ``left_out_differs`` reports that separately.
+    """
+    stage = paper_stage(p)
+    return None if stage is None else a.name == stage[1]
+
+
+def left_out_differs(p: float, a: Arrangement) -> bool:
+    """True when the arrangement matches the paper's panel at ``p`` but leaves out different features."""
+    stage = paper_stage(p)
+    return bool(stage) and a.name == stage[1] and a.dropped != stage[2]
+
+
+# The page's default sweep (12 densities, best of 4, 10,000 steps, the live view's pick), checked by
+# training seeds 0-5: these drew the paper's arrangements at p = 1, 0.2 and 0.1 with counts never
+# falling as density falls; the others stored five features (a pentagon) already at p = 0.2.
+# Script and logs: /work/notes/g-scripts/f52.py, f52.log, f52_4b.log. tests/test_five_in_two.py re-checks 0, 2, 4.
+SEQUENCE_SEEDS_TRIED = (0, 1, 2, 3, 4, 5)
+SEQUENCE_SEEDS_MATCHING = (0, 2, 4, 5)
+
+
+def sweep_arrangements(W: np.ndarray) -> list[Arrangement]:
+    """The arrangement of every model in a sweep, W [I, n, 2]."""
+    return [arrangement(W_k) for W_k in W]
+
+
+def counts_monotone(arrangements: list[Arrangement]) -> bool:
+    """True when the number of stored features never falls as density falls (models ordered densest first)."""
+    counts = [len(a.represented) for a in arrangements]
+    return all(a <= b for a, b in zip(counts, counts[1:]))

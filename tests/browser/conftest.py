@@ -716,8 +716,14 @@ def five_in_two_reference(
     from core import analysis, presets
     from core.train import Trainer
 
-    densities = presets.intro_densities() if density is None else [float(density)]
-    cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps))
+    densities = presets.intro_sweep_densities() if density is None else [float(density)]
+    cfg = presets.intro_5in2(
+        densities=densities,
+        decay=float(decay),
+        seed=int(seed),
+        steps=int(steps),
+        n_seeds=presets.INTRO_5IN2_STARTS,
+    )
     trainer = Trainer(cfg, threads=2)
     trainer.advance(cfg.steps)
     loss = trainer.history[max(0, trainer.step - 50) : trainer.step].mean()

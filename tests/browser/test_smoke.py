@@ -155,7 +155,7 @@ def test_mangled_link_says_what_it_refused_and_uses_defaults(page, page_log, app
     for key in ("f52_seed", "f52_decay", "f52_steps", "f52_mode"):
         assert key in text, text
     assert control_values(page, ["f52_mode", "f52_decay", "f52_seed", "f52_steps"]) == {
-        "f52_mode": "Sweep: 10 densities (the paper's figure)",
+        "f52_mode": "Sweep: 12 densities (the paper's figure)",
         "f52_decay": "0.90",
         "f52_seed": "0",
         "f52_steps": "10000",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import analysis
 from core.assets import Asset, AssetError, load_asset
-from core.chapters import geometry, geometry_layout, geometry_nonuniform
+from core.chapters import geometry, geometry_claims, geometry_layout, geometry_nonuniform
 from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
@@ -280,6 +280,7 @@ def _pentagon_panel(view: TrainResult) -> None:
         f"goes from {norms[0, 0]:.2f} to {norms[-1, 0]:.2f}.",
         where=left,
     )
+    st.caption(pentagon_drop_caption(view))
     gaps = np.stack([geometry_nonuniform.neighbour_gaps(W_k, 0) for W_k in view.W])
     middle = gaps[len(gaps) // 2]
     show_chart(
@@ -290,6 +291,25 @@ def _pentagon_panel(view: TrainResult) -> None:
         f"(log scale), with a dashed line at 72° (a regular pentagon); at equal densities the angles are "
         f"{middle[0]:.0f}° and {middle[1]:.0f}°.",
         where=right,
+    )
+
+
+def pentagon_drop_caption(view: TrainResult) -> str:
+    """Where this run stores or drops feature 0, read from its weights (nothing before training)."""
+    if view.steps_done == 0:
+        return "Untrained: press Play to see where feature 0 is dropped."
+    switch = geometry_claims.drop_switch(PENTAGON_RATIOS, view.W)
+    when = "after training" if view.steps_done >= view.config.steps else f"at step {view.steps_done:,}"
+    if switch.highest_dropped is None:
+        return f"In this run ({when}) feature 0 is stored (||W_0|| > 0.5) at every ratio."
+    text = f"In this run ({when}) feature 0 is dropped (||W_0|| ≤ 0.5) up to ×{switch.highest_dropped:.2g}"
+    if switch.kept_from is not None:
+        text += f" and stored from ×{switch.kept_from:.2g} up"
+    return text + (
+        "."
+        if switch.monotone
+        else "; in between it flips: each ratio keeps the start with the lowest recent training loss, and that noisy "
+        "number can pick a worse start."
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import analysis
-from core.chapters import learning_dynamics
+from core.chapters import learning_dynamics, learning_dynamics_terms
 from core.charts import common as charts
 from core.charts import learning_dynamics as learning_dynamics_charts
 from core.config import ToyConfig
@@ -33,8 +33,12 @@ def jump_caption(report: list[tuple[learning_dynamics.Jump, learning_dynamics.Lo
     )
 
 
-def jump_table(report: list[tuple[learning_dynamics.Jump, learning_dynamics.LossChange]]) -> pd.DataFrame:
-    return pd.DataFrame(
+def jump_table(
+    report: list[tuple[learning_dynamics.Jump, learning_dynamics.LossChange]],
+    own: list[learning_dynamics.LossChange] | None = None,
+) -> pd.DataFrame:
+    """One row per jump; with ``own``, also whether the jumping feature's own loss term fell fast."""
+    table = pd.DataFrame(
         [
             {
                 "feature": j.feature,
@@ -49,6 +53,9 @@ def jump_table(report: list[tuple[learning_dynamics.Jump, learning_dynamics.Loss
             for j, c in report
         ]
     )
+    if own is not None:
+        table["own loss term drop?"] = ["yes" if c.coincides else "no" for c in own]
+    return table
 
 
 def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
@@ -142,14 +149,35 @@ def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wa
     )
     st.caption(jump_caption(report) + " The black line is the replay step.")
     if report:
+        terms = learning_dynamics_terms.feature_loss_terms(cfg, W_t, b_t, batch_size=8192 if triples else 4096)
+        own = learning_dynamics_terms.own_loss_changes(steps, terms, [j for j, _ in report])
+        st.caption(
+            f"The same test on each jumping feature's own share of the loss: {sum(c.coincides for c in own)} of "
+            f"{len(own)} jumps came with a fast fall of that feature's term (table below)."
+        )
         with st.expander("The jumps, one by one"):
-            st.dataframe(jump_table(report), hide_index=True)
+            st.dataframe(jump_table(report, own), hide_index=True)
     if triples:
         st.caption(stage_caption(steps, W_t))
         triple_measures(steps, W_t, i, log_x, scale)
         triple_geometry(W_t, b_t, i, int(steps[i]), scale)
     else:
+        st.caption(stored_caption(int(steps[-1]), W_t[-1], cfg.steps))
         uniform_geometry(W_t, b_t, i, int(steps[i]), scale)
+
+
+def stored_caption(step: int, W_k: np.ndarray, total_steps: int) -> str:
+    """Where the stored features' D_i are at the last snapshot, read from the weights."""
+    stored, D = learning_dynamics.stored_dimensionalities(W_k)
+    when = "At the end of training" if step >= total_steps else f"At step {step:,} (latest snapshot)"
+    if not len(stored):
+        return f"{when} no feature is stored yet (||W_i|| > 0.5)."
+    at_half = int(np.sum(np.abs(D - 0.5) < 0.05))
+    values = ", ".join(f"{d:.2f}" for d in np.sort(D)[::-1])
+    return (
+        f"{when}: {len(stored)} of {W_k.shape[0]} features stored (||W_i|| > 0.5), with D_i = {values}; "
+        f"{at_half} of them within 0.05 of ½ (one half of an antipodal pair)."
+    )
 
 
 def panel_alt(steps: np.ndarray, n_drawn: int, n_jumps: int, step: int, log_x: bool, loss: float) -> str:
