@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import altair as alt
 import numpy as np
 import pytest
@@ -12,44 +9,7 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
-from tests.test_pages import panel_titles
-
-
-def pentagon(radius: float = 1.0) -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1)
-
-
-def walk(node: Any) -> Iterator[dict]:
-    """Every dict inside a Vega-Lite spec."""
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from walk(v)
-
-
-def dataset_with(spec: dict, column: str) -> list[dict]:
-    found = [rows for rows in spec["datasets"].values() if rows and column in rows[0]]
-    assert len(found) == 1, f"expected one dataset with column {column!r}, found {len(found)}"
-    return found[0]
-
-
-def encodings(spec: dict, channel: str) -> list[dict]:
-    return [d["encoding"][channel] for d in walk(spec) if "encoding" in d and channel in d["encoding"]]
-
-
-def titles(spec: dict) -> list[str]:
-    out = []
-    for d in walk(spec):
-        t = d.get("title")
-        if isinstance(t, str):
-            out.append(t)
-        elif isinstance(t, dict) and isinstance(t.get("text"), str):
-            out.append(t["text"])
-    return out
+from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:

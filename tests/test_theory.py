@@ -9,21 +9,11 @@ import pytest
 from scipy import integrate
 
 from core import theory
-
-
-def sample_x(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """The paper's data: each feature 0 w.p. 1-p, else U[0,1]. p is [n]."""
-    active = rng.random((size, p.size)) < p
-    return active * rng.random((size, p.size))
+from tests.helpers import pentagon, sample_x
 
 
 def mc_mean(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
-
-
-def pentagon() -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
 
 
 # ---- baselines and linear optimum ---------------------------------------------
