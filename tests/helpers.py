@@ -1,7 +1,7 @@
 """Helpers the tests share, one copy each (fixtures stay in conftest.py).
 
 shapes      known geometries with known answers: polygon, pentagon, tetrahedron, octahedron, square_antiprism;
-            sample_x, the paper's data written independently of core/
+            sample_x, the paper's data written independently of core/; mean_se
 specs       Vega-Lite dicts (an Altair chart's to_dict() or a page's chart): walk, dataset_with, encodings,
             titles, panel_titles
 pages       Streamlit's AppTest: open_page, the text a page shows (progress, captions, metrics, warnings),
@@ -60,6 +60,11 @@ def sample_x(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     """The paper's data, written independently of core/: each feature 0 w.p. 1 - p, else U[0, 1]. p is [n]."""
     active = rng.random((size, p.size)) < p
     return active * rng.random((size, p.size))
+
+
+def mean_se(values: np.ndarray) -> tuple[float, float]:
+    """A Monte-Carlo mean and its standard error."""
+    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
 
 
 # ---- Vega-Lite specs ------------------------------------------------------------------------------
@@ -173,13 +178,22 @@ class Chart:
     def mentions(self, text: str) -> bool:
         return text in self.text
 
-    def column(self, name: str) -> list:
-        """Every value of column `name`, across the datasets that have it."""
-        return [v for t in self.tables if name in t.column_names for v in t.column(name).to_pylist()]
+    def column(self, name: str, having: tuple[str, ...] = ()) -> list:
+        """Every value of column `name`, across the datasets that have it (and every column in `having`)."""
+        wanted = {name, *having}
+        return [v for t in self.tables if wanted <= set(t.column_names) for v in t.column(name).to_pylist()]
 
     def values(self) -> list:
         """Every cell of every dataset, flattened: for "this label is drawn somewhere in the chart"."""
         return [v for t in self.tables for c in t.column_names for v in t.column(c).to_pylist()]
+
+    def array(self, name: str, having: tuple[str, ...] = ()) -> np.ndarray:
+        """Column `name` as floats (for "the arrows moved": compare positions, not serialised specs)."""
+        return np.asarray(self.column(name, having), dtype=float)
+
+    def title(self) -> str:
+        title = self.spec.get("title", "")
+        return title.get("text", "") if isinstance(title, dict) else title
 
     def rows(self) -> list[int]:
         return sorted(t.num_rows for t in self.tables)
@@ -202,6 +216,13 @@ def page_charts(at: AppTest) -> list[Chart]:
 def charts_with(at: AppTest, text: str) -> list[Chart]:
     """Every chart whose spec mentions `text` (usually a title), in page order."""
     return [c for c in page_charts(at) if c.mentions(text)]
+
+
+def moved(before: Chart, after: Chart, column: str, having: tuple[str, ...] = ()) -> bool:
+    """Column `column` holds the same number of values in both charts, and they are not all (nearly) equal."""
+    a, b = before.array(column, having), after.array(column, having)
+    assert a.shape == b.shape, f"{column}: {a.shape} values before, {b.shape} after"
+    return not np.allclose(a, b)
 
 
 def chart_with(at: AppTest, text: str) -> Chart:

@@ -15,17 +15,13 @@ from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import forward
 from core.train import Trainer, train
-from tests.helpers import pentagon, sample_x
+from tests.helpers import mean_se, pentagon, sample_x
 
 SIGMAS = 4.0  # Monte-Carlo agreement: within 4 standard errors
 
 
 def relu_model(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(x @ (W @ W.T) + b, 0.0)
-
-
-def mean_se(values: np.ndarray) -> tuple[float, float]:
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
 
 
 # ---- linear model ----------------------------------------------------------------------------
