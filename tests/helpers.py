@@ -183,10 +183,6 @@ class Chart:
         wanted = {name, *having}
         return [v for t in self.tables if wanted <= set(t.column_names) for v in t.column(name).to_pylist()]
 
-    def values(self) -> list:
-        """Every cell of every dataset, flattened: for "this label is drawn somewhere in the chart"."""
-        return [v for t in self.tables for c in t.column_names for v in t.column(c).to_pylist()]
-
     def array(self, name: str, having: tuple[str, ...] = ()) -> np.ndarray:
         """Column `name` as floats (for "the arrows moved": compare positions, not serialised specs)."""
         return np.asarray(self.column(name, having), dtype=float)
