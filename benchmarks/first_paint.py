@@ -23,14 +23,9 @@ import sys
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import (
-    discover_pages,
-    launch_browser,
-    open_session,
-    start_server,
-    wait_for_app,
-    warm_up,
-)
+from rig.browser import launch_browser, open_session, warm_up
+from rig.pages import discover_pages, wait_for_app
+from rig.server import start_server
 
 TARGET_S = 1.5
 

@@ -29,26 +29,20 @@ import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import (
+from rig.browser import launch_browser, open_session, warm_up
+from rig.live import (
     FINISHED_RE,
     QUEUED_TEXT,
-    MemorySampler,
-    control_value,
     five_in_two_reference,
-    goto_app,
-    launch_browser,
-    main_text_content,
-    mb_of,
-    open_session,
     parse_readout,
     press_play,
     read_readout,
     read_represented,
     set_speed,
-    start_server,
-    wait_for_app,
-    warm_up,
 )
+from rig.pages import control_value, goto_app, main_text_content, wait_for_app
+from rig.procfs import MemorySampler, mb_of
+from rig.server import start_server
 
 HEALTH_TARGET_S = 1.0
 MEMORY_TARGET_MB = 1500.0  # 1.5 GB, MB = 10^6 bytes

@@ -19,21 +19,11 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import (
-    MemorySampler,
-    assert_no_exception,
-    discover_pages,
-    goto_app,
-    launch_browser,
-    mb_of,
-    open_session,
-    play_buttons,
-    press_play,
-    read_step,
-    start_server,
-    wait_for_app,
-    wait_for_step_above,
-)
+from rig.browser import launch_browser, open_session
+from rig.live import play_buttons, press_play, read_step, wait_for_step_above
+from rig.pages import assert_no_exception, discover_pages, goto_app, wait_for_app
+from rig.procfs import MemorySampler, mb_of
+from rig.server import start_server
 
 
 def visit(page, base: str, path: str, play_seconds: float) -> str:

@@ -6,12 +6,11 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import analysis
 from core.assets import load_asset
 from core.chapters import adversarial as adv
-from tests.test_pages import ROOT
+from tests.helpers import open_page
 from ui.chapters import adversarial as adv_ui
 
 SUBSET = [0, 4, 8, 12, 16, 19]  # densities 1 ... 0.05 of the uniform asset (1/p = 1, 1.9, 3.0, 5.7, 10.6, 20)
@@ -197,10 +196,7 @@ def test_strongest_attack_picks_the_most_harmful_feature_per_input() -> None:
 
 
 def test_page_runs_steps_and_trains() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("pages/adversarial.py").run()
-    assert not at.exception
+    at = open_page("pages/adversarial.py")
     caption = next(c.value for c in at.caption if "times as vulnerable" in c.value)
     assert "agrees with the paper" in caption
     at.button(key="adv:live:step").click().run()

@@ -6,28 +6,7 @@ import numpy as np
 import pytest
 
 from core import analysis
-
-
-def polygon(k: int, radius: float = 1.0) -> np.ndarray:
-    """k unit vectors at equal angles in 2D (k=2 is an antipodal pair)."""
-    ang = 2 * np.pi * np.arange(k) / k
-    return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1)
-
-
-def tetrahedron() -> np.ndarray:
-    return np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=float) / np.sqrt(3)
-
-
-def octahedron() -> np.ndarray:
-    return np.concatenate([np.eye(3), -np.eye(3)])
-
-
-def square_antiprism() -> np.ndarray:
-    """Two squares at z = +-h, twisted by 45 degrees; r^2 = 2/3, h^2 = 1/3 makes it a tight frame."""
-    r, h = np.sqrt(2 / 3), np.sqrt(1 / 3)
-    top = [(r * np.cos(a), r * np.sin(a), h) for a in np.pi / 2 * np.arange(4)]
-    bottom = [(r * np.cos(a), r * np.sin(a), -h) for a in np.pi / 2 * np.arange(4) + np.pi / 4]
-    return np.array(top + bottom)
+from tests.helpers import octahedron, polygon, square_antiprism, tetrahedron
 
 
 def rotation(d: int, seed: int = 0) -> np.ndarray:

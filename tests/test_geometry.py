@@ -10,23 +10,7 @@ from core import analysis
 from core.assets import load_asset, same_config
 from core.chapters import geometry, geometry_layout, geometry_nonuniform
 from core.train import train
-
-
-def polygon(k: int) -> np.ndarray:
-    ang = 2 * np.pi * np.arange(k) / k
-    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
-
-
-def tetrahedron() -> np.ndarray:
-    return np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]]) / np.sqrt(3)
-
-
-def square_antiprism() -> np.ndarray:
-    """Two squares turned 45 degrees apart, at heights that make the 8 unit vectors a tight frame."""
-    z, rho = 1 / np.sqrt(3), np.sqrt(2 / 3)
-    top = [(rho * np.cos(a), rho * np.sin(a), z) for a in np.pi / 2 * np.arange(4)]
-    bottom = [(rho * np.cos(a), rho * np.sin(a), -z) for a in np.pi / 2 * np.arange(4) + np.pi / 4]
-    return np.array(top + bottom)
+from tests.helpers import polygon, square_antiprism, tetrahedron
 
 
 def embed(blocks: list[np.ndarray], m: int, seed: int = 0) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import ROOT
+from tests.helpers import open_page as open_with_link
 from ui.links import _same
 
 LONG = "x" * 5000
@@ -35,17 +35,6 @@ LONG = "x" * 5000
 )
 def test_link_value_matches_widget_value(raw: list[str], value: object, same: bool) -> None:
     assert _same(raw, value) is same
-
-
-def open_with_link(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page(page)
-    for key, raw in params.items():
-        at.query_params[key] = raw
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def link_warnings(at: AppTest) -> list[str]:

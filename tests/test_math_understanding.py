@@ -15,27 +15,13 @@ from core.config import ToyConfig
 from core.data import sample_batch
 from core.models import forward
 from core.train import Trainer, train
+from tests.helpers import mean_se, pentagon, sample_x
 
 SIGMAS = 4.0  # Monte-Carlo agreement: within 4 standard errors
 
 
-def sample_x(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """The paper's data, written independently of core: each feature 0 w.p. 1 - p, else U[0, 1]."""
-    active = rng.random((size, p.size)) < p
-    return active * rng.random((size, p.size))
-
-
 def relu_model(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(x @ (W @ W.T) + b, 0.0)
-
-
-def mean_se(values: np.ndarray) -> tuple[float, float]:
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
-
-
-def pentagon() -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
 
 
 # ---- linear model ----------------------------------------------------------------------------

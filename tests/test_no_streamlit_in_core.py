@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import imported_modules
+
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "core"
 CORE_FILES = sorted(CORE.rglob("*.py"))
-
-
-def imported_modules(path: Path) -> list[str]:
-    """Every module an ``import`` or ``from ... import`` statement in the file names (at any depth)."""
-    names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-    return names
 
 
 def test_core_files_exist() -> None:

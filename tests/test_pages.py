@@ -3,44 +3,39 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+from tests.helpers import (
+    APP_TIMEOUT_S,
+    PAGES,
+    ROOT,
+    Chart,
+    markdown_text,
+    open_page,
+    page_charts,
+    progress_text,
+    step_live_panels,
+)
+
+F52 = "pages/five_in_two.py"
 
 
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+def arrows(at) -> Chart:
+    """The 5-in-2 page's grid of feature arrows: one panel per density, one row per (panel, feature)."""
+    return page_charts(at)[0]
 
 
-def charts(at: AppTest) -> list[str]:
-    """Each chart's spec and data, serialised, in page order."""
-    out = []
-    for el in at.get("vega_lite_chart"):
-        proto = el.proto
-        data = "".join(sorted(d.data.data.hex() for d in proto.datasets)) if proto.datasets else ""
-        out.append(proto.spec + data)
-    return out
-
-
-def progress_text(at: AppTest) -> str:
-    return at.get("progress")[0].proto.text
-
-
-def test_every_page_file_is_routed() -> None:
-    """app.py routes the home page and every registered chapter; every file in pages/ is one of them."""
+def test_app_routes_every_page_file() -> None:
+    """app.py builds its navigation from the chapter registry (HOME + every chapter), so every page file must
+    be one of those; a page file the registry misses would never be reachable."""
     from ui.registry import CHAPTERS, HOME
 
-    routed = {HOME, *(ch.page for ch in CHAPTERS)}
-    assert routed == set(PAGES)
-    assert "HOME" in (ROOT / "app.py").read_text() and "parts()" in (ROOT / "app.py").read_text()
+    assert sorted([HOME, *(ch.page for ch in CHAPTERS)]) == PAGES
+    source = (ROOT / "app.py").read_text()
+    assert "st.Page(HOME" in source and "st.Page(ch.page" in source
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -52,43 +47,48 @@ def test_page_runs_and_reruns_without_exception(page: str) -> None:
 
 def test_landing_page_explains_and_links() -> None:
     at = open_page("pages/home.py")
-    text = " ".join(m.value for m in at.markdown)
-    assert "superposition" in text.lower()
+    assert "superposition" in markdown_text(at).lower()
     assert at.title[0].value == "Superposition Lab"
 
 
 def test_five_in_two_step_trains_and_redraws() -> None:
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     assert progress_text(at).startswith("Step 0 of 10,000")
-    before = charts(at)
+    before, n_charts = arrows(at), len(page_charts(at))
     at.button(key="f52:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
-    after = charts(at)
-    assert len(after) == len(before) + 1  # the loss curve appears once there is a history
-    assert after[0] != before[0]  # the arrows moved
+    assert len(page_charts(at)) == n_charts + 1  # the loss curve appears once there is a history
+    after = arrows(at)
+    assert after.rows() == before.rows() == [60]  # 12 densities x 5 features
+    # training from a small start: the arrows grew (on average) and turned
+    assert after.array("norm").mean() > before.array("norm").mean()
+    assert not np.allclose(after.array("x"), before.array("x"))
 
 
 def test_five_in_two_controls_start_a_new_run() -> None:
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     at.button(key="f52:run:step").click().run()
-    trained = charts(at)
+    trained = arrows(at)
+    np.testing.assert_allclose(sorted(set(trained.column("importance"))), sorted(0.9 ** np.arange(5)))
     at.slider(key="f52_decay").set_value(0.7).run()
     assert progress_text(at).startswith("Step 0 of")  # a changed control means a fresh model
-    at.button(key="f52:run:step").click().run()
-    assert charts(at)[0] != trained[0]
+    np.testing.assert_allclose(sorted(set(arrows(at).column("importance"))), sorted(0.7 ** np.arange(5)))
+    untrained = arrows(at)
     at.number_input(key="f52_seed").set_value(3).run()
-    assert charts(at)[0] != trained[0]
+    reseeded = arrows(at)
+    assert reseeded.column("importance") == untrained.column("importance")
+    assert not np.allclose(reseeded.array("x"), untrained.array("x"))  # another seed, other starting weights
 
 
 def test_five_in_two_single_density_mode() -> None:
-    at = open_page("pages/five_in_two.py")
-    sweep = charts(at)[0]
+    at = open_page(F52)
+    sweep = arrows(at)
     at.radio(key="f52_mode").set_value("One density").run()
     assert not at.exception
-    single = charts(at)[0]
-    assert single != sweep
-    sweep_titles, single_titles = panel_titles(sweep), panel_titles(single)
+    single = arrows(at)
+    assert sweep.rows() == [60] and single.rows() == [5]  # one panel of five arrows instead of twelve
+    sweep_titles, single_titles = sweep.panel_titles(), single.panel_titles()
     assert len(sweep_titles) == 12 and any(t.startswith("p = 0.717") for t in sweep_titles)
     assert len(single_titles) == 1 and not single_titles[0].startswith("p = 0.717")
 
@@ -97,10 +97,10 @@ def test_five_in_two_description_lists_the_drawn_arrangements() -> None:
     from core import presets
     from core.chapters import five_in_two
 
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     text = " ".join(c.value for c in at.caption)
     assert "untrained" in text and "Features represented" not in text and "Arrangements" not in text
-    titles = panel_titles(charts(at)[0])
+    titles = arrows(at).panel_titles()
     assert [t for t in titles if "paper:" in t] == [
         "p = 1  (1/(1−S) = 1) · paper: dense",
         "p = 0.2  (1/(1−S) = 5) · paper: 80% sparsity",
@@ -116,30 +116,23 @@ def test_five_in_two_description_lists_the_drawn_arrangements() -> None:
         assert f"p = {p:.3g}: {five_in_two.describe(five_in_two.arrangement(W_k))}" in text
 
 
-def panel_titles(chart: str | dict) -> list[str]:
-    """The panel titles of an arrows_row grid (a facet whose header maps panel number -> title)."""
-    spec = chart if isinstance(chart, dict) else json.JSONDecoder().raw_decode(chart)[0]  # charts() appends data
-    expr = spec["facet"]["header"]["labelExpr"]  # '["title 0", "title 1", ...][datum.value]'
-    return json.loads(expr.removesuffix("[datum.value]"))
-
-
 def test_reset_returns_to_step_zero_and_keeps_the_seed() -> None:
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     at.number_input(key="f52_seed").set_value(7).run()
     at.button(key="f52:run:step").click().run()
-    stepped = charts(at)[0]
+    stepped = arrows(at)
     at.button(key="f52:run:reset").click().run()
     assert progress_text(at).startswith("Step 0 of")
     assert at.number_input(key="f52_seed").value == 7
     at.button(key="f52:run:step").click().run()
-    assert charts(at)[0] == stepped  # same seed, same steps: the same model again
+    assert arrows(at) == stepped  # same seed, same steps: the same model again
 
 
-@pytest.mark.parametrize("page", ["pages/five_in_two.py", "pages/basic_results.py"])
-def test_new_seed_draws_another_seed_and_puts_it_in_the_link(page: str) -> None:
+@pytest.mark.parametrize(("page", "column"), [(F52, "x"), ("pages/basic_results.py", "value")])
+def test_new_seed_draws_another_seed_and_puts_it_in_the_link(page: str, column: str) -> None:
     at = open_page(page)
     seed_key = next(w.key for w in at.number_input if w.key.endswith("_seed"))
-    before = charts(at)
+    before = page_charts(at)[0]  # the 5-in-2 arrows; the results page's first W^T W heatmap
     seeds = set()
     for _ in range(3):
         old = at.number_input(key=seed_key).value
@@ -150,36 +143,34 @@ def test_new_seed_draws_another_seed_and_puts_it_in_the_link(page: str) -> None:
         assert at.query_params[seed_key] == str(new)  # the shareable link follows
         seeds.add(new)
     assert len(seeds) >= 2
-    assert charts(at) != before  # a new seed is a new run
+    after = page_charts(at)[0]
+    assert after.rows() == before.rows()  # the same picture ...
+    assert not np.allclose(after.array(column), before.array(column))  # ... of other weights: a new run
 
 
-def axis_title_size(at: AppTest) -> float:
-    return json.loads(at.get("vega_lite_chart")[0].proto.spec)["config"]["axis"]["titleFontSize"]
+def axis_title_size(at) -> float:
+    return page_charts(at)[0].spec["config"]["axis"]["titleFontSize"]
 
 
 def test_presenter_mode_enlarges_chart_text() -> None:
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     normal = axis_title_size(at)
     at.toggle(key="presenter").set_value(True).run()
     assert axis_title_size(at) > 1.4 * normal
 
 
-def _texts_after_a_step(at: AppTest) -> set[str]:
-    for button in [b for b in at.button if b.key and b.key.endswith(":step")]:
-        at.button(key=button.key).click().run()
-    assert not at.exception
+def _texts_after_a_step(at) -> set[str]:
+    step_live_panels(at)
     return {m.value for m in at.markdown}
 
 
-@pytest.mark.parametrize(
-    "page", ["pages/five_in_two.py", "pages/learning_dynamics.py", "pages/computation.py", "pages/geometry.py"]
-)
+@pytest.mark.parametrize("page", [F52, "pages/learning_dynamics.py", "pages/computation.py", "pages/geometry.py"])
 def test_presenter_mode_keeps_key_sentences_and_drops_download_chrome(page: str) -> None:
     normal = open_page(page)
     normal_texts = _texts_after_a_step(normal)
     assert normal.get("download_button"), "downloads are offered normally"
 
-    shown = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    shown = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     shown.query_params["presenter"] = "true"  # an instructor's link, opened in a new session
     shown.switch_page(page).run()
     shown_texts = _texts_after_a_step(shown)
@@ -191,13 +182,14 @@ def test_presenter_mode_keeps_key_sentences_and_drops_download_chrome(page: str)
 
 
 def test_paper_settings_button_restores_the_paper_figure() -> None:
-    at = open_page("pages/five_in_two.py")
+    at = open_page(F52)
     at.slider(key="f52_decay").set_value(0.6).run()
     at.radio(key="f52_mode").set_value("One density").run()
     at.button(key="f52_paper").click().run()
     assert at.slider(key="f52_decay").value == 0.9
     assert at.radio(key="f52_mode").value.startswith("Sweep")
-    assert "p = 0.717" in charts(at)[0]
+    titles = arrows(at).panel_titles()
+    assert len(titles) == 10 and any(t.startswith("p = 0.717") for t in titles)
 
 
 def test_learning_path_covers_every_chapter_once() -> None:
@@ -226,9 +218,7 @@ def test_no_page_draws_a_chart_around_show_chart() -> None:
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/home.py"])
 def test_every_chart_has_alt_text_and_image_downloads(page: str) -> None:
     at = open_page(page)
-    for button in [b for b in at.button if b.key and b.key.endswith(":step")]:
-        at.button(key=button.key).click().run()  # live panels draw their charts once trained a little
-    assert not at.exception
+    step_live_panels(at)  # live panels draw their charts once trained a little
     shown = at.get("vega_lite_chart")
     assert shown, "every chapter shows at least one chart"
     missing = [json.loads(c.proto.spec).get("title", "?") for c in shown if not c.proto.alt.strip()]

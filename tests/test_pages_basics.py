@@ -5,39 +5,75 @@ Each test moves a page's main controls and checks that the charts (or the report
 
 from __future__ import annotations
 
-import json
+import numpy as np
 
-from streamlit.testing.v1 import AppTest
-
-from tests.test_pages import charts, open_page, progress_text
+from tests.helpers import (
+    Chart,
+    captions,
+    chart_with,
+    charts_with,
+    metric_values,
+    moved,
+    open_page,
+    progress_text,
+)
 
 DIRECTIONS = "pages/features_as_directions.py"
 PRIVILEGED = "pages/privileged_basis.py"
 HYPOTHESIS = "pages/superposition_hypothesis.py"
 
 
-def mentions(spec: str, text: str) -> bool:
-    """``text`` appears in a serialised spec, as written or with non-ASCII characters escaped."""
-    return text in spec or json.dumps(text)[1:-1] in spec
+def arrow_lengths(chart: Chart) -> np.ndarray:
+    """Lengths of the feature arrows W_i drawn in a chart (the rows that name a feature)."""
+    return np.hypot(chart.array("x", having=("feature",)), chart.array("y", having=("feature",)))
 
 
-def charts_with(at: AppTest, text: str) -> list[str]:
-    """Every chart (spec and data) whose spec mentions ``text``, in page order."""
-    return [c for c in charts(at) if mentions(c, text)]
+def h_tip(chart: Chart) -> np.ndarray:
+    """Where the arrow of your input's sum h ends."""
+    xs, ys = chart.column("x", having=("feature",)), chart.column("y", having=("feature",))
+    tips = [(x, y) for x, y, f in zip(xs, ys, chart.column("feature")) if f == "h"]
+    assert len(tips) == 1, tips
+    return np.array(tips[0])
 
 
-def chart_with(at: AppTest, text: str) -> str:
-    found = charts_with(at, text)
-    assert len(found) == 1, f"expected one chart mentioning {text!r}, found {len(found)}"
-    return found[0]
+def contributions(chart: Chart, feature: str) -> list[float]:
+    """What one feature adds to each neuron in the neuron-by-neuron bars."""
+    values = chart.column("value", having=("feature",))
+    return [v for f, v in zip(chart.column("feature", having=("value",)), values) if f == feature]
 
 
-def captions(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+def nearest_word(chart: Chart) -> str:
+    [word] = [w for w, r in zip(chart.column("word"), chart.column("rank")) if r == "nearest word"]
+    return word
 
 
-def metric_values(at: AppTest, label: str) -> list[float]:
-    return [float(m.value) for m in at.metric if m.label == label]
+def marker_angle(chart: Chart) -> float:
+    """The rotation curve's marker: the one (angle, loss) row drawn as a point."""
+    [angle] = [t.column("angle")[0].as_py() for t in chart.tables if t.num_rows == 1]
+    return angle
+
+
+def relu_curve(curves: list[Chart]) -> Chart:
+    """Of the two rotation curves, the ReLU model's: the linear model's loss is flat under rotation."""
+    [relu] = [c for c in curves if np.ptp(c.array("loss")) > 1e-6 * c.array("loss").max()]
+    return relu
+
+
+def exact_counts(chart: Chart) -> dict[int, float]:
+    """How many directions fit, per m, from the exact-distribution curve."""
+    rows = zip(chart.column("m", having=("curve",)), chart.column("N", having=("curve",)), chart.column("curve"))
+    return {m: n for m, n, curve in rows if curve == "exact-distribution estimate"}
+
+
+def true_entries(chart: Chart) -> list[int]:
+    """Positions of the sparse vector's non-zero entries (the stems with no 'what' label)."""
+    return sorted(t.column("i").to_pylist() for t in chart.tables if "what" not in t.column_names)[0]
+
+
+def diagonal(chart: Chart) -> np.ndarray:
+    """The diagonal of a W^T W heatmap: each feature's squared length."""
+    cells = zip(chart.column("row"), chart.column("col"), chart.column("value"))
+    return np.array([v for r, c, v in cells if r == c])
 
 
 # ---- Features as directions -------------------------------------------------------------------
@@ -55,15 +91,22 @@ def test_directions_step_trains_and_redraws() -> None:
     at.button(key="fad:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
-    assert chart_with(at, CLOUD) != cloud and chart_with(at, SUM) != total  # the directions moved
-    assert charts_with(at, "Training loss")
+    # the feature directions W_i moved and grew, and with them your input's sum h
+    new_cloud = chart_with(at, CLOUD)
+    assert moved(cloud, new_cloud, "angle", having=("feature",))
+    assert arrow_lengths(new_cloud).mean() > arrow_lengths(cloud).mean()
+    assert not np.allclose(h_tip(chart_with(at, SUM)), h_tip(total))
+    assert max(chart_with(at, "Training loss").column("step")) == 500
 
 
 def test_directions_input_controls_change_the_sum() -> None:
     at = open_page(DIRECTIONS)
     total, neurons, cloud = chart_with(at, SUM), chart_with(at, NEURONS), chart_with(at, CLOUD)
     at.toggle(key="fad_on1").set_value(False).run()
-    assert chart_with(at, SUM) != total and chart_with(at, NEURONS) != neurons
+    assert any(contributions(neurons, "1"))
+    assert not any(contributions(chart_with(at, NEURONS), "1"))  # feature 1 no longer adds to any neuron
+    assert contributions(chart_with(at, NEURONS), "0") == contributions(neurons, "0")
+    assert not np.allclose(h_tip(chart_with(at, SUM)), h_tip(total))  # the sum h moved
     assert chart_with(at, CLOUD) == cloud  # the model and its data did not change, only your input
     assert "x = (+0.80, +0.00)" in captions(at)
     at.slider(key="fad_x0").set_value(0.3).run()
@@ -76,8 +119,9 @@ def test_directions_model_controls_start_a_new_run() -> None:
     before = chart_with(at, CLOUD)
     at.select_slider(key="fad_n").set_value(3).run()
     assert progress_text(at).startswith("Step 0 of")
-    assert chart_with(at, CLOUD) != before
-    assert at.toggle(key="fad_on2")  # a third feature to switch on
+    assert set(before.column("feature")) == {"0", "1"}
+    assert set(chart_with(at, CLOUD).column("feature")) == {"0", "1", "2"}  # a third direction is drawn
+    assert at.toggle(key="fad_on2")  # and a third feature to switch on
     at.select_slider(key="fad_density").set_value(0.2).run()
     assert progress_text(at).startswith("Step 0 of")
     at.button(key="fad_paper").click().run()
@@ -92,11 +136,14 @@ def test_directions_embedding_controls() -> None:
     at.selectbox(key="fad_b").set_value("king").run()
     at.selectbox(key="fad_c").set_value("apple").run()
     assert "lands nearest to **apples**" in captions(at)  # the plural direction is shared by people and objects
-    assert chart_with(at, "Nearest to") != bars
+    assert nearest_word(bars) == "queen" and nearest_word(chart_with(at, "Nearest to")) == "apples"
     at.radio(key="fad_attr").set_value("plural").run()
-    assert chart_with(at, "One direction") != strip
+    assert {h.split(":")[0] for h in strip.column("has")} == {"gender"}
+    assert {h.split(":")[0] for h in chart_with(at, "One direction").column("has")} == {"plural"}
     at.slider(key="fad_noise").set_value(1.5).run()
-    assert chart_with(at, "Word vectors") != word_map
+    noisy = chart_with(at, "Word vectors")
+    assert noisy.column("word") == word_map.column("word")  # the same words ...
+    assert moved(word_map, noisy, "x", having=("word",))  # ... at other places once noise is added
 
 
 # ---- Privileged basis ---------------------------------------------------------------------------
@@ -126,14 +173,16 @@ def test_privileged_rotation_controls_change_the_charts() -> None:
     weights = charts_with(at, "The (rotated) weights")
     assert len(curves) == 2 and len(weights) == 2
     at.slider(key="pb_angle").set_value(90).run()
-    assert charts_with(at, ROTATION) != curves  # the marker moved
-    assert charts_with(at, "The (rotated) weights") != weights  # and the weights turned
-    before = charts_with(at, ROTATION)
+    assert [marker_angle(c) for c in curves] == [0, 0]
+    assert [marker_angle(c) for c in charts_with(at, ROTATION)] == [90, 90]  # the marker moved to 90 degrees
+    turned = charts_with(at, "The (rotated) weights")
+    assert all(moved(w, t, "w") for w, t in zip(weights, turned))  # and the weights turned
+    relu = relu_curve(charts_with(at, ROTATION))
     at.radio(key="pb_mode").set_value("Turn all neurons (a random rotation)").run()
-    assert charts_with(at, ROTATION) != before
-    before = charts_with(at, ROTATION)
+    assert moved(relu, relu_curve(charts_with(at, ROTATION)), "loss", having=("angle",))
+    relu = relu_curve(charts_with(at, ROTATION))
     at.number_input(key="pb_rotseed").set_value(4).run()
-    assert charts_with(at, ROTATION) != before
+    assert moved(relu, relu_curve(charts_with(at, ROTATION)), "loss", having=("angle",))  # another rotation
 
 
 def test_privileged_model_controls_start_new_runs() -> None:
@@ -143,7 +192,8 @@ def test_privileged_model_controls_start_new_runs() -> None:
     before = charts_with(at, "The (rotated) weights")
     at.select_slider(key="pb_density").set_value(0.1).run()
     assert all(p.proto.text.startswith("Step 0 of") for p in at.get("progress"))
-    assert charts_with(at, "The (rotated) weights") != before
+    after = charts_with(at, "The (rotated) weights")
+    assert all(moved(b, a, "w") for b, a in zip(before, after))  # new runs, new weights
     at.select_slider(key="pb_m").set_value(2).run()
     assert not at.exception
     at.button(key="pb_paper").click().run()
@@ -162,25 +212,31 @@ def test_hypothesis_vector_controls() -> None:
     at = open_page(HYPOTHESIS)
     hist, counts = chart_with(at, HIST), chart_with(at, COUNTS)
     at.select_slider(key="sh_m").set_value(10).run()
-    assert chart_with(at, HIST) != hist and chart_with(at, COUNTS) == counts
+    assert hist.title().startswith("m = 100") and chart_with(at, HIST).title().startswith("m = 10:")
+    assert moved(hist, chart_with(at, HIST), "density", having=("hi",))  # |cos| spreads out in fewer dimensions
+    assert chart_with(at, COUNTS) == counts
     at.select_slider(key="sh_eps").set_value(0.5).run()
-    assert chart_with(at, COUNTS) != counts
+    looser, tighter = exact_counts(chart_with(at, COUNTS)), exact_counts(counts)
+    shared = sorted(set(looser) & set(tighter))
+    assert shared and all(looser[m] > tighter[m] for m in shared)  # a looser bound fits more directions
+    assert chart_with(at, COUNTS).title().endswith("|cos| < 0.5")
     assert "|cos| < 0.5" in captions(at)
 
 
 def test_hypothesis_sensing_controls() -> None:
     at = open_page(HYPOTHESIS)
     assert "**recovered exactly**" in captions(at)
-    stems, curve = chart_with(at, STEMS), chart_with(at, RECOVERY)
+    stems = chart_with(at, STEMS)
     at.slider(key="sh_k").set_value(80).run()
     assert "**not recovered**" in captions(at)
-    assert chart_with(at, STEMS) != stems and chart_with(at, RECOVERY) != curve
+    assert len(true_entries(chart_with(at, STEMS))) == 80 > len(true_entries(stems))  # k non-zero entries
+    assert 80 in chart_with(at, RECOVERY).column("k", having=("what",))  # the chosen k is marked on the curve
     stems = chart_with(at, STEMS)
     at.radio(key="sh_method").set_value("Orthogonal matching pursuit").run()
-    assert chart_with(at, STEMS) != stems
-    curve = chart_with(at, RECOVERY)
+    assert true_entries(chart_with(at, STEMS)) == true_entries(stems)  # the same x ...
+    assert moved(stems, chart_with(at, STEMS), "value", having=("what",))  # ... comes back differently
     at.select_slider(key="sh_csm").set_value(20).run()
-    assert chart_with(at, RECOVERY) != curve
+    assert "k = m = 20" in chart_with(at, RECOVERY).column("what")
 
 
 def test_hypothesis_model_and_checklist() -> None:
@@ -191,7 +247,8 @@ def test_hypothesis_model_and_checklist() -> None:
     at.button(key="sh:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
-    assert chart_with(at, "W^T W and bias b") != gram
+    trained = chart_with(at, "W^T W and bias b")
+    assert diagonal(trained).mean() > diagonal(gram).mean()  # features gained length: ||W_i||^2 grew
     assert charts_with(at, "Eigenvalues of W")
     at.radio(key="sh_model").set_value("ReLU hidden layer (privileged basis)").run()
     assert progress_text(at).startswith("Step 0 of")

@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import json
+import numpy as np
 
-import pyarrow as pa
-from streamlit.testing.v1 import AppTest
-
-from tests.test_pages import charts, open_page
+from tests.helpers import Chart, chart_with, charts_with, moved, open_page, warnings
+from tests.helpers import progress_texts as progress
 
 SETUP = "pages/experiment_setup.py"
 RESULTS = "pages/basic_results.py"
 
 
-def mentions(spec: str, text: str) -> bool:
-    """``text`` appears in a JSON spec, as written or with non-ASCII characters escaped."""
-    return text in spec or json.dumps(text)[1:-1] in spec
+def dataset_rows(at, text: str) -> list[int]:
+    return chart_with(at, text).rows()
 
 
-def chart_with(at: AppTest, text: str) -> str:
-    """The one chart whose spec mentions ``text`` (a title), serialised with its data."""
-    found = [c for c in charts(at) if mentions(c, text)]
-    assert len(found) == 1, f"expected one chart mentioning {text!r}, found {len(found)}"
-    return found[0]
+def column_values(at, text: str, column: str) -> list:
+    return chart_with(at, text).column(column)
 
 
-def chart_tables(at: AppTest, text: str) -> list[pa.Table]:
-    """The datasets of the one chart whose spec mentions ``text``."""
-    found = [el.proto for el in at.get("vega_lite_chart") if mentions(el.proto.spec, text)]
-    assert len(found) == 1, f"expected one chart mentioning {text!r}, found {len(found)}"
-    return [pa.ipc.open_stream(d.data.data).read_all() for d in found[0].datasets]
+def active_share(batch: Chart) -> float:
+    """The share of non-zero cells in a batch heatmap: how many features fired."""
+    return float(np.mean(batch.array("value") != 0))
 
 
-def dataset_rows(at: AppTest, text: str) -> list[int]:
-    return sorted(t.num_rows for t in chart_tables(at, text))
-
-
-def column_values(at: AppTest, text: str, column: str) -> list:
-    return [v for t in chart_tables(at, text) if column in t.column_names for v in t.column(column).to_pylist()]
-
-
-def progress(at: AppTest) -> list[str]:
-    return [p.proto.text for p in at.get("progress")]
-
-
-def warnings(at: AppTest) -> str:
-    return " ".join(w.value for w in at.warning)
+def n_features(batch: Chart) -> int:
+    return len(set(batch.column("feature")))
 
 
 # ---- Experiment setup ------------------------------------------------------------------------
@@ -67,9 +47,10 @@ def test_setup_density_changes_the_batch_and_the_frequency_chart() -> None:
     batch, freq, imp = (chart_with(at, t) for t in ("in one batch", "each feature fired", "Importance of"))
     at.select_slider(key="es_density").set_value(0.01).run()
     assert not at.exception
-    assert chart_with(at, "in one batch") != batch
+    assert active_share(chart_with(at, "in one batch")) < active_share(batch)  # sparser inputs
     new_freq = chart_with(at, "each feature fired")
-    assert new_freq != freq and column_values(at, "each feature fired", "label") == ["chosen density p = 0.01"]
+    assert new_freq.array("frequency").mean() < freq.array("frequency").mean()  # features fire less often
+    assert new_freq.column("label") == ["chosen density p = 0.01"]
     assert chart_with(at, "Importance of") == imp  # importance does not depend on density
 
 
@@ -77,31 +58,32 @@ def test_setup_n_and_decay_change_the_importance_bars() -> None:
     at = open_page(SETUP)
     imp = chart_with(at, "Importance of")
     at.slider(key="es_decay").set_value(0.9).run()
-    decayed = chart_with(at, "Importance of")
-    assert decayed != imp
-    batch = chart_with(at, "in one batch")
+    # importance I_i = decay^i, the paper's definition
+    np.testing.assert_allclose(imp.array("importance"), 0.7 ** np.arange(20))
+    np.testing.assert_allclose(chart_with(at, "Importance of").array("importance"), 0.9 ** np.arange(20))
+    assert n_features(chart_with(at, "in one batch")) == 20
     at.slider(key="es_n").set_value(12).run()
-    assert chart_with(at, "Importance of") != decayed
-    assert chart_with(at, "in one batch") != batch
+    np.testing.assert_allclose(chart_with(at, "Importance of").array("importance"), 0.9 ** np.arange(12))
+    assert n_features(chart_with(at, "in one batch")) == 12
 
 
 def test_setup_draw_another_batch_resamples() -> None:
     at = open_page(SETUP)
     batch = chart_with(at, "in one batch")
     at.button(key="es_draw").click().run()
-    assert chart_with(at, "in one batch") != batch
+    assert moved(batch, chart_with(at, "in one batch"), "value")  # a new draw of the same-sized batch
 
 
 def test_setup_trains_live_and_draws_the_loss_with_reference_levels() -> None:
     at = open_page(SETUP)
     rebuilt = chart_with(at, "output x'")
-    assert not [c for c in charts(at) if mentions(c, "Training loss")]
+    assert not charts_with(at, "Training loss")
     at.button(key="es:run:step").click().run()
     assert not at.exception
     assert progress(at)[0].startswith("Step 500 of 10,000")
     levels = column_values(at, "Training loss", "name")
     assert levels == ["output 0 (untrained level, mean Iᵢ·p/3)", "best linear model (closed form)"]
-    assert chart_with(at, "output x'") != rebuilt
+    assert moved(rebuilt, chart_with(at, "output x'"), "value")  # the reconstructions x' changed
     at.radio(key="es_model").set_value("linear").run()
     assert progress(at)[0].startswith("Step 0 of")  # a new model, a new run
 
@@ -130,7 +112,7 @@ def test_setup_paper_settings_restore_the_paper() -> None:
 # ---- Basic results -----------------------------------------------------------------------------
 
 
-def step_both(at: AppTest) -> None:
+def step_both(at) -> None:
     for model in ("linear", "relu_output"):
         at.button(key=f"br:{model}:step").click().run()
         assert not at.exception
@@ -139,12 +121,13 @@ def step_both(at: AppTest) -> None:
 def test_results_trains_both_models_side_by_side() -> None:
     at = open_page(RESULTS)
     assert progress(at) == ["Step 0 of 10,000 · press Play to train"] * 2
-    before = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in ("Linear model", "ReLU-output model")]
-    assert not [c for c in charts(at) if mentions(c, "features represented")]  # no overview before training
+    names = ("Linear model", "ReLU-output model")
+    before = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in names]
+    assert not charts_with(at, "features represented")  # no overview before training
     step_both(at)
     assert all(p.startswith("Step 500 of 10,000") for p in progress(at))
-    after = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in ("Linear model", "ReLU-output model")]
-    assert after[0] != before[0] and after[1] != before[1]
+    after = [chart_with(at, f"Wᵀ W and b: {name}, p = 0.1") for name in names]
+    assert all(moved(b, a, "value") for b, a in zip(before, after))  # both models' W^T W and b changed
     models = set(column_values(at, "features represented", "model"))
     assert models == {"Linear model (500 steps)", "ReLU-output model (500 steps)"}
 
@@ -164,13 +147,13 @@ def test_results_inspected_density_changes_the_detail_charts() -> None:
     for name in ("Linear model", "ReLU-output model"):
         chart_with(at, f"Wᵀ W and b: {name}, p = 0.001")
         chart_with(at, f"Feature directions: {name}, p = 0.001")
-    assert not [c for c in charts(at) if mentions(c, "Wᵀ W and b: Linear model, p = 0.1")]
+    assert not charts_with(at, "Wᵀ W and b: Linear model, p = 0.1")
 
 
 def test_results_free_settings_start_new_runs() -> None:
     at = open_page(RESULTS)
     step_both(at)
-    heat = chart_with(at, "Wᵀ W and b: ReLU-output model, p = 0.1")
+    assert dataset_rows(at, "Wᵀ W and b: ReLU-output model, p = 0.1") == [20, 20 * 20]
     at.slider(key="br_decay").set_value(0.9).run()
     assert progress(at) == ["Step 0 of 10,000 · press Play to train"] * 2
     at.number_input(key="br_n").set_value(12).run()
@@ -178,8 +161,7 @@ def test_results_free_settings_start_new_runs() -> None:
     at.multiselect(key="br_densities").set_value([1.0, 0.05]).run()
     assert not at.exception
     assert at.select_slider(key="br_inspect").value == 0.05  # a stale choice falls back to the nearest to 0.1
-    assert chart_with(at, "Wᵀ W and b: ReLU-output model, p = 0.05") != heat
-    assert dataset_rows(at, "Wᵀ W and b: ReLU-output model") == [12, 12 * 12]  # bias column, W^T W cells
+    assert dataset_rows(at, "Wᵀ W and b: ReLU-output model, p = 0.05") == [12, 12 * 12]  # bias column, W^T W
 
 
 def test_results_bad_settings_warn_without_a_traceback() -> None:
@@ -201,8 +183,8 @@ def test_results_presets_switch_between_the_papers_two_sizes() -> None:
     assert not at.exception
     assert (at.number_input(key="br_n").value, at.number_input(key="br_m").value) == (80, 20)
     assert at.slider(key="br_decay").value == 0.9
-    assert dataset_rows(at, "Wᵀ W and b: Linear model") == [80, 80 * 80]
-    assert chart_with(at, "Wᵀ W and b: Linear model, p = 0.1") != small
+    assert small.rows() == [20, 20 * 20]
+    assert dataset_rows(at, "Wᵀ W and b: Linear model, p = 0.1") == [80, 80 * 80]  # the large model's W^T W
     at.multiselect(key="br_densities").set_value([0.5]).run()
     at.button(key="br_paper").click().run()
     assert (at.number_input(key="br_n").value, at.number_input(key="br_m").value) == (20, 5)

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-import json
+import numpy as np
 
-from streamlit.testing.v1 import AppTest
-
-from tests.test_pages import charts, open_page, progress_text
+from tests.helpers import Chart, metric_labels, moved, open_page, page_charts, progress_text
 
 PAGE = "pages/math_understanding.py"
 RUN = "mu:run"
 
 
-def chart_with(at: AppTest, text: str) -> str:
-    """The (spec + data) of the first chart whose spec mentions ``text``."""
-    for el, serialised in zip(at.get("vega_lite_chart"), charts(at)):
-        if text in json.dumps(json.loads(el.proto.spec), ensure_ascii=False):
-            return serialised
-    raise AssertionError(f"no chart mentions {text!r}")
+def chart_with(at, text: str) -> Chart:
+    """The first chart whose spec mentions ``text`` (several charts on this page share words)."""
+    found = [c for c in page_charts(at) if c.mentions(text)]
+    assert found, f"no chart mentions {text!r}"
+    return found[0]
 
 
-def metric_labels(at: AppTest) -> list[str]:
-    return [m.label for m in at.metric]
+def term_values(chart: Chart, term: str) -> list[float]:
+    return [v for t, v in zip(chart.column("term"), chart.column("value")) if t == term]
+
+
+def your_point(chart: Chart) -> tuple[float, float]:
+    """Where the landscape's "your point" marker sits: your (w1, w2)."""
+    xs, ys = chart.column("x", having=("marker",)), chart.column("y", having=("marker",))
+    [point] = [(x, y) for m, x, y in zip(chart.column("marker"), xs, ys) if m == "your point"]
+    return point
+
+
+def trained_angles(chart: Chart) -> list[tuple[float, int]]:
+    """The trained model's (angle, number of pairs) bars in the pairwise-angle spectrum."""
+    rows = zip(chart.column("arrangement"), chart.column("angle"), chart.column("pairs"))
+    return sorted((round(angle, 6), pairs) for who, angle, pairs in rows if who == "trained model")
 
 
 def test_live_split_trains_and_follows_the_model_and_density() -> None:
@@ -31,7 +41,8 @@ def test_live_split_trains_and_follows_the_model_and_density() -> None:
     at.button(key=f"{RUN}:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
-    assert chart_with(at, "the 1-sparse loss") != before
+    assert set(before.column("step")) == {0}
+    assert max(chart_with(at, "the 1-sparse loss").column("step")) > 0  # the split is followed over training
     assert "Explained by the 0- and 1-sparse terms" in metric_labels(at)
     measured = chart_with(at, "Measured loss against theory")
 
@@ -41,12 +52,14 @@ def test_live_split_trains_and_follows_the_model_and_density() -> None:
     assert not at.exception
     assert "Exact expected loss of these weights" in metric_labels(at)
     linear = chart_with(at, "Linear model: the exact loss, split")
-    assert chart_with(at, "Measured loss against theory") != measured
+    relu_losses = term_values(measured, "measured training loss")
+    linear_losses = term_values(chart_with(at, "Measured loss against theory"), "measured training loss")
+    assert len(relu_losses) == len(linear_losses) > 0 and not np.allclose(relu_losses, linear_losses)
 
     at.select_slider(key="mu_density").set_value(0.1).run()
     assert progress_text(at).startswith("Step 0 of")
     at.button(key=f"{RUN}:step").click().run()
-    assert chart_with(at, "Linear model: the exact loss, split") != linear
+    assert moved(linear, chart_with(at, "Linear model: the exact loss, split"), "value")  # another density
 
 
 def test_explorer_controls_move_the_landscape_and_breakdown() -> None:
@@ -54,18 +67,19 @@ def test_explorer_controls_move_the_landscape_and_breakdown() -> None:
     land, bars = chart_with(at, "Loss landscape"), chart_with(at, "Where your point")
     response = chart_with(at, "other output after ReLU")
     at.slider(key="mu_w2").set_value(0.5).run()
-    assert chart_with(at, "Loss landscape") != land  # the marker moved
-    assert chart_with(at, "Where your point") != bars
-    assert chart_with(at, "other output after ReLU") != response
+    assert your_point(land) == (1.0, -1.0)  # the default (w1, w2)
+    assert your_point(chart_with(at, "Loss landscape")) == (1.0, 0.5)  # the marker moved to w2 = 0.5
+    assert moved(bars, chart_with(at, "Where your point"), "value")
+    assert moved(response, chart_with(at, "other output after ReLU"), "y")
     land = chart_with(at, "Loss landscape")
     at.slider(key="mu_b2").set_value(-0.3).run()
-    assert chart_with(at, "Loss landscape") != land  # a new surface
+    assert moved(land, chart_with(at, "Loss landscape"), "loss")  # a new surface
     at.radio(key="mu_view").set_value("Full expected loss at density p").run()
     assert not at.exception
-    assert "expected summed loss at p = 0.05" in chart_with(at, "Loss landscape")
+    assert chart_with(at, "Loss landscape").mentions("expected summed loss at p = 0.05")
     full = chart_with(at, "Loss landscape")
     at.select_slider(key="mu_xp").set_value(0.5).run()
-    assert chart_with(at, "Loss landscape") != full
+    assert moved(full, chart_with(at, "Loss landscape"), "loss")
     at.button(key="mu_q_drop").click().run()
     assert at.slider(key="mu_w2").value == 0.0 and at.slider(key="mu_b2").value == 0.25
 
@@ -74,18 +88,18 @@ def test_thomson_controls_and_trained_comparison() -> None:
     at = open_page(PAGE)
     arrows = chart_with(at, "Lowest energy found: 5 points in 2-D")
     at.slider(key="mu_k").set_value(7).run()
-    assert chart_with(at, "Lowest energy found: 7 points in 2-D") != arrows
+    assert arrows.rows() == [5] and chart_with(at, "Lowest energy found: 7 points in 2-D").rows() == [7]
     at.radio(key="mu_d").set_value(3).run()
     assert not at.exception
     chart_with(at, "7 points in 3-D")
     energies = chart_with(at, "Cost of packing k points in 3-D")
     at.radio(key="mu_energy").set_value("Electric charges (J. J. Thomson): Σ 1/distance").run()
-    assert chart_with(at, "Cost of packing k points in 3-D") != energies
+    assert moved(energies, chart_with(at, "Cost of packing k points in 3-D"), "energy")
     spectrum = chart_with(at, "Every pairwise angle")
     at.select_slider(key="mu_tp").set_value(0.3).run()
     assert not at.exception
-    assert chart_with(at, "Every pairwise angle") != spectrum
-    assert "Trained model, p = 0.3" in chart_with(at, "Trained model")
+    assert trained_angles(chart_with(at, "Every pairwise angle")) != trained_angles(spectrum)
+    assert chart_with(at, "Trained model").title() == "Trained model, p = 0.3"
 
 
 def test_paper_settings_restore_every_section() -> None:

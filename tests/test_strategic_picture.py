@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.assets import load_asset
 from core.chapters import strategic_picture
+from tests.helpers import open_page
 from tests.test_pages import ROOT
 from ui.registry import BEYOND, CHAPTERS, PAPER, WHERE_NEXT, by_url_path
 
@@ -34,14 +35,6 @@ def test_first_without_monosemantic_on_hand_made_counts() -> None:
     make = lambda mono: strategic_picture.Readability(np.ones(3), np.ones(3), np.array(mono), 3, 2)  # noqa: E731
     assert make([2, 0, 0]).first_without_monosemantic() == 1
     assert make([2, 1, 1]).first_without_monosemantic() is None
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_strategic_page_shows_its_figure_links_and_questions() -> None:

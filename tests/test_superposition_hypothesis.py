@@ -10,6 +10,7 @@ from core import analysis
 from core.chapters import features_as_directions as rep
 from core.chapters import superposition_hypothesis as hyp
 from core.train import train
+from tests.helpers import pentagon
 
 # ---- almost-orthogonal vectors ---------------------------------------------------------------
 
@@ -141,11 +142,6 @@ def test_recovery_curve_falls_from_all_to_none() -> None:
 
 
 # ---- superposition as a property of W --------------------------------------------------------
-
-
-def pentagon() -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
 
 
 def test_gram_check_on_known_geometries() -> None:

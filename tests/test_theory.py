@@ -9,22 +9,7 @@ import pytest
 from scipy import integrate
 
 from core import theory
-
-
-def sample_x(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """The paper's data: each feature 0 w.p. 1-p, else U[0,1]. p is [n]."""
-    active = rng.random((size, p.size)) < p
-    return active * rng.random((size, p.size))
-
-
-def mc_mean(values: np.ndarray) -> tuple[float, float]:
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
-
-
-def pentagon() -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
-
+from tests.helpers import mean_se, pentagon, sample_x
 
 # ---- baselines and linear optimum ---------------------------------------------
 
@@ -78,7 +63,7 @@ def test_linear_expected_loss_matches_monte_carlo() -> None:
     for k in range(3):
         x = sample_x(rng, p[k], 200_000)
         out = x @ (W[k] @ W[k].T) + b[k]
-        mean, se = mc_mean((imp * (x - out) ** 2).mean(axis=1))
+        mean, se = mean_se((imp * (x - out) ** 2).mean(axis=1))
         assert abs(mean - exact[k]) < 5 * se
 
 
@@ -117,10 +102,10 @@ def test_candidate_costs_match_simulated_relu_model() -> None:
     s, w = 0.4, np.array([1.0, 2.5])
     x = sample_x(rng, np.array([s, s]), 400_000)
     antipodal = np.maximum(x @ np.array([[1.0, -1.0], [-1.0, 1.0]]), 0.0)
-    mean, se = mc_mean(((x - antipodal) ** 2 * w).sum(axis=1))
+    mean, se = mean_se(((x - antipodal) ** 2 * w).sum(axis=1))
     assert abs(mean - theory.antipodal_cost(w[0], w[1], s)) < 5 * se
     drop_second = np.maximum(x * [1.0, 0.0] + [0.0, s / 2], 0.0)
-    mean, se = mc_mean(((x - drop_second) ** 2 * w).sum(axis=1))
+    mean, se = mean_se(((x - drop_second) ** 2 * w).sum(axis=1))
     assert abs(mean - theory.drop_cost(w[1], s)) < 5 * se
     np.testing.assert_allclose(theory.drop_cost(1.0, 1.0), 1 / 12)
 
@@ -173,7 +158,7 @@ def test_one_sparse_total_matches_monte_carlo() -> None:
         x = np.zeros((100_000, n))
         x[:, i] = rng.random(100_000)
         out = np.maximum(x @ (W @ W.T) + b, 0.0)
-        mean, se = mc_mean(((x - out) ** 2 * imp).sum(axis=1))
+        mean, se = mean_se(((x - out) ** 2 * imp).sum(axis=1))
         assert abs(mean - total[i]) < 5 * se
 
 

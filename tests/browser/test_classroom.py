@@ -7,20 +7,16 @@ import time
 
 import pytest
 
-from .conftest import (
+from rig.live import (
     FINISHED_RE,
     QUEUED_TEXT,
-    assert_no_exception,
-    control_value,
     five_in_two_reference,
-    goto_app,
-    main_text_content,
     press_play,
     read_readout,
     read_represented,
     set_speed,
-    wait_for_app,
 )
+from rig.pages import assert_no_exception, control_value, goto_app, main_text_content, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,19 +8,10 @@ import tomllib
 
 import pytest
 
-from .conftest import (
-    REPO_ROOT,
-    assert_no_exception,
-    assert_no_page_not_found,
-    discover_pages,
-    external_peers,
-    goto_app,
-    play_buttons,
-    press_play,
-    read_step,
-    wait_for_app,
-    wait_for_step_above,
-)
+from rig.live import play_buttons, press_play, read_step, wait_for_step_above
+from rig.pages import assert_no_exception, assert_no_page_not_found, discover_pages, goto_app, wait_for_app
+from rig.procfs import external_peers
+from rig.server import REPO_ROOT
 
 PAGES = discover_pages()
 

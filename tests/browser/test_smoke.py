@@ -12,22 +12,24 @@ import re
 
 import pytest
 
-from .conftest import (
-    assert_no_exception,
-    assert_no_page_not_found,
-    click_button,
-    control_value,
-    control_values,
+from rig.live import (
     five_in_two_reference,
-    goto_app,
     press_play,
     read_readout,
     read_represented,
     read_step,
     set_speed,
-    wait_for_app,
     wait_for_step_above,
     wait_until_finished,
+)
+from rig.pages import (
+    assert_no_exception,
+    assert_no_page_not_found,
+    click_button,
+    control_value,
+    control_values,
+    goto_app,
+    wait_for_app,
 )
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 
 from core.charts import basic_results as br_charts
 from core.charts import style
-from tests.charts.spec import axis_titles, dataset_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, encodings, spec_of, subtitles, titles
 
 
 def features() -> pd.DataFrame:

@@ -12,13 +12,7 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
-from tests.charts.spec import dataset_with, encodings, titles
-from tests.test_pages import panel_titles
-
-
-def pentagon(radius: float = 1.0) -> np.ndarray:
-    ang = 2 * np.pi * np.arange(5) / 5
-    return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1)
+from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:

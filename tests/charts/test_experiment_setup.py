@@ -7,7 +7,7 @@ import pytest
 
 from core.charts import experiment_setup as es_charts
 from core.charts import style
-from tests.charts.spec import dataset_with, datasets_with, encodings, spec_of, titles
+from tests.helpers import dataset_with, datasets_with, encodings, spec_of, titles
 
 
 def test_batch_heatmap_one_panel_per_array_and_grey_zeros() -> None:

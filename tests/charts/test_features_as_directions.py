@@ -7,7 +7,7 @@ import pytest
 
 from core.charts import features_as_directions as fad_charts
 from core.charts import style
-from tests.charts.spec import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
 
 
 def test_sum_of_directions_chains_the_pieces_tip_to_tail() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from core.chapters.geometry_layout import GraphLayout, PolytopeView
 from core.charts import geometry as geometry_charts
-from tests.charts.spec import dataset_with, encodings, titles
+from tests.helpers import dataset_with, encodings, titles
 
 KINDS = ("dedicated", "digon", "triangle", "tetrahedron", "pentagon", "square antiprism", "other", "not represented")
 

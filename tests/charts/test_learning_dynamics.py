@@ -8,7 +8,7 @@ import pytest
 
 from core.charts import learning_dynamics as learning_dynamics_charts
 from core.charts import style
-from tests.charts.spec import dataset_with, encodings
+from tests.helpers import dataset_with, encodings
 
 STEPS = np.array([0.0, 100.0, 200.0])
 D = np.array([[0.1, 0.2], [0.5, 0.3], [0.5, 0.0]])  # [T, n]

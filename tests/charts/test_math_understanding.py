@@ -8,7 +8,7 @@ import pytest
 
 from core.charts import math_understanding as math_understanding_charts
 from core.charts import style
-from tests.charts.spec import dataset_with, encodings, titles
+from tests.helpers import dataset_with, encodings, titles
 
 
 def test_term_chart_keeps_its_size_and_hides_vanishing_terms() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from core.charts import neurons as neuron_charts
 from core.charts import style
-from tests.charts.spec import dataset_with, encodings, spec_of, titles
+from tests.helpers import dataset_with, encodings, spec_of, titles
 
 
 def test_weight_heatmap_cells_order_rows_and_diverging_limit() -> None:

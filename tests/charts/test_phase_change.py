@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.charts import phase_change as phase_change_charts
-from tests.charts.spec import dataset_with, encodings
+from tests.helpers import dataset_with, encodings
 
 NAMES = ("not learned", "superposition", "dedicated")
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.charts import privileged_basis as pb_charts
 from core.charts import style
-from tests.charts.spec import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
 
 
 def test_basis_heatmaps_share_one_diverging_scale() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 
 from core.charts import style
 from core.charts import superposition_hypothesis as sh_charts
-from tests.charts.spec import dataset_with, datasets_with, encodings, spec_of, subtitles, titles
+from tests.helpers import dataset_with, datasets_with, encodings, spec_of, subtitles, titles
 
 
 def test_cos_histogram_bars_curve_and_epsilon() -> None:

@@ -1,0 +1,150 @@
+"""Reading and driving a Streamlit page in the browser: which pages exist, when a run has finished,
+clicking buttons, the main area's text and the values controls show."""
+
+from __future__ import annotations
+
+import contextlib
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+APP_IDLE_TIMEOUT_MS = 60_000
+
+
+def discover_pages() -> list[str]:
+    """URL paths of every page app.py routes: "/" (the home page) plus each chapter's url_path.
+
+    Read from the chapter registry (ui.registry.CHAPTERS) app.py builds its navigation from, so a new
+    chapter is covered without touching the tests or the benchmarks.
+    """
+    from ui.registry import CHAPTERS
+
+    return ["/"] + ["/" + ch.url_path for ch in CHAPTERS]
+
+
+# True when Streamlit is connected and idle: no script (or fragment) run in progress,
+# no "Running..." status widget, no stale elements left from a run, at least one element
+# rendered in the main area (so the first run has happened), and the page quiet (no DOM change)
+# for QUIET_MS. The quiet period matters: the frontend marks the run finished before it has
+# committed every element of a big page (measured: up to 2 s later on a loaded machine), so
+# readers below also wait for the very text they need.
+QUIET_MS = 300
+_APP_IDLE_JS = """(quietMs) => {
+  if (!window.__splQuiet) {
+    window.__splQuiet = {last: performance.now()};
+    new MutationObserver(() => { window.__splQuiet.last = performance.now(); })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = !!app
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+  if (!idle) { window.__splQuiet.last = performance.now(); return false; }
+  return performance.now() - window.__splQuiet.last >= quietMs;
+}"""
+
+
+def wait_for_app(page, timeout_ms: int = APP_IDLE_TIMEOUT_MS) -> None:
+    """Wait until the app is connected, has finished running and the page is quiet (see _APP_IDLE_JS).
+
+    Not for a page that is playing: its panel redraws every tick, so it is never quiet.
+    """
+    page.wait_for_function(_APP_IDLE_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)
+
+
+def goto_app(page, url: str, timeout_ms: int = APP_IDLE_TIMEOUT_MS) -> None:
+    """Open url and wait for the app's first run to finish."""
+    page.goto(url)
+    wait_for_app(page, timeout_ms)
+
+
+def wait_for_rerun(page, timeout_ms: int) -> None:
+    # Give the frontend a moment to register the rerun, then wait for it to end.
+    with contextlib.suppress(PlaywrightTimeoutError):  # the rerun may already be over: fine
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stApp\"]')"
+            "?.getAttribute('data-test-script-state') !== 'notRunning'",
+            timeout=1000,
+        )
+    wait_for_app(page, timeout_ms)
+
+
+def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_IDLE_TIMEOUT_MS) -> None:
+    """Click the one st.button / st.form_submit_button whose label is exactly `label`.
+
+    Icons (material or emoji) don't count toward the label. With wait=True, waits for the
+    rerun the click triggers to finish.
+    """
+    buttons = page.locator('[data-testid="stButton"], [data-testid="stFormSubmitButton"]')
+    button = buttons.get_by_role("button", name=label, exact=True)
+    button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
+    if wait:
+        wait_for_rerun(page, timeout_ms)
+
+
+def main_text(page) -> str:
+    """The rendered text of the main area (the sidebar excluded), as a reader sees it."""
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def main_text_content(page) -> str:
+    """The main area's textContent: cheaper than main_text (no layout), for polling; no line breaks."""
+    return page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.textContent || ''")
+
+
+def assert_no_exception(page) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        raise AssertionError("the app shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
+
+
+def assert_no_page_not_found(page) -> None:
+    """The streamlit#9992 modal ("Page not found") must not be up: the page behind it would be inert."""
+    dialogs = page.locator('[role="dialog"]').filter(has_text="Page not found")
+    assert dialogs.count() == 0, "a 'Page not found' modal covers the page (streamlit#9992; warm-up missing?)"
+
+
+def wait_for_main_text(page, pattern: str, timeout_ms: int = 30_000) -> bool:
+    """Wait until the main area's text matches the JS regex `pattern`; False if it never does."""
+    try:
+        page.wait_for_function(
+            "(p) => new RegExp(p).test(document.querySelector('[data-testid=\"stMain\"]')?.textContent || '')",
+            arg=pattern,
+            timeout=timeout_ms,
+            polling=200,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
+_CONTROL_VALUE_JS = """(el) => {
+  const radios = [...el.querySelectorAll('input[type=radio]:checked')]
+      .map(i => (i.closest('label') || i.parentElement).innerText.trim());
+  if (radios.length) return radios.join('|');
+  const thumbs = [...el.querySelectorAll('[data-testid="stSliderThumbValue"]')].map(x => x.innerText.trim());
+  if (thumbs.length) return thumbs.join('|');
+  const box = el.querySelector('input[type=checkbox]');
+  if (box) return String(box.checked);
+  const input = el.querySelector('input, textarea');
+  if (input) return input.value;
+  return el.innerText.trim();
+}"""
+
+
+def control_value(page, key: str) -> str:
+    """What the widget with this key shows: chosen radio label, slider value(s), input text or checkbox."""
+    return page.locator(f".st-key-{key}").first.evaluate(_CONTROL_VALUE_JS)
+
+
+def control_values(page, keys: list[str], timeout_ms: int = 10_000) -> dict[str, str]:
+    """control_value of each key, once every one of them shows something (slider values render late)."""
+    page.wait_for_function(
+        f"(keys) => keys.every(k => {{ const el = document.querySelector('.st-key-' + k);"
+        f" return el && ({_CONTROL_VALUE_JS})(el) !== ''; }})",
+        arg=keys,
+        timeout=timeout_ms,
+    )
+    return {key: control_value(page, key) for key in keys}
