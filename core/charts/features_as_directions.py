@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.common import DIVERGING, OKABE_ITO, configure
+from core.charts.style import DIVERGING, OKABE_ITO, configure
 
 GREY = "#888888"
 INK = "#000000"

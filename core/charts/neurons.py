@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.common import DIVERGING, OKABE_ITO, SEQUENTIAL, configure
+from core.charts.style import DIVERGING, OKABE_ITO, SEQUENTIAL, configure
 
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
 
