@@ -17,7 +17,7 @@ import pandas as pd
 from core import analysis
 from core.chapters.basic_results import THRESHOLD, SweepSummary, represented_superposition
 from core.charts import common as charts
-from core.charts.common import OKABE_ITO, SEQUENTIAL
+from core.charts.style import DIVERGING, OKABE_ITO, SEQUENTIAL
 
 ZERO_GREY = "#e3e6ec"
 DROPPED_GREY = "#b8bcc6"
@@ -313,9 +313,7 @@ def gram_panel(W_k: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0)
     cells, bias, limit = charts.gram_frames(W_k, b_k)
     n = len(bias)
     legend = alt.Legend(title="Wᵢ·Wⱼ and bᵢ: blue < 0 < orange", orient="bottom", gradientLength=200 * scale)
-    color = alt.Color(
-        "value:Q", scale=alt.Scale(scheme=charts.DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend
-    )
+    color = alt.Color("value:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-limit, limit], domainMid=0), legend=legend)
     every = max(1, int(np.ceil(n / 20)))
     ticks = list(range(0, n, every))
     cell = max(3.5, min(16.0, 300.0 / n)) * scale
