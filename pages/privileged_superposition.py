@@ -25,7 +25,7 @@ read directly: column *j* of *W* says which features drive neuron *j*.
 
 A neuron is **monosemantic** when one feature drives at least 90 % of its input *variance* (its share of
 Σᵢ *W*ᵢⱼ²), and **polysemantic** otherwise. Every active feature varies by the same amount, so this share is the
-fraction of what the neuron responds to that comes from one feature. (Sharing Σᵢ |*W*ᵢⱼ| instead would let a
+fraction of what the neuron responds to that comes from one feature. (A share of Σᵢ |*W*ᵢⱼ| instead would let a
 crowd of tiny, harmless weights outvote the one that matters; the computation chapter, with 100 features, uses
 the same variance rule for that reason.) The paper's model has *n* = 10 features, *m* = 5 neurons and importance
 0.75ⁱ.
