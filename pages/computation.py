@@ -93,11 +93,14 @@ kinds = sweep_neurons(
     key="cs_sweep",
     name=f"abs-sweep-neurons-p{float(dens[k]):.3g}",
 )
+small_abs, small_sq = computation.small_weight_mass(sweep["W1"][k])
 st.caption(
     f"At p = {dens[k]:.3g}: {int(counts['monosemantic'][k])} monosemantic and {int(counts['polysemantic'][k])} "
     f"polysemantic neurons; {importance_split(kinds)} Here a neuron is monosemantic when one feature drives at least "
-    "90 % of its input variance (share of Σᵢ W1ᵢⱼ²): with 100 inputs, a hundred leftover weights of 0.003 would "
-    "otherwise add up to a third of the neuron's |weight| while doing nothing."
+    "90 % of its input variance (share of Σᵢ W1ᵢⱼ²), the same rule as the privileged-basis chapter. Why not a share "
+    f"of Σᵢ |W1ᵢⱼ|? Here the weights below 0.02, which barely move a neuron, hold a median {100 * small_abs:.2g} % of a "
+    f"neuron's |weight| but only {100 * small_sq:.2g} % of its W1²: a |weight| share would let that crowd of leftovers "
+    "decide the label."
 )
 
 st.header("The asymmetric superposition motif")
@@ -199,11 +202,13 @@ with st.expander("The settings, exactly"):
     st.markdown(
         f"""
 Model: h = ReLU(W1 x), y' = ReLU(W2 h + b), untied; target |x|. Data: each feature is 0 with probability 1 − p,
-otherwise uniform on [−1, 1]. Loss: importance-weighted squared error; AdamW (lr 0.001, weight decay 0.01), batch 1024.
+otherwise uniform on [−1, 1]. Loss: importance-weighted squared error, mean over batch and features (the paper's sum
+over features divided by n); AdamW (lr 0.001, weight decay 0.01), batch 1024.
 Circuit: n = 3, m = 6, p = 1, importance 1. Sweep: n = 100, m = 40, importance 0.8ⁱ, densities
 {", ".join(f"{p:.3g}" for p in spec["feature_probability"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds.
-Neuron labels: **monosemantic** if one feature has ≥ 90 % of Σᵢ W1ᵢⱼ²; **dead** if no |input weight| reaches
-{computation.DEAD_WEIGHT}; otherwise **polysemantic**. Motif test: two features carry ≥ 80 % of the neuron's input
+Neuron labels (the same rule as the privileged-basis chapter): **monosemantic** if one feature has ≥ 90 % of
+Σᵢ W1ᵢⱼ²; **dead** if no |input weight| reaches {computation.DEAD_WEIGHT} (inputs are signed, so a negative weight
+fires the neuron too); otherwise **polysemantic**. Motif test: two features carry ≥ 80 % of the neuron's input
 variance, the smaller input weight is ≤ 0.7 of the larger, output weights are reciprocal (W2[b] > W2[a] > 0) and each
 serves its output with gain ≥ 0.3; an inhibitor on the same side of x_a removes ≥ 50 % of the leak into y_b.
 Live run: {cfg.n_features} features, {cfg.n_hidden} neurons, {cfg.steps:,} steps, best of {cfg.n_seeds}, seed {cfg.seed}.
@@ -213,11 +218,11 @@ Live run: {cfg.n_features} features, {cfg.n_hidden} neurons, {cfg.steps:,} steps
 self_check(
     [
         (
-            "Why does the absolute-value task force the model to use its hidden ReLU, when the ReLU-hidden model of the "
-            "previous chapter tried to avoid it?",
-            "|x| is not a linear function, so no linear hidden layer can compute it; the ReLU is the only source of the "
-            "bend. Reconstructing x ≥ 0 (the previous task) was possible without it, so that model treated the ReLU "
-            "as an obstacle.",
+            "In the previous chapter the dense model gave each feature its own neuron with a positive weight, so on "
+            "inputs ≥ 0 its hidden ReLU never cut anything off. Why can't a model for |x| do the same?",
+            "|x| is not linear: for x < 0 it must output −x, but a neuron ReLU(w x) with w > 0 gives 0 there. The "
+            "bend has to come from the ReLU, as in |x| = ReLU(x) + ReLU(−x): here the clipping is the computation, "
+            "not a loss to avoid. Copying inputs ≥ 0 needed no bend, so that model could leave its ReLU idle.",
         ),
         (
             "You rescale a neuron's input weights by 3 and its output weights by 1/3. What changes?",

@@ -8,7 +8,16 @@ from core.charts import basic_results as basic_results_charts
 from core.charts import experiment_setup as experiment_setup_charts
 from core.presets import experiment_setup as experiment_setup_presets
 from core.train import TrainResult, history_points
-from ui.demonstrating import DATA_LATEX, LOSS_LATEX, MODEL_LATEX, density_option, model_label, sparsity_note, warn
+from ui.demonstrating import (
+    DATA_LATEX,
+    LOSS_LATEX,
+    MODEL_LATEX,
+    TRAINING_LOSS_LATEX,
+    density_option,
+    model_label,
+    sparsity_note,
+    warn,
+)
 from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
@@ -174,12 +183,26 @@ st.header("4. The loss")
 st.latex(LOSS_LATEX)
 prose(
     """
-The loss is the importance-weighted squared error, averaged over the features and over the batch. A model that
-outputs 0 for everything loses mean(*I*ᵢ) · *p*/3, because E[*x*ᵢ²] = *p*/3: that is the level an untrained model
-starts near. Training uses AdamW (learning rate 0.001, weight decay 0.01), batches of 1,024 and 10,000 steps, as in
-the paper's reference code.
+The paper's loss is the importance-weighted squared error, **summed over the features** and averaged over the
+batch (*B* examples).
 """,
-    "Importance-weighted squared error; outputting 0 scores mean(Iᵢ)·p/3, where every model starts.",
+    "The paper's loss: importance-weighted squared error, summed over features, averaged over the batch.",
+)
+st.latex(TRAINING_LOSS_LATEX)
+prose(
+    """
+This app, like the paper's reference notebook, trains on the **mean** over features instead: the paper's loss
+divided by *n*. A constant factor does not move the minimum, so the best weights are the same. It hardly changes
+training either: Adam divides each gradient by its own running size, so scaling the loss by 1/*n* leaves the steps
+almost unchanged (only Adam's ε = 10⁻⁸, added to that running size, notices the scale; AdamW applies the weight
+decay separately, so it does not).
+Every loss this app reports is in these training units. In them, a model that outputs 0 for everything loses
+mean(*I*ᵢ) · *p*/3, because E[*x*ᵢ²] = *p*/3: that is the level an untrained model starts near (in the paper's units,
+Σᵢ *I*ᵢ · *p*/3). Training uses AdamW (learning rate 0.001, weight decay 0.01), batches of 1,024 and 10,000 steps,
+as in the paper's reference code.
+""",
+    "The app trains on the paper's loss divided by n (mean over features): same optimum; outputting 0 scores "
+    "mean(Iᵢ)·p/3 in these units.",
 )
 
 st.header("5. Train it")

@@ -23,8 +23,12 @@ So far the hidden layer had no special directions: rotate it, and the model beha
 separately, so the coordinates become **neurons** and rotating them changes the model. Now the weights can be
 read directly: column *j* of *W* says which features drive neuron *j*.
 
-A neuron is **monosemantic** when one feature carries at least 90 % of its input weight (sum of |*W*ᵢⱼ|), and
-**polysemantic** otherwise. The paper's model has *n* = 10 features, *m* = 5 neurons and importance 0.75ⁱ.
+A neuron is **monosemantic** when one feature drives at least 90 % of its input *variance* (its share of
+Σᵢ *W*ᵢⱼ²), and **polysemantic** otherwise. Every active feature varies by the same amount, so this share is the
+fraction of what the neuron responds to that comes from one feature. (A share of Σᵢ |*W*ᵢⱼ| instead would let a
+crowd of tiny, harmless weights outvote the one that matters; the computation chapter, with 100 features, uses
+the same variance rule for that reason.) The paper's model has *n* = 10 features, *m* = 5 neurons and importance
+0.75ⁱ.
 """,
     "A ReLU on the hidden layer turns its coordinates into neurons, so we can ask which features each neuron carries.",
 )
@@ -32,12 +36,14 @@ scale = chart_scale()
 SWEEP = privileged_superposition.BUILDERS["privileged_sweep"]
 
 
-def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
-    """(densities, best-seed W, every seed's monosemantic counts or None, where it came from)."""
+def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str, bool]:
+    """(densities, best-seed W, every seed's monosemantic counts or None, where it came from, whether those counts
+    used today's W^2 rule; older sweeps counted with the stricter |W| share, so theirs are lower bounds)."""
     asset = asset_or_none("privileged_sweep", SWEEP.version)
     if asset is not None:
         a = asset.arrays
-        return a["densities"], a["W"], a["seed_mono"], "precomputed"
+        exact = privileged_superposition.seed_counts_exact(a)
+        return a["densities"], a["W"], a["seed_mono"], "precomputed", exact
     cfg = privileged_superposition.privileged_config(
         privileged_superposition.SHOWCASE_DENSITIES, steps=privileged_superposition.PAPER_STEPS, n_seeds=4
     )
@@ -47,11 +53,12 @@ def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
         result.W,
         None,
         "trained now (7 densities, best of 4 seeds)",
+        True,
     )
 
 
 st.header("The paper's sweep")
-densities, W_paper, seed_mono, source = _paper_data()
+densities, W_paper, seed_mono, source, seeds_exact = _paper_data()
 spec = SWEEP.toy_config.to_dict()
 if source == "precomputed":
     st.caption(
@@ -85,7 +92,13 @@ show_chart(
 st.caption(
     "Lines: the kept (lowest-loss) model at each density. "
     + (
-        "Faint dots: every seed's count of monosemantic neurons, dot size = how many seeds. "
+        "Faint dots: every seed's count of monosemantic neurons, dot size = how many seeds"
+        + (
+            ". "
+            if seeds_exact
+            else " (counted when the sweep was built, with the older, stricter share of Σ|Wᵢⱼ|: a seed's count by "
+            "today's rule is at least this). "
+        )
         if seed_mono is not None
         else ""
     )
@@ -144,7 +157,7 @@ preset_button(
     "Paper settings",
     {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
     key="ps_paper",
-    help="n = 10, m = 5, importance 0.75^i, the densities of the paper's figure; best of 8 seeds here (the paper: 1000).",
+    help="n = 10, m = 5, importance 0.75^i, seven densities from 1 to 0.001; best of 8 seeds here (the paper: 1000).",
 )
 live_densities = privileged_superposition.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
 cfg = privileged_superposition.privileged_config(live_densities, float(decay), int(steps), int(seed), int(n_seeds))
@@ -190,15 +203,16 @@ live_training("ps:run", cfg, render)
 
 st.subheader("What to notice")
 prose(
-    """
+    f"""
 - **Dense features: every neuron is monosemantic.** Each of the five neurons carries one of the five most important
   features, and the other five features are dropped (their biases hold their average, ½). *W* is a permutation of
-  the top five features. Training needs time for this: after 10,000 steps most seeds still mix 10–25 % of other
-  features into each neuron; by 20,000 steps every one of our 32 seeds is cleanly aligned with the neurons.
+  the top five features. With inputs ≥ 0 and only positive weights, the hidden ReLU then has nothing to cut off:
+  each feature passes through its neuron unchanged. Training needs time for this, so the sweep trains {spec["steps"]:,} steps;
+  {privileged_superposition.seeds_sentence(seed_mono, densities, W_paper.shape[-1], seeds_exact)}
 - **Very sparse features: no neuron is monosemantic.** All ten features are stored, each spread over a *set* of
   neurons, and every neuron serves several features.
-- **In between, both kinds live in one model.** Around p ≈ 0.2 the most important features keep a neuron each
-  while the next ones share the remaining neurons (for example three features on two neurons). The change from
+- **In between, both kinds live in one model.** {privileged_superposition.mixed_sentence(densities, counts)} The
+  most important features keep a neuron each while the next ones share the remaining neurons. The change from
   monosemantic to polysemantic looks like a phase change, this time at the level of neurons.
 - **Why best of N?** Small models like this one often get stuck. Keeping the lowest-loss seed shows the structure
   the loss prefers; the faint dots show how often a single seed finds it.
@@ -209,11 +223,12 @@ with st.expander("The settings, exactly"):
     st.markdown(
         f"""
 Model: h = ReLU(W x), x' = ReLU(Wᵀ h + b), tied weights, no hidden bias; n = {privileged_superposition.N_FEATURES}, m = {privileged_superposition.N_HIDDEN}.
-Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1]. Loss: importance-weighted squared error.
+Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1]. Loss: importance-weighted squared error,
+mean over batch and features (the paper's sum over features divided by n).
 AdamW (lr 0.001, weight decay 0.01), batch 1024. Precomputed sweep: importance 0.75ⁱ, densities
 {", ".join(f"{p:.3g}" for p in spec["feature_probability"])}, {spec["steps"]:,} steps, best of {spec["n_seeds"]} seeds (seed {spec["seed"]}).
-Neuron labels: **monosemantic** if one feature has ≥ {privileged_superposition.MONO_THRESHOLD:.0%} of the neuron's Σ|Wᵢⱼ|;
-**dead** if no input weight reaches {privileged_superposition.DEAD_WEIGHT} (inputs are ≥ 0, so such a neuron never fires noticeably);
+Neuron labels: **monosemantic** if one feature has ≥ {privileged_superposition.MONO_THRESHOLD:.0%} of the neuron's Σᵢ Wᵢⱼ²;
+**dead** if no input weight reaches {privileged_superposition.DEAD_WEIGHT} (inputs are ≥ 0, so only a positive weight can make it fire);
 otherwise **polysemantic**. Live run: importance {decay:g}ⁱ, {cfg.steps:,} steps, best of {cfg.n_seeds}, seed {cfg.seed}.
 """
     )
@@ -227,10 +242,13 @@ self_check(
             "each hidden coordinate, so the coordinates are real units (neurons) and W says which feature feeds which.",
         ),
         (
-            "A dense model has 5 neurons and 10 features. Why does it give each neuron to exactly one feature?",
-            "When every feature is present in every example, any feature sharing a neuron with another would leak "
-            "into the other's output all the time. With no sparsity to hide that interference, the best use of five "
-            "neurons is to store the five most important features cleanly and drop the rest.",
+            "A dense model keeps five features in five neurons. Why does each one end up on a neuron of its own, "
+            "rather than along some rotated mix of neurons?",
+            "Five features fit in five dimensions at right angles, and without a ReLU any rotation would do. With "
+            "the ReLU, a feature that reached some neuron through a negative weight would be cut off there (inputs "
+            "are ≥ 0, so that neuron's share of it never gets through), and a neuron shared by two features clips "
+            "their sum. Five orthogonal directions with no negative entries are exactly the single neurons, so "
+            "only the one-feature-per-neuron layout passes every feature through the ReLU untouched.",
         ),
         (
             "If you find a polysemantic neuron in a real network, does that mean the network is poorly trained?",

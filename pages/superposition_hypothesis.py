@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.chapters import superposition_hypothesis as hyp
-from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel
+from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel, sensing_sentence
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -88,46 +88,60 @@ with st.container(border=True):
         bind="query-params",
     )
     seed = c3.number_input("Seed (model)", 0, 2**31 - 1, 0, 1, key="sh_seed", bind="query-params")
+    model = MODELS[model_label]
+    # One steps control per model, so each starts at its own default: the ReLU-hidden model needs about
+    # 15,000 steps before its dense features settle on single neurons (hyp.DEFAULT_STEPS).
     steps = c3.select_slider(
         "Training steps (AdamW, lr 0.001, batch 1024)",
-        [2_000, 5_000, 10_000],
-        10_000,
-        key="sh_steps",
+        [2_000, 5_000, 10_000, 20_000],
+        hyp.DEFAULT_STEPS[model],
+        key=f"sh_steps_{model}",
         bind="query-params",
     )
 preset_button(
     "Paper settings",
-    {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps": 10_000},
+    {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps_relu_output": 10_000},
     key="sh_paper",
     help="The paper's basic-results model: n = 20, m = 5, importance 0.7ⁱ, ReLU output, 10,000 steps, at density "
     "0.03 (one of its seven densities), best of 4 starts.",
 )
-cfg = hyp.model_config(MODELS[model_label], float(density), int(seed), int(steps))
+cfg = hyp.model_config(model, float(density), int(seed), int(steps))
 live_training("sh:run", cfg, lambda view: model_panel(view, cfg, chart_scale()))
 
 prose(
     """
-**The hierarchy of properties.** The paper orders what we may hope is true of a representation:
-*decomposable* (it splits into features that can be understood one at a time), then *linear* (each feature is a
-direction), then either *in superposition* or not, and finally *basis-aligned* (features sit on single neurons),
-a question that only makes sense when the architecture privileges a basis. The table under the model checks each
-one numerically.
+**The hierarchy of properties.** The paper orders what we may hope is true of a representation, each property
+building on the one before:
+*decomposable* (the hidden vector is a sum of separate parts, one per feature, h(x) = Σᵢ h(xᵢeᵢ)), then *linear*
+(each part is the feature's value times a fixed direction, h(x) = Σᵢ xᵢ h(eᵢ)), then, for a linear representation,
+*in superposition* or not, and finally *basis-aligned* (each feature on a neuron of its own), a question that only
+makes sense when the architecture privileges a basis. The table under the model checks each one numerically, on
+inputs with at least two active features, and skips a property whose parent fails.
+
+One case surprises people. A **ReLU-hidden model in superposition is not decomposable**: when two features share
+a neuron, the ReLU cuts off the negative interference one causes in the other, so h of the pair is not the sum of
+h of each alone. Yet each single feature is still a direction: h(xᵢeᵢ) = xᵢ h(eᵢ) for xᵢ ≥ 0. The "no" is about
+how features *combine* in the hidden layer, not a sign that there are no features.
 """,
-    "Decomposable, then linear, then in superposition or not, then basis-aligned: the table checks each on this model.",
+    "Decomposable, then linear, then in superposition or not, then basis-aligned; a ReLU-hidden model in "
+    "superposition fails the first, because the ReLU cuts off interference.",
 )
 
 st.subheader("What to notice")
 st.markdown(
-    """
+    f"""
 - **Histogram**: as m grows the |cos| distribution narrows around 0 (the bars match the exact curve). At m = 2 almost
   no pair is within ε = 0.3 of orthogonal; at m = 1000 essentially every pair is.
 - **Counting**: the dots climb in a straight line on the log axis, like the exponential curves beside them, and
   cross the grey line N = m: past that point random directions already beat a perfectly orthogonal basis.
   Random draws are a poor packing; careful arrangements fit far more.
-- **Compressed sensing**: with 40 measurements, vectors with a handful of non-zeros come back exactly; past roughly
-  15 to 20 the success rate falls to zero, and the least-norm answer never works.
+- **Compressed sensing** (the curve above): {sensing_sentence(int(m_meas), hyp.RECOVERY[method_label], int(cs_seed))}
 - **The model**: at p = 1 it stores 5 features at right angles, Wᵀ W is invertible: no superposition. At p = 0.03
   it stores about 10 or more in the same 5 dimensions; eigenvalues past the 5th are 0, so Wᵀ W is singular.
+- **The ReLU-hidden model** ({hyp.DEFAULT_STEPS["relu_hidden"]:,} steps): at p = 1 the table reads decomposable and
+  linear (approximately: errors below {hyp.APPROX_TOL:g}), not in superposition, and basis-aligned: the five most
+  important features get one neuron each. At p = 0.03 it reads **not decomposable**, and the rows below it not
+  applicable: features share neurons and the ReLU cuts off their interference.
 """
 )
 

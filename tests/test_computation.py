@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.assets import load_asset, same_config
 from core.chapters import computation
@@ -118,3 +119,15 @@ def test_computation_assets_match_their_configs_and_the_claims() -> None:
     # features (seen: 38 of 40 monosemantic at p = 1, 40 of 40 at the next two densities).
     assert counts["monosemantic"][dense] >= 0.9 * sweep["W1"].shape[-1]
     assert counts["monosemantic"][sparsest] == 0  # very sparse: all neurons shared
+
+
+def test_small_weights_hold_little_variance_but_some_weight_mass() -> None:
+    """The page's reason for the W^2 rule, on a hand-built neuron and on the sweep (p = 1 and p = 0.0215)."""
+    W1 = np.zeros((100, 1))
+    W1[0, 0], W1[1:, 0] = 1.0, 0.003
+    abs_share, sq_share = computation.small_weight_mass(W1)
+    assert abs_share == pytest.approx(0.297 / 1.297) and sq_share == pytest.approx(99 * 9e-6 / (1 + 99 * 9e-6))
+    sweep = load_asset("computation_sweep").arrays
+    for k in (0, 5):
+        abs_share, sq_share = computation.small_weight_mass(sweep["W1"][k].astype(float))
+        assert abs_share > 10 * sq_share and sq_share < 0.01

@@ -256,3 +256,28 @@ def test_hypothesis_model_and_checklist() -> None:
     assert "largest-|weight| share" in text  # basis alignment is now a question with an answer
     at.button(key="sh_paper").click().run()
     assert at.radio(key="sh_model").value.startswith("ReLU output")
+
+
+def test_hypothesis_sensing_prose_comes_from_the_curve() -> None:
+    """The 'what to notice' numbers are the page's own recovery curve at its defaults (m = 40, L1, seed 0), not
+    remembered ones (the old text said recovery falls to zero past about 15-20; L1 still recovers many at 20)."""
+    from core.chapters import superposition_hypothesis as hyp
+    from ui.chapters.superposition_hypothesis import sensing_ks
+
+    at = open_page(HYPOTHESIS)
+    text = " ".join(m.value for m in at.markdown)
+    ks = sensing_ks(40)
+    rate = hyp.recovery_curve(100, 40, ks, trials=8, method="l1", seed=0)
+    last_perfect = max(int(k) for i, k in enumerate(ks) if (rate[: i + 1] == 1).all())
+    first_none = min(int(k) for i, k in enumerate(ks) if (rate[i:] == 0).all())
+    assert f"up to {last_perfect} non-zeros came back exactly" in text
+    assert f"none did from k = {first_none} on" in text
+    assert 20 < first_none <= 40  # recovery lasts well past k = 20 with 40 measurements
+    assert "15 to 20" not in text
+
+
+def test_hypothesis_relu_hidden_trains_long_enough_by_default() -> None:
+    at = open_page(HYPOTHESIS)
+    at.radio(key="sh_model").set_value("ReLU hidden layer (privileged basis)").run()
+    assert progress_text(at).startswith("Step 0 of 20,000")
+    assert "not decomposable" in " ".join(m.value for m in at.markdown)

@@ -5,6 +5,8 @@ Each test moves a page's main controls and checks that the charts (or the number
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.assets import load_asset
@@ -50,6 +52,21 @@ def test_privileged_precomputed_view_follows_the_density() -> None:
     assert marker(kinds) == pytest.approx(1000.0)
     assert weights.title().startswith("W at p = 0.001 ")
     assert neuron_kinds(stack).count("polysemantic") == 5 and "monosemantic" not in neuron_kinds(stack)
+
+
+def test_privileged_prose_reads_the_seed_count_from_the_asset() -> None:
+    """The page once said "every one of our 32 seeds" while the asset had 31 of 32 aligned."""
+    from core.chapters import privileged_superposition as ps
+
+    a = load_asset("privileged_sweep").arrays
+    aligned, total = ps.aligned_seeds(a["seed_mono"], a["densities"], a["W"].shape[-1])
+    at = open_page(PRIVILEGED)
+    text = " ".join(m.value for m in at.markdown)
+    least = "" if ps.seed_counts_exact(a) else "at least "
+    assert f"by then {least}{aligned} of our {total} seeds" in text
+    assert "every one of our" not in text and "input *variance*" in text
+    source = Path(PRIVILEGED).read_text()
+    assert "paper's figure" not in source  # the paper gives no densities for it
 
 
 def test_privileged_live_run_steps_restarts_and_restores_paper_settings() -> None:

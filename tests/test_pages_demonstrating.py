@@ -191,3 +191,29 @@ def test_results_presets_switch_between_the_papers_two_sizes() -> None:
     assert at.slider(key="br_decay").value == 0.7
     assert at.multiselect(key="br_densities").value == [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
     assert chart_with(at, "Wᵀ W and b: Linear model, p = 0.1") == small
+
+
+def test_setup_shows_the_papers_loss_and_the_training_units() -> None:
+    """The page once showed the loss as a mean over features; the paper sums over features. It must show the
+    paper's sum, and say the app trains on that divided by n, which is what core.models computes."""
+    import numpy as np
+
+    from core import models
+    from core.chapters import basic_results
+
+    at = open_page(SETUP)
+    formulas = [el.value for el in at.latex]
+    paper = next(f for f in formulas if f.strip("$\n ").startswith("L ="))
+    assert "\\sum_{i=1}^{n} I_i" in paper and "\\frac{1}{n}" not in paper and "\\frac{1}{B}" in paper
+    assert any("L_{\\text{app}} = \\frac{L}{n}" in f for f in formulas)
+    text = " ".join(m.value for m in at.markdown)
+    assert "summed over the features" in text and "divided by *n*" in text
+    # The engine's loss is the paper's (sum over features, mean over batch) divided by n.
+    cfg = basic_results.setup_config("relu_output", 20, 5, 0.1, 0.7, 0)
+    rng = np.random.default_rng(0)
+    params = models.init_params(cfg, 1, 0)
+    x = np.where(rng.random((1, 64, 20)) < 0.3, rng.random((1, 64, 20)), 0.0)
+    imp = 0.7 ** np.arange(20)[None]
+    out = models.forward("relu_output", params, x)
+    paper_loss = (imp[:, None, :] * (x - out) ** 2).sum(axis=2).mean(axis=1)
+    np.testing.assert_allclose(models.loss_per_instance("relu_output", params, x, x, imp), paper_loss / 20)

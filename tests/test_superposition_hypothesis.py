@@ -9,6 +9,7 @@ from scipy import integrate
 from core import analysis
 from core.chapters import features_as_directions as rep
 from core.chapters import superposition_hypothesis as hyp
+from core.chapters import superposition_hypothesis_properties as properties
 from core.train import train
 from tests.helpers import pentagon
 
@@ -145,34 +146,117 @@ def test_recovery_curve_falls_from_all_to_none() -> None:
 
 
 def test_gram_check_on_known_geometries() -> None:
-    ortho = hyp.gram_check(np.eye(5))
+    ortho = properties.gram_check(np.eye(5))
     assert not ortho.in_superposition and ortho.rank == 5
     np.testing.assert_allclose(ortho.eigenvalues, 1.0)
-    pent = hyp.gram_check(pentagon())
+    pent = properties.gram_check(pentagon())
     assert pent.in_superposition and pent.rank == 2 and pent.represented.size == 5
     np.testing.assert_allclose(pent.eigenvalues[2:], 0.0, atol=1e-12)
-    dropped = hyp.gram_check(np.vstack([np.eye(2), np.zeros((3, 2)), 0.1 * np.ones((1, 2))]))
+    dropped = properties.gram_check(np.vstack([np.eye(2), np.zeros((3, 2)), 0.1 * np.ones((1, 2))]))
     assert not dropped.in_superposition and dropped.represented.tolist() == [0, 1]
     for W in (np.eye(5), pentagon(), np.vstack([np.eye(2), np.zeros((3, 2))])):
-        assert hyp.gram_check(W).in_superposition == analysis.is_in_superposition(W)
+        assert properties.gram_check(W).in_superposition == analysis.is_in_superposition(W)
+
+
+def _verdicts(model: str, W: np.ndarray, x: np.ndarray) -> dict[str, str]:
+    return {c.name: c.verdict for c in properties.property_checklist(model, W, x)}
 
 
 def test_checklist_on_hand_built_models() -> None:
     cfg = rep.directions_config(n=3, m=3, density=0.5)
     x = rep.fixed_batch(cfg, 200, 0)
     W = np.random.default_rng(0).normal(size=(3, 3))
-    out = {c.name: c for c in hyp.property_checklist("relu_output", W, x)}
+    out = {c.name: c for c in properties.property_checklist("relu_output", W, x)}
     assert out["Decomposable"].verdict == "yes" and out["Decomposable"].measure < 1e-12
-    assert out["Linear"].verdict == "yes"
+    assert out["Linear"].verdict == "yes" and out["Linear"].measure < 1e-12
     assert out["Basis-aligned"].verdict == "not applicable"
-    # A ReLU hidden layer is positively homogeneous (still linear in each feature's value) but two features
-    # meeting in one neuron with opposite signs are clipped together, so it is not exactly decomposable.
+    # Two features meeting in one neuron with opposite signs are clipped together by the hidden ReLU: not
+    # decomposable, and therefore nothing below it applies (the old checklist said "Linear: yes" here).
     shared = np.array([[1.0, 0.0, 0.0], [-1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    relu = {c.name: c for c in hyp.property_checklist("relu_hidden", shared, x)}
-    assert relu["Linear"].verdict == "yes"
-    assert relu["Decomposable"].measure > 1e-3
-    aligned = {c.name: c for c in hyp.property_checklist("relu_hidden", np.eye(3), x)}
-    assert aligned["Basis-aligned"].verdict == "yes" and aligned["Decomposable"].verdict == "yes"
+    relu = {c.name: c for c in properties.property_checklist("relu_hidden", shared, x)}
+    assert relu["Decomposable"].verdict == "no" and relu["Decomposable"].measure > 0.05
+    assert [relu[k].verdict for k in ("Linear", "In superposition", "Basis-aligned")] == ["not applicable"] * 3
+    aligned = _verdicts("relu_hidden", np.eye(3), x)
+    assert aligned == {"Decomposable": "yes", "Linear": "yes", "In superposition": "no", "Basis-aligned": "yes"}
+
+
+def test_linearity_error_is_the_whole_linear_prediction() -> None:
+    """h(x) vs sum_i x_i h(e_i), computed directly; for ReLU(W x) it is not zero on inputs >= 0 (homogeneity
+    alone, the old test, is exact there and so could never fail)."""
+    W = np.array([[1.0, -0.5], [-1.0, 1.0]])
+    x = np.array([[0.5, 0.5], [1.0, 0.0], [0.3, 0.9]])
+    h = np.maximum(x @ W, 0)
+    expected = np.linalg.norm(h - x @ np.maximum(W, 0)) / np.linalg.norm(h)
+    assert properties.linearity_error("relu_hidden", W, x) == pytest.approx(expected)
+    assert expected > 0.1
+    assert properties.linearity_error("relu_output", W, x) < 1e-12
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_verdicts_nest_on_random_models(seed: int) -> None:
+    """A property below a failed one never reads yes: the hierarchy the paper describes."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(size=(6, 3)) * rng.uniform(0.2, 1.5, size=(6, 1))
+    x = properties.multi_feature_inputs(6, 100, seed)
+    for model in ("relu_output", "relu_hidden"):
+        order = [c.verdict for c in properties.property_checklist(model, W, x)]
+        for parent, child in zip(order[:2], order[1:3]):
+            if parent not in ("yes", "approximately"):
+                assert child == "not applicable", (model, order)
+        if order[1] not in ("yes", "approximately"):
+            assert order[3] == "not applicable", (model, order)
+        if model == "relu_hidden":
+            assert order[0] == "no"  # random mixed-sign weights clip in a ReLU layer
+
+
+def test_check_inputs_exercise_additivity_when_training_data_is_sparse() -> None:
+    """At p = 0.001 a training batch has (almost) no input with two active features, so additivity would be
+    untested: two antipodal features sharing one ReLU neuron passed as "decomposable" on it."""
+    cfg = hyp.model_config("relu_hidden", 0.001)
+    train_batch = rep.fixed_batch(cfg, 256, 7)[0]
+    assert ((train_batch > 0).sum(axis=1) >= 2).sum() <= 2
+    W = np.zeros((20, 5))
+    W[0, 0], W[1, 0] = 1.0, -1.0
+    assert properties.decomposability_error("relu_hidden", W, train_batch) < 1e-12  # the defect
+    x = properties.check_inputs(train_batch, seed=7, extra=256)
+    assert x.shape[0] >= 256 and ((x != 0).sum(axis=1) >= 2).all()
+    assert ((x > 0) & (x <= 1)).sum() == (x != 0).sum()  # values like the training data's
+    assert _verdicts("relu_hidden", W, x)["Decomposable"] == "no"
+    signed = properties.multi_feature_inputs(20, 200, 0, signed=True)
+    assert (signed < 0).any() and (np.abs(signed) <= 1).all()
+
+
+def test_relu_hidden_model_reads_as_the_page_says() -> None:
+    """Seeds 0-2, trained at the page's default steps: dense -> decomposable, linear (approximately), no
+    superposition, basis-aligned; p = 0.03 -> not decomposable, the rest not applicable."""
+    from core.train import Trainer
+
+    steps = hyp.DEFAULT_STEPS["relu_hidden"]
+    cfg = hyp.model_config("relu_hidden", 1.0, seed=0, steps=steps, n_seeds=3).with_(feature_probability=[1.0, 0.03])
+    trainer = Trainer(cfg, threads=1)
+    trainer.run()
+    every = trainer.We.reshape(3, 2, 20, 5)
+    for s in range(3):
+        for k, p in enumerate((1.0, 0.03)):
+            train_batch = rep.fixed_batch(hyp.model_config("relu_hidden", p), 256, 7)[0]
+            v = _verdicts("relu_hidden", every[s, k].astype(np.float64), properties.check_inputs(train_batch, 7))
+            if p == 1.0:
+                assert v == {
+                    "Decomposable": "approximately",
+                    "Linear": "approximately",
+                    "In superposition": "no",
+                    "Basis-aligned": "yes",
+                }, (s, v)
+            else:
+                assert v["Decomposable"] == "no" and v["Basis-aligned"] == "not applicable", (s, v)
+
+
+def test_recovery_summary_reads_landmarks() -> None:
+    ks = np.array([1, 5, 10, 15, 20, 25, 30])
+    s = hyp.recovery_summary(ks, np.array([1.0, 1.0, 0.9, 0.6, 0.4, 0.0, 0.0]))
+    assert (s.all_up_to, s.half_k, s.half_rate, s.none_from) == (5, 20, 0.4, 25)
+    s = hyp.recovery_summary(ks, np.array([0.9, 1.0, 0.0, 0.1, 0.0, 0.0, 0.05]))
+    assert s.all_up_to is None and s.half_k == 10 and s.none_from is None
 
 
 def test_decomposability_error_is_relative_to_a_direct_computation() -> None:
@@ -181,7 +265,7 @@ def test_decomposability_error_is_relative_to_a_direct_computation() -> None:
     h = np.maximum(x @ W, 0)
     parts = np.maximum(x[:, :1] * W[0], 0) + np.maximum(x[:, 1:] * W[1], 0)
     expected = np.linalg.norm(h - parts) / np.linalg.norm(h)
-    assert hyp.decomposability_error("relu_hidden", W, x) == pytest.approx(expected)
+    assert properties.decomposability_error("relu_hidden", W, x) == pytest.approx(expected)
 
 
 def test_trained_model_superposition_depends_on_density() -> None:
@@ -190,9 +274,11 @@ def test_trained_model_superposition_depends_on_density() -> None:
     for density in (1.0, 0.03):
         cfg = hyp.model_config("relu_output", density, seed=0, steps=6_000, n_seeds=1)
         W = train(cfg, threads=1).W[0]
-        g = hyp.gram_check(W)
+        g = properties.gram_check(W)
         verdicts[density] = g
-        checks = {c.name: c.verdict for c in hyp.property_checklist("relu_output", W, rep.fixed_batch(cfg, 128, 0))}
+        checks = {
+            c.name: c.verdict for c in properties.property_checklist("relu_output", W, rep.fixed_batch(cfg, 128, 0))
+        }
         assert checks["In superposition"] == ("yes" if g.in_superposition else "no")
     assert not verdicts[1.0].in_superposition and verdicts[1.0].represented.size == 5
     assert verdicts[0.03].in_superposition and verdicts[0.03].represented.size > 5

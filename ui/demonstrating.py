@@ -12,7 +12,12 @@ MODEL_LATEX = {
     "relu_output": r"h = W x, \qquad x' = \mathrm{ReLU}\!\left(W^\top W x + b\right)",
 }
 DATA_LATEX = r"x_i = \begin{cases} 0 & \text{with probability } S = 1 - p \\ \text{uniform on } [0, 1] & \text{with probability } p \end{cases}"
-LOSS_LATEX = r"L = \frac{1}{n} \sum_{i=1}^{n} I_i \; \mathbb{E}_x\!\left[(x_i - x'_i)^2\right], \qquad I_i = r^{\,i}"
+# The paper's loss: summed over features, averaged over the batch. The app trains on it divided by n (the reference
+# notebook's mean over features); both are written out so the page can say which is which.
+LOSS_LATEX = (
+    r"L = \frac{1}{B} \sum_{b=1}^{B} \sum_{i=1}^{n} I_i \left(x^{(b)}_i - x'^{(b)}_i\right)^2, \qquad I_i = r^{\,i}"
+)
+TRAINING_LOSS_LATEX = r"L_{\text{app}} = \frac{L}{n} \quad \text{(mean over features, as in the reference notebook)}"
 
 
 def density_option(p: float) -> str:

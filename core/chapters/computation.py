@@ -28,12 +28,13 @@ from typing import Any
 
 import numpy as np
 
+from core import analysis
 from core.config import ToyConfig
 from core.precompute import AssetBuilder
 from core.presets.computation import CIRCUIT_RUN, SWEEP_RUN, abs_config, circuit_config  # noqa: F401 (re-exported)
 
-MONO_SHARE = 0.9  # share of a neuron's input variance one feature must drive
-DEAD_WEIGHT = 0.05  # largest |input weight| below this: the neuron barely ever moves
+MONO_SHARE = analysis.MONO_SHARE  # share of a neuron's input variance one feature must drive
+DEAD_WEIGHT = analysis.SILENT_WEIGHT  # largest |input weight| below this: the neuron barely ever moves
 CIRCUIT_TOL = 0.2  # how far from the ideal +-1 / 0 pattern a circuit neuron may be
 
 
@@ -111,20 +112,31 @@ class NeuronKinds:
 
 def variance_share(W1: np.ndarray, eps: float = 1e-12) -> np.ndarray:
     """[..., n, m]: each feature's share of neuron k's input variance, W1_ik^2 / sum_i W1_ik^2."""
-    sq = np.asarray(W1, dtype=np.float64) ** 2
-    total = sq.sum(axis=-2, keepdims=True)
-    return np.where(total > eps, sq / np.where(total > eps, total, 1.0), 0.0)
+    return analysis.input_variance_share(W1, eps)
 
 
 def neuron_kinds(W1: np.ndarray, threshold: float = MONO_SHARE, min_weight: float = DEAD_WEIGHT) -> NeuronKinds:
     """Label neurons of W1 [..., n, m] (see the module doc for the criterion)."""
     share = variance_share(W1)
-    dead = np.abs(np.asarray(W1, dtype=np.float64)).max(axis=-2) < min_weight
+    dead = analysis.silent_neurons(W1, signed_inputs=True, min_weight=min_weight)  # inputs are signed here
     top_share = share.max(axis=-2)
     mono = (top_share >= threshold) & ~dead
     poly = ~mono & ~dead
     many = (share >= 0.1).sum(axis=-2)
     return NeuronKinds(mono, poly, dead, share.argmax(axis=-2), top_share, many)
+
+
+def small_weight_mass(W1: np.ndarray, cut: float = 0.02) -> tuple[float, float]:
+    """(median share of a neuron's sum |W1| held by weights below ``cut``, the same for sum W1^2), for W1 [n, m].
+
+    Why the labels use the W^2 share: the many near-zero leftover weights of a 100-feature model hold a
+    noticeable part of the |W| mass but almost none of the input variance.
+    """
+    a = np.abs(np.asarray(W1, dtype=np.float64))
+    small = a < cut
+    abs_share = (a * small).sum(axis=0) / np.maximum(a.sum(axis=0), 1e-12)
+    sq_share = (a**2 * small).sum(axis=0) / np.maximum((a**2).sum(axis=0), 1e-12)
+    return float(np.median(abs_share)), float(np.median(sq_share))
 
 
 def kind_counts(W1: np.ndarray) -> dict[str, np.ndarray]:

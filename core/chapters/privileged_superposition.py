@@ -8,8 +8,8 @@ drive which neuron". The paper's setting is n = 10 features, m = 5 neurons, impo
 Neuron labels (one instance, W is [n, m], column j = neuron j's input weights):
 - dead: the neuron never fires. Inputs are >= 0, so a neuron whose largest input weight is
   below ``DEAD_WEIGHT`` stays at (almost) zero on every input and contributes nothing.
-- monosemantic: alive, and one feature carries >= 0.9 of the neuron's |weight| mass
-  (core.analysis.neuron_stack's criterion).
+- monosemantic: alive, and one feature drives >= 0.9 of the neuron's input variance (share of
+  sum_i W_ij^2, core.analysis.input_variance_share): the same rule as the computation chapter.
 - polysemantic: alive and not monosemantic.
 
 One care point, measured rather than assumed: with dense features the model first learns
@@ -42,8 +42,9 @@ from core.presets.privileged_superposition import (  # noqa: F401 (re-exported: 
 )
 from core.train import Trainer
 
-MONO_THRESHOLD = 0.9
-DEAD_WEIGHT = 0.05  # a feature at its largest value (1) moves a neuron by less than this
+MONO_THRESHOLD = analysis.MONO_SHARE
+DEAD_WEIGHT = analysis.SILENT_WEIGHT  # a feature at its largest value (1) moves a neuron by less than this
+MONO_MEASURE = "input-variance share"  # stored with the seed counts (older sweeps counted with the |W| share)
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,16 @@ class NeuronLabels:
 
 def dead_neurons(W: np.ndarray, min_weight: float = DEAD_WEIGHT) -> np.ndarray:
     """[..., m] True where no input weight reaches ``min_weight``: with inputs in [0, 1] the neuron stays silent."""
-    return np.asarray(W, dtype=np.float64).max(axis=-2) < min_weight
+    return analysis.silent_neurons(W, signed_inputs=False, min_weight=min_weight)
 
 
 def neuron_labels(W: np.ndarray, threshold: float = MONO_THRESHOLD, min_weight: float = DEAD_WEIGHT) -> NeuronLabels:
     """Label every neuron of W [..., n, m] as monosemantic, polysemantic or dead (see the module doc)."""
-    stack = analysis.neuron_stack(W, mono_threshold=threshold)
+    share = analysis.input_variance_share(W)
     dead = dead_neurons(W, min_weight)
-    mono = stack.monosemantic & ~dead
+    mono = (share.max(axis=-2) >= threshold) & ~dead
     poly = ~mono & ~dead
-    return NeuronLabels(mono, poly, dead, stack.top_feature, stack.share.max(axis=-2))
+    return NeuronLabels(mono, poly, dead, share.argmax(axis=-2), share.max(axis=-2))
 
 
 def neuron_counts(W: np.ndarray, threshold: float = MONO_THRESHOLD) -> dict[str, np.ndarray]:
@@ -82,8 +83,8 @@ def neuron_counts(W: np.ndarray, threshold: float = MONO_THRESHOLD) -> dict[str,
 
 
 def features_per_neuron(W: np.ndarray, min_share: float = 0.1) -> np.ndarray:
-    """[..., m]: how many features carry at least ``min_share`` of each neuron's |weight| mass."""
-    return (analysis.neuron_stack(W).share >= min_share).sum(axis=-2)
+    """[..., m]: how many features drive at least ``min_share`` of each neuron's input variance."""
+    return (analysis.input_variance_share(W) >= min_share).sum(axis=-2)
 
 
 def neurons_per_feature(W: np.ndarray, min_share: float = 0.1) -> np.ndarray:
@@ -104,6 +105,39 @@ def neuron_order(W_k: np.ndarray) -> np.ndarray:
     top = stack.top_feature
     share = stack.share.max(axis=0)
     return np.lexsort((-share, top))
+
+
+def aligned_seeds(seed_mono: np.ndarray, densities: np.ndarray, n_hidden: int) -> tuple[int, int]:
+    """(seeds whose every neuron is monosemantic at the densest setting, seeds in all) from [seeds, densities]."""
+    dense = int(np.argmax(np.asarray(densities)))
+    column = np.asarray(seed_mono)[:, dense]
+    return int((column == n_hidden).sum()), int(column.size)
+
+
+def seed_counts_exact(arrays: dict[str, np.ndarray]) -> bool:
+    """Were a sweep's per-seed counts made with today's rule? Sweeps built before it counted with the share of
+    sum |W|, which is never larger than the W^2 share (max a^2 / sum a^2 >= max |a| / sum |a|), so their
+    counts are lower bounds of today's."""
+    return "mono_measure" in arrays and str(arrays["mono_measure"]) == MONO_MEASURE
+
+
+def seeds_sentence(seed_mono: np.ndarray | None, densities: np.ndarray, n_hidden: int, exact: bool = True) -> str:
+    """The page's claim about how many seeds align with the neurons, formatted from the sweep's seed counts."""
+    if seed_mono is None:
+        return "the per-seed counts come with the precomputed sweep, which is missing here."
+    aligned, total = aligned_seeds(seed_mono, densities, n_hidden)
+    least = "" if exact else "at least "
+    return f"by then {least}{aligned} of our {total} seeds give each of the {n_hidden} neurons a single feature."
+
+
+def mixed_sentence(densities: np.ndarray, counts: dict[str, np.ndarray]) -> str:
+    """Which densities of the kept models have monosemantic and polysemantic neurons side by side."""
+    both = [
+        f"{p:.2g}" for p, mono, poly in zip(densities, counts["monosemantic"], counts["polysemantic"]) if mono and poly
+    ]
+    if not both:
+        return "In this sweep no kept model mixes the two kinds."
+    return f"In the kept models both kinds share a model at p = {', '.join(both)}."
 
 
 # ---- precomputed sweep -------------------------------------------------------------
@@ -127,6 +161,7 @@ def build_sweep(spec: dict[str, Any]) -> dict[str, np.ndarray]:
         "seed_losses": result.seed_losses.astype(np.float32),
         "best_seed": result.best_seed.astype(np.int16),
         "seed_mono": counts["monosemantic"].astype(np.int8),
+        "mono_measure": np.array(MONO_MEASURE),
         "seed_dead": counts["dead"].astype(np.int8),
     }
 

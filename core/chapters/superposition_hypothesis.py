@@ -7,8 +7,8 @@
   exp(m eps^2 / 4), the growth rate the Johnson-Lindenstrauss / union-bound argument gives.
 - Compressed sensing: a k-sparse x in R^n, measured as y = A x with a random A (m x n, m < n), is recovered by
   L1 minimisation (a linear program) or orthogonal matching pursuit while k is well below m, and not above.
-- Superposition as a property of W: the Gram matrix of the represented features is singular; and the paper's
-  hierarchy of properties (decomposability, linearity, superposition, basis alignment) checked on a model.
+- Superposition as a property of W, and the paper's hierarchy of properties checked on a model, are in
+  ``core.chapters.superposition_hypothesis_properties``.
 
 Everything is seeded (numpy default_rng) and needs no network.
 """
@@ -21,9 +21,7 @@ import numpy as np
 from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits
 
-from core import analysis, registry
-from core.chapters.features_as_directions import hidden_of
-from core.presets.superposition_hypothesis import model_config  # noqa: F401 (re-exported)
+from core.presets.superposition_hypothesis import DEFAULT_STEPS, model_config  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------------
 # Almost-orthogonal vectors
@@ -272,103 +270,27 @@ def recovery_curve(
     return out / trials
 
 
-# --------------------------------------------------------------------------------------------
-# Superposition as a property of W, and the hierarchy of properties
-# --------------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class GramCheck:
-    """Is the Gram matrix W^T W of the represented features invertible?
+class RecoverySummary:
+    """What a recovery curve says in words: every vector recovered up to ``all_up_to`` non-zeros; at ``half_k``
+    (the first k where at most half were) a share ``half_rate``; none from ``none_from`` on. Each is None when
+    the curve never gets there (or, for ``all_up_to``, starts below 100 %)."""
 
-    represented: indices with ||W_i|| > threshold; eigenvalues: of their Gram matrix, largest first;
-    rank: eigenvalues above tol x the largest; in_superposition: rank < number represented.
-    """
-
-    represented: np.ndarray
-    eigenvalues: np.ndarray
-    rank: int
-    m: int
-    in_superposition: bool
+    all_up_to: int | None
+    half_k: int | None
+    half_rate: float
+    none_from: int | None
 
 
-def gram_check(W_k: np.ndarray, threshold: float = 0.5, tol: float = 1e-6) -> GramCheck:
-    """The paper's criterion, on the features the model actually stores (a dropped feature is not superposed)."""
-    W_k = np.asarray(W_k, dtype=np.float64)
-    rep = np.flatnonzero(analysis.feature_norms(W_k) > threshold)
-    ev = np.sort(np.linalg.eigvalsh(analysis.gram(W_k[rep])))[::-1] if rep.size else np.zeros(0)
-    rank = int((ev > tol * ev.max()).sum()) if ev.size else 0
-    return GramCheck(rep, ev, rank, W_k.shape[1], bool(rep.size >= 2 and rank < rep.size))
-
-
-EXACT_TOL = 1e-9  # float64 rounding
-APPROX_TOL = 0.05  # 5 % relative error
-ALIGNED = 0.9  # mean largest-|weight| share for "basis-aligned" (same cut as a monosemantic neuron)
-PARTLY_ALIGNED = 0.6
-
-
-@dataclass(frozen=True)
-class PropertyCheck:
-    """One row of the checklist: verdict is "yes", "approximately", "partly", "no" or "not applicable"."""
-
-    name: str
-    verdict: str
-    measure: float
-    detail: str
-
-
-def _verdict(err: float) -> str:
-    return "yes" if err < EXACT_TOL else "approximately" if err < APPROX_TOL else "no"
-
-
-def _diag_embed(x: np.ndarray) -> np.ndarray:
-    """[batch, n] -> [batch, n, n] with x on each diagonal."""
-    return x[:, :, None] * np.eye(x.shape[1])[None]
-
-
-def decomposability_error(model: str, W_k: np.ndarray, x: np.ndarray) -> float:
-    """||h(x) - sum_i h(x_i e_i)|| / ||h(x)|| over a batch: does each feature contribute on its own?"""
-    x2 = np.asarray(x, dtype=np.float64).reshape(-1, np.asarray(W_k).shape[0])
-    h = hidden_of(model, W_k, x2)
-    singles = _diag_embed(x2)  # [batch, n, n]: row i is x_i e_i
-    parts = hidden_of(model, W_k, singles.reshape(-1, x2.shape[1])).reshape(x2.shape[0], x2.shape[1], -1)
-    denom = np.linalg.norm(h)
-    return float(np.linalg.norm(h - parts.sum(axis=1)) / denom) if denom > 0 else 0.0
-
-
-def linearity_error(model: str, W_k: np.ndarray, x: np.ndarray) -> float:
-    """||h(x_i e_i) - x_i h(e_i)|| / ||h(x_i e_i)|| over a batch: is each feature a fixed direction times its value?"""
-    x2 = np.asarray(x, dtype=np.float64).reshape(-1, np.asarray(W_k).shape[0])
-    n = x2.shape[1]
-    singles = hidden_of(model, W_k, _diag_embed(x2).reshape(-1, n)).reshape(x2.shape[0], n, -1)
-    units = hidden_of(model, W_k, np.eye(n))  # h(e_i): [n, m]
-    scaled = x2[:, :, None] * units[None]
-    denom = np.linalg.norm(singles)
-    return float(np.linalg.norm(singles - scaled) / denom) if denom > 0 else 0.0
-
-
-def property_checklist(model: str, W_k: np.ndarray, x: np.ndarray, threshold: float = 0.5) -> list[PropertyCheck]:
-    """The paper's hierarchy, evaluated on one trained model's hidden layer with a batch x [batch, n]."""
-    dec = decomposability_error(model, W_k, x)
-    lin = linearity_error(model, W_k, x)
-    g = gram_check(W_k, threshold)
-    checks = [
-        PropertyCheck("Decomposable", _verdict(dec), dec, f"h(x) vs the sum of one-feature inputs: error {dec:.2g}"),
-        PropertyCheck("Linear", _verdict(lin), lin, f"h(xᵢeᵢ) vs xᵢ·h(eᵢ): error {lin:.2g}"),
-        PropertyCheck(
-            "In superposition",
-            "yes" if g.in_superposition else "no",
-            float(g.represented.size),
-            f"{g.represented.size} features stored in m = {g.m} dimensions; Gram matrix rank {g.rank}",
-        ),
-    ]
-    if registry.get(model).hidden != "none":  # an activation acts on each neuron on its own
-        share = analysis.basis_alignment(np.asarray(W_k, dtype=np.float64))[g.represented]
-        mean = float(share.mean()) if share.size else 0.0
-        verdict = "yes" if mean >= ALIGNED else "partly" if mean >= PARTLY_ALIGNED else "no"
-        detail = f"mean largest-|weight| share over neurons {mean:.2f} (yes ≥ {ALIGNED}, partly ≥ {PARTLY_ALIGNED})"
-        checks.append(PropertyCheck("Basis-aligned", verdict, mean, detail))
-    else:
-        detail = "no activation function on the hidden layer, so any rotation gives the same model"
-        checks.append(PropertyCheck("Basis-aligned", "not applicable", float("nan"), detail))
-    return checks
+def recovery_summary(ks: np.ndarray, success: np.ndarray) -> RecoverySummary:
+    """Read the three landmarks off a recovery curve (ks increasing), for the page to quote."""
+    ks = np.asarray(ks, dtype=int)
+    success = np.asarray(success, dtype=np.float64)
+    perfect = np.cumprod(success >= 1.0).astype(bool)  # True while every earlier point was 100 %
+    all_up_to = int(ks[perfect][-1]) if perfect[0] else None
+    half = np.flatnonzero(success <= 0.5)
+    zero_tail = np.cumprod((success <= 0.0)[::-1])[::-1].astype(bool)  # True where this and every later point is 0
+    none_from = int(ks[zero_tail][0]) if zero_tail[-1] else None
+    if half.size:
+        return RecoverySummary(all_up_to, int(ks[half[0]]), float(success[half[0]]), none_from)
+    return RecoverySummary(all_up_to, None, float("nan"), none_from)

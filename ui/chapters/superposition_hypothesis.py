@@ -8,6 +8,7 @@ import streamlit as st
 from core import analysis
 from core.chapters import features_as_directions as rep
 from core.chapters import superposition_hypothesis as hyp
+from core.chapters import superposition_hypothesis_properties as properties
 from core.charts import common as charts
 from core.charts import superposition_hypothesis as superposition_hypothesis_charts
 from core.config import ToyConfig
@@ -41,6 +42,20 @@ def sensing_ks(m: int) -> np.ndarray:
 @st.cache_data(max_entries=32, show_spinner="Trying many sparse vectors…")
 def recovery(m: int, method: str, seed: int) -> np.ndarray:
     return hyp.recovery_curve(SIGNAL_N, m, sensing_ks(m), trials=8, method=method, seed=seed)
+
+
+def sensing_sentence(m: int, method: str, seed: int) -> str:
+    """The 'what to notice' sentence about the recovery curve, formatted from the curve the page draws."""
+    ks = sensing_ks(m)
+    s = hyp.recovery_summary(ks, recovery(m, method, seed))
+    name = {"l1": "L1 minimisation", "omp": "matching pursuit"}.get(method, method)
+    parts = [f"with {m} measurements and {name} (8 random vectors per k, at k = {', '.join(map(str, ks))})"]
+    if s.all_up_to is not None:
+        parts.append(f"every vector with up to {s.all_up_to} non-zeros came back exactly")
+    if s.half_k is not None:
+        parts.append(f"at k = {s.half_k} only {s.half_rate:.0%} did")
+    parts.append(f"none did from k = {s.none_from} on" if s.none_from is not None else "some still did at the end")
+    return "; ".join(parts) + ". The least-norm answer never works."
 
 
 def orthogonality_panel(m: int, eps: float, seed: int, scale: float) -> None:
@@ -133,7 +148,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
 def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     """W^T W and norms, the Gram eigenvalues of stored features, a PCA view, and the property checklist."""
     W = view.W[0].astype(np.float64)
-    g = hyp.gram_check(W)
+    g = properties.gram_check(W)
     stored = f"{g.represented.size} of {W.shape[0]} features stored"
     # One wrapping row: the four charts sit side by side where the screen is wide enough, and wrap
     # onto new lines (instead of being cut off by fixed columns) where it is not.
@@ -164,7 +179,7 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     checklist(cfg, W)
 
 
-def _eigen_chart(g: hyp.GramCheck, scale: float, where) -> None:
+def _eigen_chart(g: properties.GramCheck, scale: float, where) -> None:
     if not g.eigenvalues.size:
         return
     title = f"Eigenvalues of Wᵀ W over the {g.represented.size} stored features"
@@ -196,12 +211,17 @@ def _pca_chart(W: np.ndarray, scale: float, where) -> None:
 
 def checklist(cfg: ToyConfig, W: np.ndarray) -> None:
     """The hierarchy of properties as a table of computed verdicts."""
-    x = rep.fixed_batch(cfg, CHECK_BATCH, CHECK_SEED)
+    train_batch = rep.fixed_batch(cfg, CHECK_BATCH, CHECK_SEED)[0]
+    x = properties.check_inputs(train_batch, CHECK_SEED, extra=CHECK_BATCH, signed=cfg.model == "abs")
+    from_training = x.shape[0] - CHECK_BATCH
     rows = ["| property | this model | how it was checked |", "| --- | --- | --- |"]
-    for c in hyp.property_checklist(cfg.model, W, x):
+    for c in properties.property_checklist(cfg.model, W, x):
         rows.append(f"| {c.name} | {MARKS.get(c.verdict, c.verdict)} | {c.detail} |")
     st.markdown("**The hierarchy of feature properties, checked on this model**\n\n" + "\n".join(rows))
     st.caption(
-        f"Errors are relative, on {CHECK_BATCH} inputs from the training distribution: below {hyp.EXACT_TOL:g} "
-        f"counts as exact (rounding), below {hyp.APPROX_TOL:g} as approximate."
+        f"Errors are relative, on {x.shape[0]} inputs with at least two active features ({from_training} of "
+        f"{CHECK_BATCH} drawn from the training distribution, plus {CHECK_BATCH} with 2 to 4 active features: "
+        "sparse training data rarely has two at once, and a sum of one feature cannot test additivity). Below "
+        f"{hyp.EXACT_TOL:g} counts as exact (rounding), below {hyp.APPROX_TOL:g} as approximate. Each property "
+        "assumes the one above it, so below a **no** the rest read *not applicable*."
     )
