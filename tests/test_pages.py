@@ -189,7 +189,7 @@ def test_paper_settings_button_restores_the_paper_figure() -> None:
     assert at.slider(key="f52_decay").value == 0.9
     assert at.radio(key="f52_mode").value.startswith("Sweep")
     titles = arrows(at).panel_titles()
-    assert len(titles) == 10 and any(t.startswith("p = 0.717") for t in titles)
+    assert len(titles) == 12 and any(t.startswith("p = 0.717") for t in titles)
 
 
 def test_learning_path_covers_every_chapter_once() -> None:
