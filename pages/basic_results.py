@@ -8,7 +8,7 @@ from core.charts import basic_results as basic_results_charts
 from core.train import TrainResult, history_points
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
@@ -108,12 +108,14 @@ def make_render(model: str, k: int, cfg):
     def render(view: TrainResult) -> None:
         w, p = view.W[k], densities[k]
         kept = int(analysis.n_represented(w))
-        loss = f"loss {view.loss[k]:.3g}" if view.steps_done else "not trained yet"
-        st.markdown(
-            f"**p = {p:g}**: {kept} of {n} features represented in {m} dimensions · "
-            f"total superposition {basic_results.total_superposition(w):.2f} · {loss} "
-            f"(best linear model: {optimum[k]:.3g})"
-        )
+        if untrained(view):  # random weights: counts and losses would read as results
+            st.markdown(f"**p = {p:g}**: untrained model (random starting weights).")
+        else:
+            st.markdown(
+                f"**p = {p:g}**: {kept} of {n} features represented in {m} dimensions · "
+                f"total superposition {basic_results.total_superposition(w):.2f} · loss {view.loss[k]:.3g} "
+                f"(best linear model: {optimum[k]:.3g})"
+            )
         weight_charts(model, w, view.b[k], p, kept)
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):

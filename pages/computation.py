@@ -11,7 +11,7 @@ from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.chapters.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.neurons import counts_alt
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -158,6 +158,15 @@ else:
 def render(view: TrainResult) -> None:
     if mode == MODES[0]:
         circuit_views(view.W[0], view.W2[0], scale, key="cs_live_circuit", name="abs-circuit-n3-m6-live")
+        return
+    if untrained(view):  # neuron kinds of random weights are no result: draw the weights only
+        sweep_neurons(
+            view.W[pick],
+            scale,
+            title=f"W1 at {presets.label_density(LIVE_SWEEP[pick])}, untrained",
+            key="cs_live_sweep",
+            name=f"abs-sweep-n30-m12-live-neurons-p{LIVE_SWEEP[pick]:.3g}",
+        )
         return
     live_counts = computation.kind_counts(view.W)
     chart = neuron_charts.neuron_counts_chart(

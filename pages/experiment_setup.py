@@ -19,7 +19,7 @@ from ui.demonstrating import (
     warn,
 )
 from ui.export import result_downloads, show_chart
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose
 
@@ -99,8 +99,8 @@ st.header("1. The data: a batch of sparse features")
 prose(
     f"""
 Each example is a vector of *n* = {n} numbers, one per feature. Every feature, independently and in every example,
-is switched off (exactly 0) with probability *S*, the **sparsity**, or on with probability *p* = 1 − *S*, the
-**density**, and then takes a random value between 0 and 1. A new batch of {BATCH:,} examples is drawn at every
+is switched off (exactly 0) or on, and an active feature takes a random value between 0 and 1.
+**Sparsity S**: the chance a feature is off. **Density p**: the chance it is on, *p* = 1 − *S*. A new batch of {BATCH:,} examples is drawn at every
 training step, so the model never sees the same example twice.
 """,
     f"Each feature is 0 with probability S (the sparsity), otherwise uniform on [0, 1]: density p = 1 − S = {density:g}.",
@@ -144,7 +144,7 @@ st.caption(
 st.header("2. Importance: not every feature matters equally")
 prose(
     f"""
-Feature *i*'s reconstruction error is multiplied by its **importance** *I*ᵢ = *r*ⁱ. With *r* = {decay:g}, feature 0
+**Importance Iᵢ and its decay r**: feature *i*'s reconstruction error is multiplied by *I*ᵢ = *r*ⁱ. With *r* = {decay:g}, feature 0
 counts {1 / decay ** (n - 1):,.3g} times as much as feature {n - 1}. Importance stands in for the idea that, in a real
 network, some features are worth more to the task than others. It decides *which* features a model keeps when it
 cannot keep them all.
@@ -171,6 +171,13 @@ bias *b* per feature. The paper compares two versions that differ only in a fina
 for name in basic_results.MODELS:
     st.markdown(f"**{model_label(name)}**")
     st.latex(MODEL_LATEX[name])
+st.markdown(
+    """
+Two names the later chapters use. **The ReLU-output model**: *x*′ = ReLU(*W*ᵀ*W x* + *b*), the second model above
+and the paper's main one. **Wᵀ W**: the *n* × *n* matrix of dot products *W*ᵢ·*W*ⱼ; its diagonal holds each
+feature's squared length and its off-diagonal cells how much two features overlap.
+"""
+)
 prose(
     """
 The ReLU cannot output a negative number. That sounds minor, but it lets the model throw away small *negative*
@@ -206,6 +213,10 @@ as in the paper's reference code.
 )
 
 st.header("5. Train it")
+st.markdown(
+    "**Best of N starts**: train N copies from different random starting weights and keep the one with the "
+    "lowest loss; the paper does this so that a poor start does not pass for a result. Here N = 1."
+)
 problems = basic_results.settings_problems(n, m, [density])
 if warn(problems):
     cfg = experiment_setup_presets.setup_config(model, n, m, density, decay, seed)
@@ -239,10 +250,11 @@ if warn(problems):
         W = view.W[0]
         kept = int(analysis.n_represented(W))
         features = basic_results.feature_table(W)
+        learned = "Untrained: random starting weights" if untrained(view) else "What it learned"
         left, right = st.columns(2)
         with left:
             show_chart(
-                basic_results_charts.gram_panel(analysis.gram(W), view.b[0], "What it learned", scale=scale),
+                basic_results_charts.gram_panel(analysis.gram(W), view.b[0], learned, scale=scale),
                 f"gram-{model}",
                 "es_gram",
                 alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "

@@ -36,7 +36,7 @@ with st.container(border=True):
         bind="query-params",
     )
     density = right.select_slider(
-        "Feature density p = 1 − S (chance a feature is non-zero; 1 = always on)",
+        "**Density p**: the chance a feature is non-zero (1 = always on)",
         options=[1.0, 0.5, 0.2, 0.1],
         value=1.0,
         key="fad_density",
@@ -55,8 +55,8 @@ preset_button(
     "Paper settings",
     {"fad_n": 2, "fad_m": 3, "fad_density": 1.0, "fad_steps": 10_000, "fad_seed": 0},
     key="fad_paper",
-    help="The paper's model and training recipe (ReLU output, AdamW, 10,000 steps, dense features, equal "
-    "importance) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
+    help="The paper's model and training recipe (a ReLU on the output, AdamW, 10,000 steps, dense features, every "
+    "feature counting the same) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
     "for this toy; it is the baseline its experiments start from.",
 )
 cfg = rep.directions_config(n=int(n), m=int(m), density=float(density), seed=int(seed), steps=int(steps))
@@ -127,15 +127,15 @@ st.markdown(
 - *woman − man*, *queen − king* and *women − men* are (nearly) the same vector: the gender direction. Adding it to
   *king* moves you to *queen*. Try *kings − king + apple*: the plural direction is shared by people and objects.
 - Raise the noise: the analogy starts to miss. Raise the dimensions: it recovers, because random noise in many
-  dimensions is almost orthogonal to the property directions (more on that in the superposition chapter).
+  dimensions is almost orthogonal to the property directions (more on that in chapter 3).
 """
 )
 
 with st.expander("The settings, exactly"):
     st.markdown(
         f"""
-**Live model.** n = {n} features, m = {m} hidden dimensions, ReLU-output model x' = ReLU(Wᵀ W x + b), equal
-importance, density p = {density:g} (each feature 0 with probability 1 − p, otherwise uniform on [0, 1], fresh
+**Live model.** n = {n} features, m = {m} hidden dimensions, h = W x and x' = ReLU(Wᵀ h + b) (chapter 4 sets this
+model out), every feature counting the same in the loss, density p = {density:g} (each feature 0 with probability 1 − p, otherwise uniform on [0, 1], fresh
 every step). AdamW, learning rate 0.001, weight decay 0.01, batch 1024, {int(steps):,} steps, seed {int(seed)}.
 The PCA view uses {800} inputs from a fixed sample.
 

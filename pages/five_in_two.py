@@ -195,8 +195,8 @@ prose(
 - **Dense features (p = 1)**: only features 0 and 1 get a direction, at right angles, with length 1. The model
   does what PCA would: keep the two most important features exactly and drop the rest. The dropped features' biases
   settle near ½, their average value, which is the best a model can do without storing them.
-- **80% sparsity (p = 0.2)**: the paper's middle panel. Four features are stored as **two antipodal pairs** (two
-  features on one line, pointing opposite ways), the pairs at right angles, and one feature is left out: in the
+- **80% sparsity (p = 0.2)**: the paper's middle panel. Four features are stored as **two antipodal pairs**
+  (*antipodal pair*: two features on one line, pointing opposite ways), the pairs at right angles, and one feature is left out: in the
   paper the least important, feature 4. Our runs sometimes leave out feature 3 instead, which counts only a little
   more (0.9³ against 0.9⁴); the caption says which.
 - **90% sparsity (p = 0.1) and rarer**: all five features are stored as the corners of a **regular pentagon**, 72°

@@ -15,9 +15,11 @@ Give many features **the same importance** and the same density, and squeeze the
 purely geometric: how do you arrange many directions in a small space when they may overlap a little?
 
 Two numbers help. **Dimensions per feature**, m / ‖W‖²_F, is how much room the model gives each feature on
-average (‖W‖²_F roughly counts the stored features). **Feature dimensionality** D_i = ‖W_i‖² / Σⱼ (Ŵ_i·W_j)²
-is the share of a dimension feature *i* owns: 1 if it has a direction to itself, ½ if it shares one with an
+average (‖W‖²_F roughly counts the stored features). **Feature dimensionality D_i**: ‖W_i‖² / Σⱼ (Ŵ_i·W_j)²,
+the share of a dimension feature *i* owns: 1 if it has a direction to itself, ½ if it shares one with an
 opposite partner, 2/5 as a corner of a pentagon. Summed over all features it comes to m when the space is used well.
+A **tegum factor**: a group of features forming one small shape (a pair, a triangle, a pentagon) in a subspace
+orthogonal to every other group; the charts below colour features by the factor they belong to.
 """,
     "With equal features the model packs them into regular shapes, and each shape gives its features a fixed share "
     "of a dimension.",

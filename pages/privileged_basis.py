@@ -29,14 +29,20 @@ with st.container(border=True):
     n = c1.slider("Features n", 2, 12, 10, key="pb_n", bind="query-params")
     m = c1.select_slider("Hidden dimensions m", [2, 3, 4, 5, 6], value=5, key="pb_m", bind="query-params")
     density = c2.select_slider(
-        "Feature density p = 1 − S (chance a feature is non-zero; 1 = dense)",
+        "**Density p**: the chance a feature is non-zero (1 = dense)",
         options=[1.0, 0.3, 0.1, 0.03, 0.01],
         value=1.0,
         key="pb_density",
         bind="query-params",
     )
     decay = c2.slider(
-        "Importance decay r (feature i counts rⁱ)", 0.5, 1.0, 0.75, 0.05, key="pb_decay", bind="query-params"
+        "**Importance decay r**: feature i's error counts rⁱ in the loss",
+        0.5,
+        1.0,
+        0.75,
+        0.05,
+        key="pb_decay",
+        bind="query-params",
     )
     seed = seed_input(c3, "pb_seed")
     steps = c3.select_slider(
@@ -54,7 +60,7 @@ with st.container(border=True):
         value=1,
         key="pb_nseeds",
         bind="query-params",
-        help="Each model is trained from N random starts and the lowest-loss one is shown (the paper kept the best "
+        help="**Best of N starts**: each model is trained from N random starts and the lowest-loss one is shown (the paper kept the best "
         "of 1000). With dense features the aligned and the half-aligned solutions have almost the same loss, so "
         "this helps less than training longer.",
     )
@@ -118,11 +124,11 @@ st.markdown(
   basis look like a random mix, and they change as you turn, because the neuron axes mean nothing.
 - **The ReLU model's loss is not.** Turning mixes features into each neuron before the ReLU, so negative parts get
   cut off and the output changes: the loss rises away from 0° (and, for the two-neuron turn, comes back at 360°). The basis matters.
-- **With dense features, the ReLU model is monosemantic**: each of the five neurons carries one of the five most
+- **With dense features, the ReLU model is monosemantic** (*monosemantic*: each neuron responds to one feature): each of the five neurons carries one of the five most
   important features (a permutation), so each stored feature's largest-weight share in the neuron basis is near 1.
   In the PCA basis it is not: PCA's axes come from the data's variance, not from the architecture.
 - **Lower the density** and the ReLU model starts storing more features than it has neurons; neurons become
-  polysemantic and the shares fall, although the basis is still privileged.
+  polysemantic (*polysemantic*: responding to several features) and the shares fall, although the basis is still privileged.
 """
 )
 
@@ -154,7 +160,7 @@ self_check(
         (
             "A privileged basis guarantees monosemantic neurons. True or false?",
             "False. It only makes the neuron basis meaningful. Whether features line up with neurons depends on "
-            "the data: with sparse features the same model packs several features into each neuron (superposition).",
+            "the data: with sparse features the same model packs several features into each neuron (**superposition**: more features than dimensions).",
         ),
     ]
 )

@@ -10,7 +10,7 @@ from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.neurons import counts_alt, describe_labels, kinds_of, neuron_views
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -173,7 +173,7 @@ if len(live_densities) > 1:
 
 def render(view: TrainResult) -> None:
     lab = privileged_superposition.neuron_labels(view.W)
-    if len(live_densities) > 1:
+    if len(live_densities) > 1 and not untrained(view):  # counts of random weights are no result
         live_counts = privileged_superposition.neuron_counts(view.W)
         chart = neuron_charts.neuron_counts_chart(
             np.asarray(live_densities),
@@ -196,7 +196,8 @@ def render(view: TrainResult) -> None:
         name=f"privileged-live-neurons-p{live_densities[pick]:.3g}",
     )
     marked = " (the dashed line in the counts chart)" if len(live_densities) > 1 else ""
-    st.caption(f"This run at p = {live_densities[pick]:.3g}{marked}: {describe_labels(lab, pick)} neurons.")
+    if not untrained(view):
+        st.caption(f"This run at p = {live_densities[pick]:.3g}{marked}: {describe_labels(lab, pick)} neurons.")
 
 
 live_training("ps:run", cfg, render)

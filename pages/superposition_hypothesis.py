@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.chapters import superposition_hypothesis as hyp
+from core.chapters import superposition_hypothesis_properties as properties
 from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel, sensing_sentence
 from ui.live import live_training
 from ui.quiz import self_check
@@ -51,7 +52,8 @@ Take a vector with 100 entries, almost all zero, like the features of one exampl
 *m* × 100 matrix: now you have only *m* numbers. Ordinary linear algebra says 100 unknowns need 100 equations,
 yet as long as the vector is **sparse enough**, it can be recovered exactly, for example by finding the
 solution with the smallest sum of entries (L1 minimisation). Make the vector denser and recovery breaks down.
-A toy model's `ReLU(Wᵀ W x + b)` is a much cruder one-step decoder, but it bets on the same thing.
+The paper's toy model (**the ReLU-output model**: x' = `ReLU(Wᵀ W x + b)`, set out in chapter 4) is a much cruder
+one-step decoder, but it bets on the same thing.
 """,
     "A sparse vector squeezed into fewer numbers can still be recovered; a dense one cannot.",
 )
@@ -68,7 +70,7 @@ sensing_panel(int(m_meas), int(k), hyp.RECOVERY[method_label], int(cs_seed), cha
 st.header("3. Is a trained model in superposition?")
 prose(
     """
-In a model, feature *i* is stored along *W*ᵢ, and the Gram matrix **Wᵀ W** holds every pair's overlap *W*ᵢ·*W*ⱼ.
+In a model, feature *i* is stored along *W*ᵢ. **Wᵀ W**: the Gram matrix, which holds every pair's overlap *W*ᵢ·*W*ⱼ.
 If the stored features had a private dimension each, this matrix (restricted to them) would be invertible. The
 paper's definition: a model is **in superposition when Wᵀ W is not invertible**, because then more features share
 the space than it has dimensions. Train the paper's model (20 features, 5 dimensions) and check. Features with
@@ -81,7 +83,7 @@ with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     model_label = c1.radio("Model", list(MODELS), key="sh_model", bind="query-params")
     density = c2.select_slider(
-        "Feature density p = 1 − S (chance a feature is non-zero; 1 = dense)",
+        "**Density p**: the chance a feature is non-zero (1 = dense)",
         [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
         0.03,
         key="sh_density",
@@ -139,7 +141,7 @@ st.markdown(
 - **The model**: at p = 1 it stores 5 features at right angles, Wᵀ W is invertible: no superposition. At p = 0.03
   it stores about 10 or more in the same 5 dimensions; eigenvalues past the 5th are 0, so Wᵀ W is singular.
 - **The ReLU-hidden model** ({hyp.DEFAULT_STEPS["relu_hidden"]:,} steps): at p = 1 the table reads decomposable and
-  linear (approximately: errors below {hyp.APPROX_TOL:g}), not in superposition, and basis-aligned: the five most
+  linear (approximately: errors below {properties.APPROX_TOL:g}), not in superposition, and basis-aligned: the five most
   important features get one neuron each. At p = 0.03 it reads **not decomposable**, and the rows below it not
   applicable: features share neurons and the ReLU cuts off their interference.
 """
@@ -156,8 +158,9 @@ the first pair with |cos| ≥ ε, {hyp.FIT_SEEDS} runs per m, at most {hyp.FIT_C
 L1 minimisation solves min Σxᵢ subject to A x = y, x ≥ 0 with scipy's HiGHS linear-programming solver; orthogonal
 matching pursuit adds the best-matching column and refits until the residual vanishes.
 
-**Model.** n = 20, m = 5, importance 0.7ⁱ, density p = {density:g}, {MODELS[model_label]} model, AdamW lr 0.001,
-weight decay 0.01, batch 1024, {int(steps):,} steps, best of 4 starts, seed {seed}.
+**Model.** n = 20, m = 5, *importance*: feature i's error counts 0.7ⁱ in the loss; density p = {density:g}, {MODELS[model_label]} model, AdamW lr 0.001,
+weight decay 0.01, batch 1024, {int(steps):,} steps, best of 4 starts (**best of N starts**: N runs from random weights, the lowest-loss
+one kept), seed {seed}.
 """
     )
 

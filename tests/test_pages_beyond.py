@@ -110,6 +110,9 @@ def test_computation_live_modes() -> None:
     assert not [c for c in page_charts(at) if c.mentions("Neurons by kind in this run")]
     at.radio(key="cs_mode").set_value("Sweep: n = 30, m = 12, 6 densities").run()
     assert progress_text(at).startswith("Step 0 of 10,000")
+    # untrained: the sweep's weights are drawn, but neuron-kind counts of random weights are no result
+    assert not [c for c in page_charts(at) if c.mentions("Neurons by kind in this run")]
+    at.button(key="cs:run:step").click().run()
     assert chart_with(at, "Neurons by kind in this run")  # the live part now shows the n = 30 sweep
 
 

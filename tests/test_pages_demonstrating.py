@@ -199,7 +199,7 @@ def test_setup_shows_the_papers_loss_and_the_training_units() -> None:
     import numpy as np
 
     from core import models
-    from core.chapters import basic_results
+    from core.presets import experiment_setup as experiment_setup_presets
 
     at = open_page(SETUP)
     formulas = [el.value for el in at.latex]
@@ -209,7 +209,7 @@ def test_setup_shows_the_papers_loss_and_the_training_units() -> None:
     text = " ".join(m.value for m in at.markdown)
     assert "summed over the features" in text and "divided by *n*" in text
     # The engine's loss is the paper's (sum over features, mean over batch) divided by n.
-    cfg = basic_results.setup_config("relu_output", 20, 5, 0.1, 0.7, 0)
+    cfg = experiment_setup_presets.setup_config("relu_output", 20, 5, 0.1, 0.7, 0)
     rng = np.random.default_rng(0)
     params = models.init_params(cfg, 1, 0)
     x = np.where(rng.random((1, 64, 20)) < 0.3, rng.random((1, 64, 20)), 0.0)

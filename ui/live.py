@@ -51,6 +51,18 @@ class LiveRun:
         return text + (f" · loss {float(view.loss.mean()):.4g}" if t.step else " · press Play to train")
 
 
+UNTRAINED_NOTE = (
+    "**Untrained**: these are the random starting weights, not a result. Press Step or Play to train; "
+    "counts, verdicts and losses appear once the model has trained."
+)
+
+
+def untrained(view: TrainResult) -> bool:
+    """True before the first training step. Pages then draw the model as it is (random weights) but no
+    counts, verdicts or result numbers: a learner would read them as what training found."""
+    return view.steps_done == 0
+
+
 def _fresh(cfg: ToyConfig) -> LiveRun:
     return LiveRun(cfg=cfg, trainer=Trainer(cfg, threads=THREADS))
 
@@ -198,6 +210,8 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
             st.rerun()  # the whole page, so the buttons and the tick timer update
         view = current.trainer.view()
         _report(current, view)
+        if untrained(view):
+            st.info(UNTRAINED_NOTE)
         token = export.LIVE_EXPORTS.set(current.exports)
         try:
             render(view)

@@ -222,3 +222,40 @@ def by_url_path(url_path: str) -> Chapter | None:
 
 def total_minutes() -> int:
     return sum(ch.minutes for ch in CHAPTERS)
+
+
+# ---- terms: which chapter defines which idea ------------------------------------------------------
+# A learner reads the chapters in order, so a term must not be *used* before the chapter that defines
+# it. TERMS maps each term to (the slug of the chapter that defines it, regexes that find it in a
+# page's prose). tests/test_terms.py reads every chapter's text (the string literals of
+# pages/<slug>.py and ui/chapters/<slug>*.py) and fails when a chapter before the defining one uses a
+# term without defining it itself.
+#
+# The convention for "defined here": the term in italics (or bold) followed by a colon and a short
+# definition, e.g. "*density p*: the chance a feature is non-zero". DEFINED_MARK turns a term's pattern into the
+# regex for that mark. The defining chapter must carry the mark too, so every term is explained
+# somewhere the test can see.
+
+TERMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sparsity S": ("experiment_setup", (r"(?i)\bsparsity\b", r"1 − \*?S\b")),
+    "density p": ("experiment_setup", (r"(?i)\bdensity \*?p\b", r"\bp = 1 − \*?S\b")),
+    "importance": ("experiment_setup", (r"(?i)\bimportance\b", r"\bIᵢ", r"(?i)\bdecay r\b")),
+    "Wᵀ W": ("experiment_setup", (r"Wᵀ ?W\b", r"W\^T ?W\b")),
+    "ReLU-output model": ("experiment_setup", (r"(?i)\bReLU[- ]output\b", r"ReLU\(Wᵀ ?W ?x")),
+    "best of N starts": ("experiment_setup", (r"(?i)\bbest of \S+ starts?\b",)),
+    "superposition": ("superposition_hypothesis", (r"(?i)\bsuperposition\b",)),
+    "monosemantic": ("privileged_basis", (r"(?i)\bmonosemantic\b",)),
+    "polysemantic": ("privileged_basis", (r"(?i)\bpolysemantic\b",)),
+    "antipodal pair": ("five_in_two", (r"(?i)\bantipodal\b",)),
+    "feature dimensionality": ("geometry", (r"(?i)\bfeature dimensionality\b", r"\bDᵢ\b", r"\bD_i\b")),
+    "tegum factor": ("geometry", (r"(?i)\btegum factor\b",)),
+}
+
+
+def defined_mark(pattern: str) -> str:
+    """The regex for the term written as a definition: in italics or bold, then a colon (``*term*: ...``).
+
+    Inline flags such as ``(?i)`` must lead the whole regex, so they are lifted out of the pattern."""
+    flags = pattern[: pattern.index(")") + 1] if pattern.startswith("(?") else ""
+    body = pattern[len(flags) :].replace(r"\*?", "")
+    return flags + r"\*{1,2}[^*\n]{0,40}?(?:" + body + r")[^*\n]{0,40}?\*{1,2}\s*:"

@@ -15,7 +15,7 @@ from core.config import ToyConfig
 from core.train import TrainResult
 from ui.assets import asset_or_none
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.state import chart_scale
 
 ASSET = "uniform_n200_m20"
@@ -126,6 +126,9 @@ def live_sweep(seed: int) -> None:
     """Train n = 20, m = 5 at seven densities here, and attack each model as it learns."""
 
     def render(view: TrainResult) -> None:
+        if untrained(view):  # attacking random weights measures nothing the model learned
+            st.caption("Untrained: the attacks run once the models have trained.")
+            return
         results = adversarial.sweep(view.W, view.b, LIVE_DENSITIES, samples=1000, seed=seed)
         numbers = summarise(results)
         sweep_chart(numbers, "live", f"Live models (n = {LIVE_N}, m = {LIVE_M})")

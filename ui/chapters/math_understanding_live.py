@@ -15,6 +15,7 @@ from core.charts import math_understanding as math_understanding_charts
 from core.charts import style
 from core.train import TrainResult, history_points
 from ui.export import result_downloads, show_chart
+from ui.live import untrained
 from ui.state import chart_scale
 
 MC_SAMPLES = 20_000
@@ -48,7 +49,9 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
                 f"{_fmt(float(view.loss[0]))}, with the theory's prediction dashed beside it.",
             )
         result_downloads(view, [model], f"math-understanding-{model}", "mu_dl")
-        if _linear(model):
+        if untrained(view):  # a loss of random weights is no result
+            st.caption("Untrained: the measured loss and its split appear once the model has trained.")
+        elif _linear(model):
             _linear_numbers(view, p, importance, m)
         else:
             _relu_numbers(view, p, importance)
@@ -188,7 +191,8 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
             f"one labelled point per feature; {int(analysis.n_represented(W_k))} features have length above 0.5.",
         )
     with right:
-        _geometry_note(model, W_k)
+        if not untrained(view):  # a stored-feature count of random weights is no result
+            _geometry_note(model, W_k)
 
 
 def _geometry_note(model: str, W_k: np.ndarray) -> None:

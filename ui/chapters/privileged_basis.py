@@ -14,6 +14,7 @@ from core.charts import privileged_basis as privileged_basis_charts
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
+from ui.live import untrained
 
 EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
 EVAL_SEED = 2024
@@ -61,14 +62,21 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
             f"from {curve.min():.6g} to {curve.max():.6g}; a dot marks your angle {rot.angle:g}° (loss {after:.6g}).",
         )
     with c3:
-        change = privileged_basis.relative_change(before, after)
-        st.metric("Loss as trained", f"{before:.6g}")
-        st.metric(f"Loss after turning {rot.angle:g}°", f"{after:.6g}")
-        st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
-    _bases(cfg.model, Wr, x, scale)
+        if untrained(view):  # a loss of random weights is no result; the curve above still shows the symmetry
+            st.caption("Untrained: the losses appear once the model has trained.")
+        else:
+            _loss_metrics(before, after, rot.angle)
+    _bases(cfg.model, Wr, x, scale, untrained(view))
 
 
-def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
+def _loss_metrics(before: float, after: float, angle: float) -> None:
+    change = privileged_basis.relative_change(before, after)
+    st.metric("Loss as trained", f"{before:.6g}")
+    st.metric(f"Loss after turning {angle:g}°", f"{after:.6g}")
+    st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
+
+
+def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> None:
     views = privileged_basis.basis_views(model, Wr, x[:, :PCA_ROWS])
     stored = np.flatnonzero(analysis.represented(Wr))
     tag = model.replace("_", "-")
@@ -84,7 +92,9 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float) -> None:
             "weight, blue below 0, orange above.",
         )
     with right:
-        if stored.size:
+        if fresh:
+            st.caption("Untrained: which features are stored, and how basis-aligned, shows once it has trained.")
+        elif stored.size:
             _alignment(model, views, stored, Wr, scale)
         else:
             st.caption("No feature is stored yet (every ||Wᵢ|| ≤ 0.5): train a little longer.")

@@ -14,6 +14,7 @@ from core.charts import superposition_hypothesis as superposition_hypothesis_cha
 from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
+from ui.live import untrained
 
 SAMPLE_VECTORS = 300  # random unit vectors for the |cos| histogram
 HIST_BINS = 40  # bins of that histogram on [0, 1]
@@ -129,7 +130,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
         st.caption(
             f"x has {k} non-zeros out of {SIGNAL_N}; y = A x has only {m} numbers. Result: **{verdict}** "
             f"(relative error {demo.error:.1e}; success means below {hyp.SUCCESS_TOL:g}). The least-norm answer, "
-            f"which ignores sparsity, is off by {hyp.relative_error(demo.x, demo.least_norm):.0%}."
+            f"which ignores that the vector is sparse, is off by {hyp.relative_error(demo.x, demo.least_norm):.0%}."
         )
     with right:
         ks = sensing_ks(m)
@@ -169,6 +170,12 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
         f"(its superposition); {stored}.",
         where=row,
     )
+    if untrained(view):  # random weights: no stored-feature count, rank verdict or property checklist
+        _pca_chart(W, scale, row)
+        st.markdown(
+            "Untrained model: which features are stored, and whether they are in superposition, shows once it has trained."
+        )
+        return
     _eigen_chart(g, scale, row)
     _pca_chart(W, scale, row)
     verdict = "**singular: in superposition**" if g.in_superposition else "**invertible: no superposition**"
@@ -222,6 +229,6 @@ def checklist(cfg: ToyConfig, W: np.ndarray) -> None:
         f"Errors are relative, on {x.shape[0]} inputs with at least two active features ({from_training} of "
         f"{CHECK_BATCH} drawn from the training distribution, plus {CHECK_BATCH} with 2 to 4 active features: "
         "sparse training data rarely has two at once, and a sum of one feature cannot test additivity). Below "
-        f"{hyp.EXACT_TOL:g} counts as exact (rounding), below {hyp.APPROX_TOL:g} as approximate. Each property "
+        f"{properties.EXACT_TOL:g} counts as exact (rounding), below {properties.APPROX_TOL:g} as approximate. Each property "
         "assumes the one above it, so below a **no** the rest read *not applicable*."
     )
