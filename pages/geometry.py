@@ -117,13 +117,13 @@ prose(
 - **Anticorrelated pairs** end up antipodal within each pair: they never fire together, so sharing a line is free.
   (At the sparsest setting a random start sometimes stops with the pairs at right angles instead; its loss is
   higher. Try another seed.)
-- **Three correlated pairs in two dimensions** do not fit as orthogonal pairs. At the denser settings some pairs
+- **Three correlated pairs in two dimensions** do not fit as orthogonal pairs. At p = 0.3 two pairs
   *collapse onto their sum*: both members point along (a + b)/√2, each about 0.71 long, so the model keeps the
-  pair's sum instead of each feature (cosine near 1). Sparser, the pairs sit *side by side*: neighbours around the
-  circle (cosine 0.2–0.75). From p = 0.01 down (seeds 0, 1 and 2 of this page's run) all six features form a
-  **hexagon** with each pair's members next to each other, about 65° apart within a pair and 55° between pairs:
-  correlated features fire together, so they push a little further apart than uncorrelated neighbours. The
-  caption under the table says what your run drew at each density.
+  pair's sum instead of each feature (cosine near 1); the third pair is orthogonal. At p = 0.1 one pair is collapsed
+  and the other two sit *side by side*, neighbours around the circle (cosine about 0.33, as in a pentagon). From
+  p = 0.02 down all six features form a **hexagon** with each pair's members next to each other, about 65° apart
+  within a pair and 55° between pairs: correlated features fire together, so they push a little further apart than
+  uncorrelated neighbours. (This page's run, best of 8 starts, seeds 0, 1 and 2.) The caption under the table says what your run drew at each density.
 """,
     "Sparser features get squeezed, correlated features want orthogonality, anticorrelated ones share a line.",
 )
