@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.chapters import geometry_claims
+from core.chapters import geometry, geometry_claims, geometry_sweep_claims
 from ui.chapters import geometry as geo
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
@@ -17,7 +17,8 @@ purely geometric: how do you arrange many directions in a small space when they 
 Two numbers help. **Dimensions per feature**, m / ‖W‖²_F, is how much room the model gives each feature on
 average (‖W‖²_F roughly counts the stored features). **Feature dimensionality D_i**: ‖W_i‖² / Σⱼ (Ŵ_i·W_j)²,
 the share of a dimension feature *i* owns: 1 if it has a direction to itself, ½ if it shares one with an
-opposite partner, 2/5 as a corner of a pentagon. Summed over all features it comes to m when the space is used well.
+opposite partner, 2/5 as a corner of a pentagon. Summed over all features it is at most m, and equals m only
+when the features are packed efficiently.
 A **tegum factor**: a group of features forming one small shape (a pair, a triangle, a pentagon) in a subspace
 orthogonal to every other group; the charts below colour features by the factor they belong to.
 """,
@@ -34,8 +35,9 @@ with st.container(border=True):
         format_func=geo.SOURCES.get,
         key="geo_source",
         bind="query-params",
-        help="Both precomputed sweeps were trained with the paper's settings by `python -m core.precompute`; "
-        "the small one trains here in seconds.",
+        help="The precomputed sweeps were trained by `python -m core.precompute` (the first two with the paper's "
+        "settings; the fine sweep with 30,000 steps and 17 densities between 1/p = 1 and 4, where tetrahedra and "
+        "triangles live); the small one trains here in seconds.",
     )
     seed = right.number_input(
         "Seed (live model)", 0, 2**31 - 1, 0, 1, key="geo_seed", bind="query-params", disabled=source != "live"
@@ -58,24 +60,29 @@ else:
     geo.live_sweep(int(seed))
 
 st.subheader("What to notice")
-prose(
-    """
+fine, paper = geo.quiet_sweep("dense_end"), geo.quiet_sweep("paper")
+if fine is not None:
+    prose(
+        f"""
 - **Dense features get no dimension of their own.** At 1/(1−S) = 1 every feature is always on and all are
-  equally important, so the model stores a blend: each feature gets a thin slice (small ‖W_i‖, small D_i), and
-  nobody sits at D = 1.
-- **A sticky ½.** As features get rarer, dimensions per feature drops fast and then *stays* at ½ for a while
-  (around 1/(1−S) ≈ 2 to 3.5): every stored feature is in an antipodal pair, two features per dimension, and all
-  the D_i sit on the ½ line.
-- **Then other fractions appear.** Pentagons (2/5), square antiprisms (3/8), triangles (2/3) and tetrahedra (3/4)
-  show up as clusters of points on the guide lines. A point between lines usually belongs to a shape that is not
-  quite regular, or to a bigger tangle of features.
+  equally important, so the model stores a blend: each feature gets a thin slice (small ‖W_i‖, small D_i).
+- **A short 1, a sticky ½.** {geometry_sweep_claims.plateau_note(fine.summary, paper and paper.summary)} On the ½
+  plateau every stored feature is in an antipodal pair, two features per dimension, and the D_i sit on the ½ line.
+- **Shapes, in the order the data shows them.** {geometry_sweep_claims.order_note(fine.summary, paper and paper.summary)}
+  Pick the fine sweep above and look inside the model at 1/p = 1.4 or 1.5 to see a tetrahedron. A point between
+  the guide lines usually belongs to a shape that is not quite regular, or to a bigger tangle of features.
 - **Tegum factors.** The feature graph splits into separate clusters: each is a small polytope living in its own
   subspace, orthogonal to all the others. The whole arrangement is a product of these pieces.
-- **Σ D_i ≈ m.** However the features are arranged, their shares add up to (almost exactly) the number of
-  dimensions: the model wastes no room.
+- **Σ D_i ≤ m.** {geometry_sweep_claims.packing_note(fine.summary, fine.m, paper and paper.summary, paper and paper.m)}
 """,
-    "Dimensions per feature sticks at ½ (antipodal pairs), and D_i clusters at polytope fractions like 2/5 and 3/8.",
-)
+        "Dimensions per feature sticks at ½ (antipodal pairs); tetrahedra (3/4) and triangles (2/3) come before it, "
+        "pentagons (2/5) and square antiprisms (3/8) after.",
+    )
+else:
+    st.info(
+        "The fine sweep near the dense end has not been built (python -m core.precompute --only "
+        f"{geometry.UNIFORM_ASSETS['dense_end']}), so this page cannot say where each shape appears."
+    )
 
 st.header("Non-uniform superposition")
 prose(
@@ -112,8 +119,13 @@ prose(
 - **Anticorrelated pairs** end up antipodal within each pair: they never fire together, so sharing a line is free.
   (At the sparsest setting a random start sometimes stops with the pairs at right angles instead; its loss is
   higher. Try another seed.)
-- **Three correlated pairs in two dimensions** do not fit as orthogonal pairs. Some pairs collapse onto one
-  direction, (a + b)/√2, each member with length about 0.71: the model keeps the pair's sum instead of each feature.
+- **Three correlated pairs in two dimensions** do not fit as orthogonal pairs. At p = 0.3 two pairs
+  *collapse onto their sum*: both members point along (a + b)/√2, each about 0.71 long, so the model keeps the
+  pair's sum instead of each feature (cosine near 1); the third pair is orthogonal. At p = 0.1 one pair is collapsed
+  and the other two sit *side by side*, neighbours around the circle (cosine about 0.33, as in a pentagon). From
+  p = 0.02 down all six features form a **hexagon** with each pair's members next to each other, about 65° apart
+  within a pair and 55° between pairs: correlated features fire together, so they push a little further apart than
+  uncorrelated neighbours. (This page's run, best of 8 starts, seeds 0, 1 and 2.) The caption under the table says what your run drew at each density.
 """,
     "Sparser features get squeezed, correlated features want orthogonality, anticorrelated ones share a line.",
 )
@@ -125,10 +137,12 @@ ReLU-output model x′ = ReLU(WᵀWx + b); loss = importance-weighted squared er
 AdamW, learning rate 0.001, weight decay 0.01, batch 1024, 10,000 steps. Uniform sweeps: importance 1 for every
 feature; the paper's n = 400, m = 30 at 24 densities 100^−linspace(0, 1, 24) (1 down to 0.01); the notebook's
 n = 200, m = 20 at 20 densities 20^−linspace(0, 1, 20); the live n = {geo.LIVE_N}, m = {geo.LIVE_M} at
-{geo.LIVE_K} densities 20^−linspace(0, 1, {geo.LIVE_K}). A feature is stored if ‖W_i‖ > 0.5; two stored features
-are linked when |W_i·W_j| ≥ 0.3, and a cluster is named after the regular shape with the same number of features,
+{geo.LIVE_K} densities 20^−linspace(0, 1, {geo.LIVE_K}); the fine sweep n = 60, m = 6 at 17 densities 1/p = 1 to 4,
+30,000 steps. A feature is stored if ‖W_i‖ > 0.5; two stored features are linked when
+|W_i·W_j| ≥ {geometry.EDGE_THRESHOLD:g} (a trained tetrahedron's edges are only about 0.25-0.28: its norms are about
+0.9), and a cluster is named after the regular shape with the same number of features,
 the same span and mean D_i within 0.1 of d/k. Non-uniform experiments: importance 1, best of 3 random starts (8 for
-the correlated and anticorrelated pairs),
+the correlated and anticorrelated pairs; three correlated pairs at p = 0.3, 0.1, 0.02, 0.01, 0.005, 0.003),
 seed {nu_seed}; pentagon base density 0.05 with feature 0's density times 0.1 to 10.
 """
     )

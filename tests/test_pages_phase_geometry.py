@@ -126,3 +126,24 @@ def test_geometry_page_live_sweep_and_nonuniform() -> None:
     assert not at.exception
     assert trained.array("norm").mean() > pairs.array("norm").mean()  # the pairs' arrows grew as they trained
     assert at.dataframe  # the within-pair relations table
+
+
+def test_geometry_page_fine_sweep_shows_a_tetrahedron_and_says_where_shapes_appear() -> None:
+    """Issue 13: the page names shapes in the order the fine sweep shows them, formatted from that asset."""
+    from core.chapters import geometry, geometry_sweep_claims
+    from ui.chapters import geometry as geo
+
+    at = open_page("pages/geometry.py")
+    fine = geo.quiet_sweep("dense_end")
+    text = markdown_text(at)
+    assert geometry_sweep_claims.order_sentence(geometry_sweep_claims.shape_spans(fine.summary)) in text
+    assert "come *before* the ½ plateau" in text and "Σ D_i is at most m" in text
+    assert "tetrahedra (3/4) appear" not in text and "however the features are arranged" not in text
+    at.radio(key="geo_source").set_value("dense_end").run()
+    assert not at.exception
+    charts = page_charts(at)
+    assert {"tetrahedron (3/4)", "triangle (2/3)", "digon (1/2)"} <= set(charts[1].column("kind"))  # fractions
+    inv = 1 / fine.summary.densities[fine.w_index]
+    at.select_slider(key="geo_density_dense_end").set_value(int(np.argmin(np.abs(inv - 1.5)))).run()
+    assert "tetrahedron" in page_charts(at)[3].text  # the gallery draws it
+    assert geometry.EDGE_THRESHOLD == 0.2

@@ -57,13 +57,47 @@ def pair_cosines(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> np.ndarr
 
 
 def pair_relation(cosine: float) -> str:
-    """Words for a within-set cosine: antipodal (< -0.8), orthogonal (|cos| < 0.3), together (> 0.8), or between."""
+    """Words for a within-set cosine (thresholds from measured trained pairs, issue 13).
+
+    Measured: orthogonal pairs |cos| <= 0.09; neighbours in a hexagon or pentagon ("side by side", 55-80
+    degrees apart) 0.24-0.45 (up to 0.57 in a distorted hexagon); a pair stored as its sum 0.98-1.00.
+    """
     if not np.isfinite(cosine):
         return "one dropped"
     if cosine < -0.8:
         return "antipodal"
-    if abs(cosine) < 0.3:
+    if abs(cosine) < 0.2:
         return "orthogonal"
-    if cosine > 0.8:
+    if 0.2 <= cosine <= 0.75:
         return "side by side"
+    if cosine > 0.9:
+        return "collapsed onto their sum"
     return "in between"
+
+
+def is_hexagon(W_k: np.ndarray, sets: tuple[tuple[str, int], ...]) -> bool:
+    """Three 2-feature sets in m = 2 stored as a hexagon: all six features represented, each pair side by side,
+    and each pair's two members next to each other going round the circle."""
+    W_k = np.asarray(W_k, dtype=np.float64)
+    if W_k.shape[1] != 2 or np.any(analysis.feature_norms(W_k) <= NORM_THRESHOLD):
+        return False
+    if any(pair_relation(c) != "side by side" for c in pair_cosines(W_k, sets)):
+        return False
+    order = np.argsort(np.arctan2(W_k[:, 1], W_k[:, 0]))
+    pair_of = np.repeat(np.arange(len(sets)), 2)[order]
+    neighbours = pair_of == np.roll(pair_of, -1)
+    return int(neighbours.sum()) == len(sets)
+
+
+def shape_caption(densities, W: np.ndarray, sets: tuple[tuple[str, int], ...]) -> str:
+    """What this run drew at each density, read from its weights: a hexagon, or how many pairs collapsed."""
+    parts = []
+    for p, W_k in zip(densities, W):
+        words = [pair_relation(c) for c in pair_cosines(W_k, sets)]
+        if is_hexagon(W_k, sets):
+            gaps = angle_gaps(W_k)
+            parts.append(f"p = {p:g}: a hexagon, pairs adjacent (gaps {gaps.min():.0f}°–{gaps.max():.0f}°)")
+        else:
+            counts = {w: words.count(w) for w in dict.fromkeys(words)}
+            parts.append(f"p = {p:g}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return "In this run: " + "; ".join(parts) + "."

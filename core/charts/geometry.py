@@ -19,7 +19,7 @@ from core.charts import style
 # In FACTOR_NAMES order: dedicated, digon, triangle, tetrahedron, pentagon, square antiprism, other, not represented.
 FACTOR_PALETTE = [style.INK, *style.OKABE_ITO[:6], "#BBBBBB"]
 # no orange: the marked density is vermilion
-SERIES_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[2], style.OKABE_ITO[4]]
+SERIES_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[2], style.OKABE_ITO[4], style.OKABE_ITO[5]]
 MARK_COLOUR = style.OKABE_ITO[3]
 X_TITLE = "1/(1−S) = 1/p, inverse feature density (log scale)"
 DPF_TITLE = "dimensions per feature, m / ‖W‖²_F"

@@ -44,6 +44,15 @@ PAPER_SWEEP = uniform_config(400, 30, paper_densities(24))
 # The reference notebook's smaller sweep (n = 200, m = 20, its 20 densities down to 0.05).
 NOTEBOOK_SWEEP = uniform_config(200, 20, notebook_densities(20))
 
+# A fine sweep near the dense end: n = 60, m = 6, 30,000 steps, 17 densities from 1/p = 1 to 4.
+# Why: the two sweeps above have only 2-3 densities between 1/p = 1 and 2 and stop at 10,000 steps, where
+# the dense-end models still carry dozens of half-learned features; they never show a tetrahedron (3/4).
+# Measured (issue 13, /work/notes/r2-geometry-hypothesis.md, 1g): this grid shows tetrahedra (1/p 1.4-1.5),
+# triangles (1.45-1.6), digons (1.6-3.5), a pentagon (3.5-4) and a square antiprism (4), and both plateaus;
+# about 2 minutes of CPU.
+DENSE_END_INVERSE = (1.0, 1.1, 1.2, 1.25, 1.3, 1.35, 1.4, 1.45, 1.5, 1.6, 1.7, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0)
+DENSE_END_SWEEP = uniform_config(60, 6, [1.0 / x for x in DENSE_END_INVERSE], steps=30_000)
+
 # ---- non-uniform superposition -------------------------------------------------------------------
 
 PENTAGON_DENSITY = 0.05  # the paper's pentagon: n = 5, m = 2, I = 1 at this density
@@ -108,6 +117,9 @@ SET_EXPERIMENTS = {
         "Three correlated pairs (n = 6, m = 2)",
         6,
         (("correlated", 2), ("correlated", 2), ("correlated", 2)),
-        (0.3, 0.1, 0.05, 0.02),
+        # Sparse enough for the hexagon: at 0.3-0.02 best-of-5 runs keep collapsed pairs (a pair stored as its
+        # sum) and pentagons; all three pairs sit side by side in a hexagon only from about 0.01 down (measured
+        # 0.01, 0.005, 0.003; issue 13). Below about 0.002 the loss is too noisy to pick the best start.
+        (0.3, 0.1, 0.02, 0.01, 0.005, 0.003),
     ),
 }

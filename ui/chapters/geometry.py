@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import analysis
 from core.assets import Asset, AssetError, load_asset
-from core.chapters import geometry, geometry_claims, geometry_layout, geometry_nonuniform
+from core.chapters import geometry, geometry_claims, geometry_layout, geometry_nonuniform, geometry_sweep_claims
 from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
@@ -25,6 +25,7 @@ LIVE_N, LIVE_M, LIVE_K = 30, 6, 10  # the uniform sweep trained on the page: sec
 SOURCES = {
     "paper": "The paper's model: n = 400, m = 30 (precomputed)",
     "notebook": "The reference notebook's: n = 200, m = 20 (precomputed)",
+    "dense_end": "Fine sweep near the dense end: n = 60, m = 6, 30,000 steps (precomputed)",
     "live": f"Small enough to train here: n = {LIVE_N}, m = {LIVE_M} (live)",
 }
 PENTAGON_RATIOS = 10.0 ** np.linspace(-1.0, 1.0, 7)  # feature 0's density / the others', 0.1 to 10 (1 included)
@@ -56,15 +57,25 @@ def _quiet(name: str) -> Asset | None:
 
 
 def _from_asset(key: str, asset: Asset) -> Sweep:
+    """The sweep with factor labels recomputed at today's edge threshold wherever weights are stored."""
     a = asset.arrays
-    summary = geometry.UniformSweepSummary(
+    stored = geometry.UniformSweepSummary(
         a["densities"].astype(np.float64),
         a["dims_per_feature"].astype(np.float64),
         a["D"].astype(np.float64),
         a["labels"],
     )
+    W = a["W"].astype(np.float64)
+    summary = geometry_sweep_claims.relabelled(stored, W, a["w_index"])
     c = asset.config["toy_config"]
-    return Sweep(key, int(c["n_features"]), int(c["n_hidden"]), summary, a["W"].astype(np.float64), a["w_index"])
+    return Sweep(key, int(c["n_features"]), int(c["n_hidden"]), summary, W, a["w_index"])
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def quiet_sweep(key: str) -> Sweep | None:
+    """A precomputed sweep for the page's prose (relabelled once), or None if its asset is missing."""
+    asset = _quiet(geometry.UNIFORM_ASSETS[key])
+    return _from_asset(key, asset) if asset is not None else None
 
 
 def precomputed_sweep(key: str) -> Sweep | None:
@@ -122,6 +133,7 @@ def show_sweep(sweep: Sweep) -> None:
     """Dimensions per feature and D_i for every density, then the factors at one chosen density."""
     scale = chart_scale()
     s = sweep.summary
+    kind_labels = geometry.kind_labels()
     pick = _density_picker(sweep)
     chosen = float(s.densities[sweep.w_index[pick]])
     size = f"n{sweep.n}-m{sweep.m}"
@@ -144,8 +156,8 @@ def show_sweep(sweep: Sweep) -> None:
             geometry_charts.dimensionality_chart(
                 geometry.inverse_density(s.densities),
                 s.D,
-                np.array(geometry.FACTOR_NAMES)[s.labels],
-                geometry.FACTOR_NAMES,
+                np.array(kind_labels)[s.labels],
+                kind_labels,
                 geometry.D_GUIDES,
                 s.dims_per_feature,
                 scale=scale,
@@ -164,7 +176,8 @@ def _density_picker(sweep: Sweep) -> int:
     inv = 1.0 / sweep.summary.densities[sweep.w_index]
     options = list(range(len(inv)))
     # open where the most shapes coexist: pentagons and antiprisms beside the last digons
-    default = int(np.argmin(np.abs(inv - (4.0 if sweep.key == "live" else 5.0))))
+    # (the dense-end sweep opens at 1/p = 1.5, where a tetrahedron and a triangle sit side by side)
+    default = int(np.argmin(np.abs(inv - {"live": 4.0, "dense_end": 1.5}.get(sweep.key, 5.0))))
     return st.select_slider(
         "Look inside the model at 1/(1−S) = (inverse feature density; p = 1 − S in brackets)",
         options,
@@ -256,6 +269,8 @@ def _nonuniform_panel(kind: str, view: TrainResult) -> None:
         f"{view.W.shape[2]} dimensions, one per density ({', '.join(titles)}).",
     )
     st.dataframe(_pair_table(ex, view.W), hide_index=True, width="content")
+    if view.steps_done > 0:
+        st.caption(geometry_nonuniform.shape_caption(ex.densities, view.W, ex.sets))
 
 
 def _pentagon_panel(view: TrainResult) -> None:
