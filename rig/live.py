@@ -128,6 +128,7 @@ def five_in_two_reference(
     )
     trainer = Trainer(cfg, threads=2)
     trainer.advance(cfg.steps)
-    loss = trainer.history[max(0, trainer.step - 50) : trainer.step].mean()
-    counts = analysis.n_represented(trainer.view().W)
+    view = trainer.view()  # the live panel's readout: the kept starts' recent training loss
+    loss = float(view.loss.mean())
+    counts = analysis.n_represented(view.W)
     return f"{loss:.4g}", ", ".join(str(int(c)) for c in counts)

@@ -21,7 +21,7 @@ from rig.pages import assert_no_exception, control_value, goto_app, main_text_co
 pytestmark = pytest.mark.browser
 
 SEEDS = (11, 12, 13)
-STEPS = 2000  # the paper's 10-density sweep; several ticks each, so the three runs overlap
+STEPS = 2000  # the paper's 12-density sweep; several ticks each, so the three runs overlap
 URL = "/five-in-two?f52_seed={seed}&f52_steps=" + str(STEPS)
 FINISH_TIMEOUT_S = 150
 
