@@ -44,16 +44,8 @@ if not np.any(np.linalg.norm(W, axis=1) > 0):
         "(the best is each bias at the mean value p/2 of its feature)."
     )
 
-names, losses, errors = ["Your model"], [mine.loss], [mine.standard_error]
-for name, (W_ref, b_ref) in [
-    ("Regular pentagon (length 1.1, bias −0.1)", bto.pentagon(1.1, -0.1)),
-    ("Dense solution (top two on the axes)", bto.dense_solution()),
-]:
-    ref = bto.expected_loss(W_ref, b_ref, p, importance)
-    names.append(name), losses.append(ref.loss), errors.append(ref.standard_error)
-if found is not None:
-    ref = bto.expected_loss(*found, p, importance)
-    names.append("Trained model"), losses.append(ref.loss), errors.append(ref.standard_error)
+rows = bto.comparison(mine, p, importance, found)
+names, losses, errors = [r[0] for r in rows], [r[1].loss for r in rows], [r[1].standard_error for r in rows]
 show_chart(
     bto_charts.loss_bars(names, losses, errors, scale=scale),
     "be-the-optimiser-losses",

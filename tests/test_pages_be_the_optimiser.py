@@ -37,3 +37,22 @@ def test_dense_snap_at_p1_gives_the_closed_form():
     at = open_page(PAGE, {"bto_density": "1.0"})
     at.button(key="bto_snap_dense").click().run()
     assert your_loss(at) == pytest.approx(sum(0.9**i for i in (2, 3, 4)) / 60, abs=1e-5)
+
+
+def test_trained_model_is_compared_and_snap_copies_it():
+    """A trained model in the session (as the Train button leaves it) adds a bar, a verdict and a snap button."""
+    import numpy as np
+
+    from core.chapters import be_the_optimiser as bto
+
+    W, b = bto.pentagon(1.15, -0.08)
+    W = W @ np.array([[np.cos(0.3), np.sin(0.3)], [-np.sin(0.3), np.cos(0.3)]])  # rotated: angles not on the grid
+    at = open_page(PAGE)
+    at.session_state["bto:trained"] = {0.1: (W, b)}
+    at.run()
+    assert "trained model" in markdown_text(at).lower()
+    at.button(key="bto_snap_trained").click().run()
+    assert not at.exception
+    angles = [at.slider(key=f"bto_angle{i}").value for i in range(5)]
+    assert angles == [round(np.degrees(0.3) + 72 * i) for i in range(5)]  # W @ R turns by +0.3 rad
+    assert "level with the trained model" in markdown_text(at)

@@ -123,3 +123,21 @@ def one_sparse_limit(W: np.ndarray, b: np.ndarray, p: float, importance: np.ndar
         leak = sum(importance[j] * relu_sq_integral(G[i, j], b[j]) for j in range(n) if j != i)
         one += p * (1.0 - p) ** (n - 1) * (benefit + leak)
     return float((none + one) / n)
+
+
+REFERENCES = {
+    "Regular pentagon (length 1.1, bias −0.1)": pentagon(1.1, -0.1),
+    "Dense solution (top two on the axes)": dense_solution(),
+}
+
+
+def comparison(
+    mine: Expected, p: float, importance: np.ndarray, trained: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[tuple[str, Expected]]:
+    """(name, expected loss) of the learner's model, the two reference arrangements and, if given, the trained
+    model, all scored the same way at density p (so the trained model is judged by the same yardstick)."""
+    rows = [("Your model", mine)]
+    rows += [(name, expected_loss(W, b, p, importance)) for name, (W, b) in REFERENCES.items()]
+    if trained is not None:
+        rows.append(("Trained model", expected_loss(*trained, p, importance)))
+    return rows
