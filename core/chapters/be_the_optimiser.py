@@ -25,7 +25,7 @@ import numpy as np
 from core.theory import _benefit_integral, relu_sq_integral
 
 N_FEATURES = 5
-DRAWS = 20_000  # uniform draws of the other features' values; SE is about 1e-4 of the loss or less
+DRAWS = 20_000  # uniform draws of the other features' values: SE about 0.2% of a pentagon's loss at p = 0.3 to 1, less when sparser
 
 
 @dataclass(frozen=True)
