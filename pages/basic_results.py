@@ -6,6 +6,7 @@ from core import analysis
 from core.chapters import basic_results
 from core.charts import basic_results as basic_results_charts
 from core.train import TrainResult, history_points
+from ui import predict
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
 from ui.live import live_training, untrained
@@ -87,6 +88,7 @@ n, m, seed, steps = int(n), int(m), int(seed), int(steps)
 densities = basic_results.sorted_densities(densities)
 scale = chart_scale()
 KEYS = {model: f"br:{model}" for model in basic_results.MODELS}
+ASK = f"r{decay:g}-s{seed}" if (n, m) == (20, 5) and 0.01 in densities else ""  # the question's settings
 
 
 def inspect_choice() -> float:
@@ -117,6 +119,9 @@ def make_render(model: str, k: int, cfg):
                 f"(best linear model: {optimum[k]:.3g})"
             )
         weight_charts(model, w, view.b[k], p, kept)
+        if model == "relu_output" and ASK:
+            kept_01 = int(analysis.n_represented(view.W[densities.index(0.01)]))
+            predict.reveal("basic_results_relu_kept", ASK, kept_01, view.steps_done >= cfg.steps)
         steps_x, losses = history_points(view.loss_history)
         if len(steps_x):
             show_chart(
@@ -167,6 +172,8 @@ def model_panels() -> None:
     """Both models trained live, side by side, on the same settings."""
     configs = basic_results.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
     k = densities.index(inspect_choice())
+    if ASK:
+        predict.ask("basic_results_relu_kept", ASK, started=predict.run_started(KEYS["relu_output"]))
     play_all_button(list(KEYS.values()), key="br_play_both")
     columns = st.columns(2, gap="large")
     for column, model in zip(columns, basic_results.MODELS):

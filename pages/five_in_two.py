@@ -6,6 +6,7 @@ from core import analysis, data, presets
 from core.chapters import five_in_two
 from core.charts import common as charts
 from core.train import TrainResult, history_points
+from ui import predict
 from ui.export import result_downloads, show_chart
 from ui.live import live_training
 from ui.quiz import self_check
@@ -132,6 +133,8 @@ def render(view: TrainResult) -> None:
         )
     _hidden_view(view, pick, scale)
     result_downloads(view, short, "five-in-two", "f52_dl")
+    kept = int(analysis.n_represented(view.W[-1]))  # the sparsest model (densest first)
+    predict.reveal("five_in_two_count", f"p{min(densities):g}", kept, view.steps_done >= cfg.steps)
 
 
 def arrangement_text(view: TrainResult) -> str:
@@ -187,6 +190,7 @@ def _chosen_instance() -> int:
     return labels.index(chosen)
 
 
+predict.ask("five_in_two_count", f"p{min(densities):g}", started=predict.run_started("f52:run"))
 live_training("f52:run", cfg, render)
 
 st.subheader("What to notice")

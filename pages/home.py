@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.predict import progress_lines
 from ui.registry import parts, total_minutes
 
 st.title("Superposition Lab")
@@ -29,6 +30,9 @@ for section, chapters in parts().items():
     for chapter in chapters:
         st.page_link(chapter.page, label=f"{chapter.title} · {chapter.minutes} min")
         st.caption(f"You will be able to: {chapter.objective[0].lower()}{chapter.objective[1:]}")
+
+if lines := progress_lines():  # the predictions made in this session, per chapter
+    st.markdown("\n".join(lines))
 
 st.subheader("Words the lab uses")
 st.markdown(

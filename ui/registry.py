@@ -96,6 +96,17 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Introduction (the opening figure)",
     ),
     Chapter(
+        "be_the_optimiser",
+        "Be the optimiser",
+        DEMONSTRATING,
+        ":material/tune:",
+        "be-the-optimiser",
+        10,
+        "Place five feature directions by hand, read your model's expected loss, and compare it with training.",
+        PAPER,
+        "Introduction (the opening figure)",
+    ),
+    Chapter(
         "basic_results",
         "Basic results",
         DEMONSTRATING,
