@@ -32,6 +32,7 @@ HOME = "pages/home.py"
 DEFINITIONS = "Definitions and motivation"
 DEMONSTRATING = "Demonstrating superposition"
 BEYOND = "Beyond the basics"
+UNDOING = "Undoing superposition"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -141,6 +142,15 @@ CHAPTERS: tuple[Chapter, ...] = (
         "computation-in-superposition",
         15,
         "See a network compute |x| with two neurons per feature, and still compute while in superposition.",
+    ),
+    Chapter(
+        "undoing_superposition",
+        "Undoing superposition",
+        UNDOING,
+        ":material/join_left:",
+        "undoing-superposition",
+        20,
+        "Train sparse autoencoders on a toy model and score their dictionaries against the true features.",
     ),
 )
 
