@@ -141,3 +141,20 @@ def test_trainer_resumes_where_it_stopped(toys) -> None:
     assert trainer.advance(25) == 25 and trainer.advance(100) == 35 and trainer.done
     assert trainer.advance(5) == 0
     np.testing.assert_allclose(trainer.result().decoder, whole.decoder, rtol=1e-5, atol=1e-6)
+
+
+def test_page_steps_an_sae_and_draws_its_charts() -> None:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=240)
+    at.run()
+    at.switch_page("pages/undoing_superposition.py").run()
+    assert not at.exception
+    before = len(at.get("vega_lite_chart"))
+    assert before >= 2  # directions and matching matrix, before any training
+    next(b for b in at.button if b.label == "Step").click().run()
+    assert not at.exception
+    assert at.get("progress")[0].proto.text.startswith("Step 200 of 2,000")
+    assert len(at.get("vega_lite_chart")) == before + 1  # the loss curve appears once there is a history
