@@ -36,12 +36,27 @@ st.markdown(
     "**One click to each failure mode** (each sets the 40-in-10 toy model; hover a button to see what to look for):"
 )
 widgets.preset_row()
-look = widgets.LOOK_FOR.get(next((k for k, v in chapter.FAILURES.items() if v == cfg), ""), None)
+look = widgets.look_for(cfg)
 if look and toy_name == widgets.DEFAULT_TOY_NAME:
     st.info("Look for: " + look)
 
 toy = widgets.toy_for(toy_name, seed)
 widgets.live_panel(toy, cfg)
+
+with st.expander("How to read the scores"):
+    st.markdown(
+        """
+- **Features recovered**: stored features (‖W_i‖ > 0.5) whose matched latent has cosine above 0.9 with them.
+- **Dead latents**: latents that never fire on 8,192 fresh samples; they cost parameters and explain nothing.
+- **L0**: latents active per sample. The data has about 2 active features per sample (40 × 0.05), so a
+  dictionary of single features should need about that many.
+- **Variance explained**: 1 − (squared reconstruction error) / (variance of h).
+- **Shrinkage**: ‖ĥ‖ / ‖h‖. The L1 penalty pays for every unit of code, so codes come out too small (about 0.5
+  at the default penalty); TopK has no such pull.
+- **Latents responding to 2+ features**: a latent that rebuilds at least 10% of two different features when
+  each is on alone is a blend, the same polysemanticity the toy model itself shows.
+"""
+    )
 
 st.subheader("The trade-off: sparsity against reconstruction")
 prose(

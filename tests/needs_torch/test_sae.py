@@ -32,12 +32,24 @@ def toys():
     return get
 
 
+@pytest.fixture(scope="module")
+def default_scores(toys):
+    """Scores of the default SAE (seed s) on the default toy model (seed s), trained once per module."""
+    cache = {}
+
+    def get(seed: int):
+        if seed not in cache:
+            cache[seed] = sae.score(sae.train_sae(toys(seed), sae.SaeConfig(seed=seed)), toys(seed))
+        return cache[seed]
+
+    return get
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_default_sae_recovers_the_stored_features(toys, seed: int) -> None:
+def test_default_sae_recovers_the_stored_features(toys, default_scores, seed: int) -> None:
     toy = toys(seed)
     assert (np.linalg.norm(toy.W[0], axis=1) > sae.STORED_NORM).sum() >= 38  # the toy really is in superposition
-    result = sae.train_sae(toy, sae.SaeConfig(seed=seed))
-    scores = sae.score(result, toy)
+    scores = default_scores(seed)
     assert scores["recovered_fraction"] >= 0.9
     assert scores["dead"] == 0
     assert 1.5 < scores["l0"] < 4  # about the number of active features (2 on average)
@@ -109,10 +121,11 @@ def test_one_dimensional_toy_model_raises() -> None:
         sae.train_sae(toy, sae.SaeConfig(n_latents=3))
 
 
-def test_penalty_too_large_kills_and_shrinks(toys) -> None:
+def test_penalty_too_large_kills_and_shrinks(toys, default_scores) -> None:
     toy = toys(0)
     scores = sae.score(sae.train_sae(toy, presets.TOO_LARGE_SAE), toy)
-    good = sae.score(sae.train_sae(toy, sae.SaeConfig(steps=presets.TOO_LARGE_SAE.steps)), toy)
+    good = default_scores(0)  # same steps, seed and toy model; penalty 0.3 and 40 latents
+    assert presets.TOO_LARGE_SAE.steps == sae.SaeConfig().steps
     assert scores["dead"] >= 5 and good["dead"] == 0
     assert scores["shrinkage"] < 0.25 < good["shrinkage"]
     assert scores["recovered_fraction"] < 0.5

@@ -3,6 +3,8 @@ presets for each failure mode, the live SAE panel and the penalty sweep."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -31,6 +33,14 @@ LOOK_FOR = {
     "Dictionary too small (20 latents)": "half the features have no latent; many latents respond to 2+ features.",
     "TopK, k = 2": "shrinkage close to 1 (no L1 pulling codes down), but it needs more steps.",
 }
+
+
+def look_for(cfg: sae.SaeConfig) -> str | None:
+    """What to look for when the controls match a preset (any seed)."""
+    for label, preset in chapter.FAILURES.items():
+        if replace(preset, seed=cfg.seed) == cfg:
+            return LOOK_FOR[label]
+    return None
 
 
 def _values(cfg: sae.SaeConfig) -> dict[str, object]:
