@@ -93,6 +93,15 @@ class SaeResult:
     resampled: int = 0  # latents re-initialised by dead-latent resampling
     extra: dict = field(default_factory=dict)
 
+    @property
+    def loss(self) -> np.ndarray:
+        """Mean training loss (reconstruction + coefficient x penalty) over the last 50 steps, as a [1] array
+        (the shape the live panel's status line reads)."""
+        recent = self.loss_history[-50:]
+        if not len(recent):
+            return np.full(1, np.nan)
+        return np.array([float((recent[:, 0] + self.config.coefficient * recent[:, 1]).mean())])
+
 
 def toy_hidden(toy: TrainResult, x: np.ndarray, instance: int = 0) -> np.ndarray:
     """The toy model's hidden activations h for inputs x [batch, n]: [batch, m] float32."""
@@ -190,6 +199,8 @@ class SaeTrainer:
     Every step draws a fresh batch from the toy model's data distribution (seed = cfg.seed and the step),
     so the SAE never sees the same activations twice and cannot memorise a fixed set.
     """
+
+    sec_per_step_hint = 3e-3  # one step at batch 1024 on one thread, so a live panel sizes its first chunk
 
     def __init__(self, toy: TrainResult, cfg: SaeConfig, instance: int = 0):
         _check_toy(toy, instance)
