@@ -42,12 +42,15 @@ TOO_LARGE_SAE = SaeConfig(coefficient=3.0, n_latents=80)
 # Dictionary of half the features: each latent has to cover several features at once.
 TOO_FEW_SAE = SaeConfig(n_latents=20)
 
+# JumpReLU: coefficient is the L0 weight. 0.1 recovered 90%, 70%, 88% of features on seeds 0, 1, 2, with
+# 3-7 dead latents: less reliable than ReLU + L1 here.
+JUMPRELU_SAE = SaeConfig(kind="jumprelu", coefficient=0.1)
+
 FAILURES = {
     "Works: L1 0.3, 40 latents": DEFAULT_SAE,
     "Penalty too small (0.01)": TOO_SMALL_SAE,
     "Penalty too large (3, 80 latents)": TOO_LARGE_SAE,
     "Dictionary too small (20 latents)": TOO_FEW_SAE,
     "TopK, k = 2": TOPK_SAE,
+    "JumpReLU, L0 0.1": JUMPRELU_SAE,
 }
-# JumpReLU: coefficient is the L0 weight; 0.1 recovered 90% on seed 0 with a few dead latents.
-JUMPRELU_SAE = SaeConfig(kind="jumprelu", coefficient=0.1)

@@ -171,3 +171,13 @@ def test_page_steps_an_sae_and_draws_its_charts() -> None:
     assert not at.exception
     assert at.get("progress")[0].proto.text.startswith("Step 200 of 2,000")
     assert len(at.get("vega_lite_chart")) == before + 1  # the loss curve appears once there is a history
+
+
+def test_jumprelu_thresholds_learn_and_find_most_features(toys) -> None:
+    """Measured: 90% recovered on seed 0, 70% on seed 1 (a few latents die): less reliable than ReLU + L1."""
+    toy = toys(0)
+    result = sae.train_sae(toy, presets.JUMPRELU_SAE)
+    assert np.median(result.threshold) > 2 * sae.JUMP_INIT  # the straight-through estimator moved them
+    scores = sae.score(result, toy)
+    assert scores["recovered_fraction"] >= 0.6
+    assert scores["l0"] < 2  # the L0 penalty keeps codes sparser than the ~2 active features
