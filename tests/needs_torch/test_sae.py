@@ -181,3 +181,17 @@ def test_jumprelu_thresholds_learn_and_find_most_features(toys) -> None:
     scores = sae.score(result, toy)
     assert scores["recovered_fraction"] >= 0.6
     assert scores["l0"] < 2  # the L0 penalty keeps codes sparser than the ~2 active features
+
+
+def test_resampling_revives_a_latent_that_never_fires(toys) -> None:
+    toy = toys(0)
+    cfg = sae.SaeConfig(steps=sae.RESAMPLE_EVERY * 2, resample_dead=True)
+    trainer = sae.SaeTrainer(toy, cfg)
+    with torch.no_grad():
+        trainer.sae.b_enc[[3, 7]] = -100.0  # these two can never fire
+    trainer.advance(sae.RESAMPLE_EVERY)
+    assert trainer.resampled == 2
+    trainer.advance(cfg.steps)
+    h = sae.sample_hidden(toy, 8192, seed=3)
+    active = sae.encode(trainer.result(), h) > 0
+    assert active[:, [3, 7]].any(0).all()  # both fire again
