@@ -63,7 +63,8 @@ prose(
     """
 The L1 penalty buys sparsity with reconstruction. Too small, and the SAE reconstructs perfectly with a dense
 code whose latents are blends of features; too large, and latents go silent and the rest shrink their codes
-towards zero. The sweep trains one SAE per penalty on this toy model; your run appears as a diamond.
+towards zero. The sweep trains one SAE per penalty on this toy model; its chart appears in the panel above,
+with your run as a diamond that moves as it trains.
 """
 )
 widgets.sweep_button(toy, cfg)

@@ -102,17 +102,23 @@ def toy_for(name: str, seed: int) -> TrainResult:
     return trained(chapter.toy_model(base.n_features, base.n_hidden, seed=seed, steps=base.steps))
 
 
-@st.cache_data(max_entries=16, ttl=6 * 3600, show_spinner="Training one SAE per penalty…")
-def _sweep(toy_key: str, n_latents: int, seed: int, _toy: TrainResult) -> pd.DataFrame:
-    base = sae.SaeConfig(n_latents=n_latents, seed=seed)
-    return pd.DataFrame(list(chapter.sweep(_toy, base)))
-
-
 def sweep_button(toy: TrainResult, cfg: sae.SaeConfig) -> None:
+    """Train one SAE per penalty on click, listing each point as it lands; the chart in the live panel then
+    shows them with the current run. Results stay in this session (keyed by toy model, dictionary and seed)."""
     key = f"sae_sweep:{toy.config.key()}:{cfg.n_latents}:{cfg.seed}"
     label = f"Sweep the L1 penalty ({len(chapter.SWEEP_COEFFICIENTS)} SAEs, {chapter.SWEEP_STEPS:,} steps each)"
-    if st.button(label, key="sae_sweep_go", icon=":material/scatter_plot:"):
-        st.session_state["sae_sweep"] = (key, _sweep(toy.config.key(), cfg.n_latents, cfg.seed, toy))
+    if not st.button(label, key="sae_sweep_go", icon=":material/scatter_plot:"):
+        return
+    bar = st.progress(0.0, text="Training one SAE per penalty…")
+    table = st.empty()
+    rows = []
+    base = sae.SaeConfig(n_latents=cfg.n_latents, seed=cfg.seed)
+    for row in chapter.sweep(toy, base):
+        rows.append(row)
+        bar.progress(len(rows) / len(chapter.SWEEP_COEFFICIENTS), text=f"Penalty {row['coefficient']:g} done")
+        table.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.session_state["sae_sweep"] = (key, pd.DataFrame(rows))
+    st.rerun()  # redraw the live panel with the new points
 
 
 def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
