@@ -161,11 +161,11 @@ def result_buttons(get: Callable[[], TrainResult], labels: list[str], name: str,
     )
 
 
-def live_download_row(exports: dict, get: Callable[[], TrainResult], default_name: str, key: str) -> None:
+def live_download_row(exports: dict, get: Callable[[], TrainResult] | None, default_name: str, key: str) -> None:
     """Downloads for a live panel, drawn outside its fragment so their file ids stay valid while it plays.
 
     Each button builds its file from the run's state at the moment of the click. Presenter mode
-    leaves the row out (less chrome on a projector).
+    leaves the row out (less chrome on a projector). ``get`` None: figures only (the run is not a toy model).
     """
     if presenting():
         return
@@ -173,9 +173,9 @@ def live_download_row(exports: dict, get: Callable[[], TrainResult], default_nam
         st.caption("Download figures and data (made when you click; training keeps going)")
         row = st.container(horizontal=True)
         labels, name = exports.get("result", (None, default_name))
-        view = get()
-        labels = labels or [f"instance {k}" for k in range(view.W.shape[0])]
-        result_buttons(get, labels, name, f"{key}:dl", row)
+        if get is not None:
+            labels = labels or [f"instance {k}" for k in range(get().W.shape[0])]
+            result_buttons(get, labels, name, f"{key}:dl", row)
         for chart_key, (_, chart_name) in exports.get("charts", {}).items():
             # Fetch the chart drawn last (the panel keeps replacing it while training plays).
             label = chart_name.replace("-", " ").capitalize()

@@ -7,6 +7,10 @@ simply starts a new run (the config is part of the run's identity).
 
 The Trainer lives in st.session_state, so each learner has their own weights and nothing
 is shared between sessions.
+
+Any trainer with the same small protocol can be driven (the SAE chapter's trainer does): ``advance(n)``
+returning the steps run, ``step``, ``done``, ``view()`` and a ``cfg`` with ``steps``. Pass ``make`` (config ->
+trainer) to live_training; without it the panel trains a toy model with core.train.Trainer, as before.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import streamlit as st
 
-from core.config import ToyConfig
-from core.train import Trainer, TrainResult
+from core.train import Trainer
 from ui import export
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
@@ -31,24 +35,42 @@ THREADS = 2  # per run; the machines we target have two cores
 MAX_CONCURRENT = max(1, int(os.environ.get("SPL_MAX_TRAINING", "2")))
 QUEUE_WAIT_SECONDS = 0.5  # how long a tick waits for a training slot before redrawing as "Queued"
 
-Render = Callable[[TrainResult], None]
+Render = Callable[[Any], None]
+
+
+class Steppable(Protocol):
+    """What the panel needs from a trainer."""
+
+    step: int
+
+    @property
+    def done(self) -> bool: ...
+
+    def advance(self, n_steps: int) -> int: ...
+
+    def view(self) -> Any: ...
 
 
 @dataclass
 class LiveRun:
     """One learner's run on one page."""
 
-    cfg: ToyConfig
-    trainer: Trainer
+    cfg: Any  # a ToyConfig for the default trainer; whatever ``make`` takes otherwise
+    trainer: Steppable
     playing: bool = False
     sec_per_step: float = 1e-4  # running estimate, sizes each tick's chunk to the budget
     exports: dict = field(default_factory=dict)  # charts and results the page registered for download
+    make: Callable[[Any], Steppable] | None = None  # builds the trainer; None = core.train.Trainer
+    identity: Any = None  # a different identity starts a new run
 
-    def status(self, view: TrainResult) -> str:
+    def status(self, view: Any) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
         t = self.trainer
         text = f"Step {t.step:,} of {self.cfg.steps:,}"
-        return text + (f" · loss {float(view.loss.mean()):.4g}" if t.step else " · press Play to train")
+        if not t.step:
+            return text + " · press Play to train"
+        loss = getattr(view, "loss", None)
+        return text + (f" · loss {float(loss.mean()):.4g}" if loss is not None else "")
 
 
 UNTRAINED_NOTE = (
@@ -63,19 +85,28 @@ def untrained(view: TrainResult) -> bool:
     return view.steps_done == 0
 
 
-def _fresh(cfg: ToyConfig) -> LiveRun:
-    return LiveRun(cfg=cfg, trainer=Trainer(cfg, threads=THREADS))
+def _fresh(cfg: Any, make: Callable[[Any], Steppable] | None = None, identity: Any = None) -> LiveRun:
+    trainer = make(cfg) if make is not None else Trainer(cfg, threads=THREADS)
+    run = LiveRun(cfg=cfg, trainer=trainer, make=make, identity=identity)
+    # A slower trainer says how slow, so the first tick's chunk fits the time budget before any measurement.
+    run.sec_per_step = getattr(trainer, "sec_per_step_hint", run.sec_per_step)
+    return run
 
 
-def get_run(key: str, cfg: ToyConfig) -> LiveRun:
+def get_run(key: str, cfg: Any, make: Callable[[Any], Steppable] | None = None, identity: Any = None) -> LiveRun:
     """This session's run for ``key``; a different config starts a new one.
 
-    Configs are compared by ``ToyConfig.key()`` (every value), not ``repr``, which numpy
-    shortens for arrays over 1,000 elements.
+    Toy configs are compared by ``ToyConfig.key()`` (every value), not ``repr``, which numpy
+    shortens for arrays over 1,000 elements. With ``make``, runs are compared by ``identity``
+    (default: the config itself, compared with ==).
     """
+    if make is None:
+        identity = cfg.key()
+    elif identity is None:
+        identity = cfg
     run = st.session_state.get(key)
-    if not isinstance(run, LiveRun) or run.cfg.key() != cfg.key():
-        run = _fresh(cfg)
+    if not isinstance(run, LiveRun) or run.identity != identity:
+        run = _fresh(cfg, make, identity)
         st.session_state[key] = run
     return run
 
@@ -157,7 +188,8 @@ def _step(key: str, n_steps: int) -> None:
 
 
 def _reset(key: str) -> None:
-    st.session_state[key] = _fresh(st.session_state[key].cfg)
+    run = st.session_state[key]
+    st.session_state[key] = _fresh(run.cfg, run.make, run.identity)
 
 
 def _controls(key: str, run: LiveRun, step_size: int) -> None:
@@ -186,14 +218,25 @@ def _controls(key: str, run: LiveRun, step_size: int) -> None:
     )
 
 
-def _max_steps(key: str, cfg: ToyConfig) -> int | None:
+def _max_steps(key: str, cfg: Any) -> int | None:
     share = SPEEDS.get(st.session_state.get(f"{key}:speed") or "Normal")
     return None if share is None else max(1, int(cfg.steps * share))
 
 
-def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | None = None) -> LiveRun:
-    """Controls plus a self-updating panel that calls ``render(view)`` with the run so far."""
-    run = get_run(key, cfg)
+def live_training(
+    key: str,
+    cfg: Any,
+    render: Render,
+    step_size: int | None = None,
+    make: Callable[[Any], Steppable] | None = None,
+    identity: Any = None,
+) -> LiveRun:
+    """Controls plus a self-updating panel that calls ``render(view)`` with the run so far.
+
+    ``make(cfg)`` builds another kind of trainer (see Steppable); ``identity`` says when it is a new run.
+    Such runs get figure downloads only: the data buttons expect a toy model's TrainResult.
+    """
+    run = get_run(key, cfg, make, identity)
     step_size = step_size or max(1, cfg.steps // 20)
     _controls(key, run, step_size)
 
@@ -221,14 +264,15 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
     panel()
     current = st.session_state.get(key)
     if isinstance(current, LiveRun):
-        export.live_download_row(current.exports, current.trainer.view, key.replace(":", "-"), key)
+        get = current.trainer.view if current.make is None else None
+        export.live_download_row(current.exports, get, key.replace(":", "-"), key)
     return run
 
 
-def _report(run: LiveRun, view: TrainResult) -> None:
+def _report(run: LiveRun, view: Any) -> None:
     t = run.trainer
     st.progress(t.step / run.cfg.steps, text=run.status(view))
-    if t.diverged:
+    if getattr(t, "diverged", False):
         st.error(
             f"Training diverged at step {t.step:,}: the loss stopped being a finite number. "
             "The plots show the last good weights. Lower the learning rate, then press Reset."

@@ -37,6 +37,7 @@ PAPER = "https://transformer-circuits.pub/2022/toy_model/index.html"
 DEFINITIONS = "Definitions and motivation"
 DEMONSTRATING = "Demonstrating superposition"
 BEYOND = "Beyond the basics"
+UNDOING = "Undoing superposition"
 WHERE_NEXT = "Where this leads"
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -193,6 +194,17 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Attack each feature of a trained model and see vulnerability rise with features per dimension.",
         PAPER + "#adversarial",
         "Relationship to Adversarial Robustness",
+    ),
+    Chapter(
+        "undoing_superposition",
+        "Undoing superposition",
+        UNDOING,
+        ":material/join_left:",
+        "undoing-superposition",
+        20,
+        "Train sparse autoencoders on a toy model and score their dictionaries against the true features.",
+        PAPER + "#strategic",
+        "The Strategic Picture of Superposition",
     ),
     Chapter(
         "strategic_picture",

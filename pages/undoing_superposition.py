@@ -1,0 +1,79 @@
+"""Chapter: undoing superposition with sparse autoencoders, scored against the toy model's true features."""
+
+import streamlit as st
+
+from core.chapters import undoing_superposition as chapter
+from ui.chapters import undoing_superposition as widgets
+from ui.state import prose
+
+st.title("Undoing superposition")
+prose(
+    """
+A toy model squeezes many features into few dimensions. Can we take them back out? A **sparse autoencoder**
+(SAE) learns a dictionary of directions d_j and, for each hidden vector h, a code f(h) ≥ 0 with few non-zero
+entries, so that h ≈ Σ_j f_j d_j + b. If the features are sparse, the sparsest good explanation of h is
+"these two or three features are on", and the dictionary should line up with the true feature directions.
+
+In a real network nobody knows the true features. Here we do: the toy model's rows W_i. So every SAE can be
+*scored*: each true feature is matched to one latent (Hungarian matching on the cosine), and a feature counts
+as recovered when its latent points within cos > 0.9 of it.
+""",
+    "An SAE looks for a sparse dictionary; on a toy model we can check it against the true features.",
+)
+
+if not chapter.torch_available():
+    st.warning(
+        "This chapter trains sparse autoencoders with PyTorch, which is not installed on this server, so it "
+        "shows no live training or charts here. Install it (`pip install torch`) and reload the page to train "
+        "them; the rest of the app works without it."
+    )
+    st.subheader("The SAE, in code")
+    st.code(chapter.sae_source(), language="python")
+    st.stop()
+
+toy_name, seed, cfg = widgets.controls()
+st.markdown(
+    "**One click to each failure mode** (each sets the 40-in-10 toy model; hover a button to see what to look for):"
+)
+widgets.preset_row()
+look = widgets.look_for(cfg)
+if look and toy_name == widgets.DEFAULT_TOY_NAME:
+    st.info("Look for: " + look)
+
+toy = widgets.toy_for(toy_name, seed)
+widgets.live_panel(toy, cfg)
+
+with st.expander("How to read the scores"):
+    st.markdown(
+        """
+- **Features recovered**: stored features (‖W_i‖ > 0.5) whose matched latent has cosine above 0.9 with them.
+- **Dead latents**: latents that never fire on 8,192 fresh samples; they cost parameters and explain nothing.
+- **L0**: latents active per sample. The data has about 2 active features per sample (40 × 0.05), so a
+  dictionary of single features should need about that many.
+- **Variance explained**: 1 − (squared reconstruction error) / (variance of h).
+- **Shrinkage**: ‖ĥ‖ / ‖h‖. The L1 penalty pays for every unit of code, so codes come out too small (about 0.5
+  at the default penalty); TopK has no such pull.
+- **Latents responding to 2+ features**: a latent that rebuilds at least 10% of two different features when
+  each is on alone is a blend, the same polysemanticity the toy model itself shows.
+"""
+    )
+
+st.subheader("The trade-off: sparsity against reconstruction")
+prose(
+    """
+The L1 penalty buys sparsity with reconstruction. Too small, and the SAE reconstructs perfectly with a dense
+code whose latents are blends of features; too large, and latents go silent and the rest shrink their codes
+towards zero. The sweep trains one SAE per penalty on this toy model; its chart appears in the panel above,
+with your run as a diamond that moves as it trains.
+"""
+)
+widgets.sweep_button(toy, cfg)
+
+st.subheader("The SAE, in code")
+prose(
+    """
+Everything the SAE is fits in one small class. The L1 penalty weights each latent by its decoder norm:
+otherwise the SAE could shrink its codes and grow its decoder rows to make the penalty vanish.
+"""
+)
+st.code(chapter.sae_source(), language="python")
