@@ -64,10 +64,13 @@ def test_monte_carlo_standard_errors_are_honest() -> None:
 
 
 def test_pentagon_digon_crossover_lies_in_the_trained_range() -> None:
-    """Seeds 0 and 1: the crossing sits between the fine scan's lowest 'dropped' and highest 'kept' ratio."""
+    """Seeds 0 and 1, at the page's sample size: the crossing sits between the fine scan's lowest 'dropped' and highest 'kept' ratio."""
     scan = geometry_claims.FINE_SCAN
     for seed in (0, 1):
-        cs = [first_order.pentagon_vs_digons(x, per_set=300, seed=seed) for x in (0.2, 0.25, 0.3, 0.35)]
+        cs = [
+            first_order.pentagon_vs_digons(x, per_set=first_order.PAGE_PER_SET, seed=seed)
+            for x in (0.2, 0.25, 0.3, 0.35)
+        ]
         assert all(c.difference_error < 0.2 * abs(c.difference) for c in cs if abs(c.ratio - 0.26) > 0.02)
         cross = first_order.crossing(cs)
         assert cross is not None and min(scan.highest_dropped) <= cross <= max(scan.kept_from)

@@ -68,7 +68,7 @@ def n2m1_curves(ratio: float) -> None:
 
 @st.cache_data(show_spinner="Optimising both arrangements at each density (a few seconds)…")
 def _pentagon(seed: int) -> list[first_order.Comparison]:
-    return [first_order.pentagon_vs_digons(x, seed=seed) for x in PENTAGON_RATIOS]
+    return [first_order.pentagon_vs_digons(x, per_set=first_order.PAGE_PER_SET, seed=seed) for x in PENTAGON_RATIOS]
 
 
 def pentagon_curves(seed: int = 0) -> None:
