@@ -74,3 +74,27 @@ def test_pentagon_digon_crossover_lies_in_the_trained_range() -> None:
         assert all(c.difference_error < 0.2 * abs(c.difference) for c in cs if abs(c.ratio - 0.26) > 0.02)
         cross = first_order.crossing(cs)
         assert cross is not None and min(scan.highest_dropped) <= cross <= max(scan.kept_from)
+
+
+@pytest.mark.parametrize("r", [0.1, 1.0, 3.0])
+def test_page_caption_reads_the_curves_and_the_asset(r: float) -> None:
+    """The n = 2, m = 1 caption formats the crossing, both slopes and the dots' range from the data; it claims the
+    biggest gap is just below the crossing only where that is so (with this asset it is, for these rows)."""
+    from ui.chapters.phase_change_first_order import n2m1_caption
+
+    asset = load_asset(phase_change.ASSET_NAMES[2], phase_change.ASSET_VERSION)
+    grid = phase_change.grid_from_config(asset.config)
+    ri = int(np.argmin(np.abs(np.log(grid.ratios / r))))
+    rr = float(grid.ratios[ri])
+    W, b = asset.arrays["W"].astype(np.float64)[:, ri], asset.arrays["b"].astype(np.float64)[:, ri]
+    best = first_order.trained_points_n2m1(W, b, rr, grid.densities).min(axis=0)
+    text = n2m1_caption(rr, (rr, grid.densities, best, grid.seeds_per_cell))
+    pair, drop = first_order.slopes_at_crossover_n2m1(rr)
+    assert f"below p = {first_order.crossover_n2m1(rr):.3g}" in text and f"{pair:.3g}" in text and f"{drop:.3g}" in text
+    ratio = best / first_order.optimal_loss_n2m1(rr, grid.densities)
+    assert f"between {ratio.min():.0%} and {ratio.max():.0%}" in text
+    at = grid.densities[int(np.argmin(ratio))]
+    assert ("just below the crossing" in text) == bool(
+        first_order.crossover_n2m1(rr) / 3 < at < first_order.crossover_n2m1(rr)
+    )
+    assert "just below the crossing" in text

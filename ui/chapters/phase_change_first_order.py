@@ -18,8 +18,8 @@ PENTAGON_RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 @st.cache_data(show_spinner=False)
-def _trained(ratio: float) -> tuple[float, np.ndarray, np.ndarray] | None:
-    """The precomputed row nearest ``ratio``: (its r, densities, each density's best expected loss)."""
+def _trained(ratio: float) -> tuple[float, np.ndarray, np.ndarray, int] | None:
+    """The precomputed row nearest ``ratio``: (its r, densities, each density's best expected loss, models per cell)."""
     asset = asset_or_none(phase_change.ASSET_NAMES[2], phase_change.ASSET_VERSION)
     if asset is None:
         return None
@@ -27,7 +27,7 @@ def _trained(ratio: float) -> tuple[float, np.ndarray, np.ndarray] | None:
     ri = int(np.argmin(np.abs(np.log(grid.ratios / ratio))))
     W, b = asset.arrays["W"].astype(np.float64)[:, ri], asset.arrays["b"].astype(np.float64)[:, ri]
     exact = first_order.trained_points_n2m1(W, b, float(grid.ratios[ri]), grid.densities)
-    return float(grid.ratios[ri]), np.asarray(grid.densities), exact.min(axis=0)
+    return float(grid.ratios[ri]), np.asarray(grid.densities), exact.min(axis=0), int(grid.seeds_per_cell)
 
 
 def n2m1_curves(ratio: float) -> None:
@@ -38,7 +38,9 @@ def n2m1_curves(ratio: float) -> None:
     pair_slope, drop_slope = first_order.slopes_at_crossover_n2m1(r)
     points = None
     if trained is not None:
-        points = pd.DataFrame({"x": trained[1], "loss": trained[2], "label": "best of 10 precomputed models"})
+        points = pd.DataFrame(
+            {"x": trained[1], "loss": trained[2], "label": f"best of {trained[3]} precomputed models"}
+        )
     chart = phase_change_charts.candidate_curves(
         CURVE_DENSITIES,
         curves,
@@ -50,20 +52,34 @@ def n2m1_curves(ratio: float) -> None:
     )
     alt_text = f"Loss of three candidate arrangements against density at r = {r:.3g}; they cross at p = {cross:.3g}."
     show_chart(chart, f"first-order-n2m1-r{r:.3g}", "pc_first_order", alt_text=alt_text)
+    st.caption(n2m1_caption(r, trained))
+
+
+def n2m1_caption(r: float, trained: tuple | None) -> str:
+    """What the n = 2, m = 1 chart shows, from its numbers (``trained`` as returned by ``_trained``)."""
+    cross = first_order.crossover_n2m1(r)
+    pair_slope, drop_slope = first_order.slopes_at_crossover_n2m1(r)
     text = (
         f"At r = {r:.3g} the antipodal pair becomes cheapest below p = {cross:.3g}, where its curve meets the "
         f"cheaper drop's. There the pair's loss rises with slope {pair_slope:.3g} per unit of density and the "
         f"drop's with slope {drop_slope:.3g}: the optimal loss has a kink."
     )
-    if trained is not None:
-        ratio_to_best = trained[2] / first_order.optimal_loss_n2m1(r, trained[1])
+    if trained is None:
+        return text
+    densities, best, seeds = trained[1], trained[2], trained[3]
+    ratio_to_best = best / first_order.optimal_loss_n2m1(r, densities)
+    text += (
+        f" Dots: the lowest expected loss (integrated from the stored weights) among the {seeds} precomputed "
+        f"models at each density; they sit between {ratio_to_best.min():.0%} and {ratio_to_best.max():.0%} of "
+        "the lower curve."
+    )
+    at = float(densities[int(np.argmin(ratio_to_best))])
+    if ratio_to_best.min() < 0.99 and cross / 3 < at < cross:
         text += (
-            f" Dots: the lowest expected loss (integrated from the stored weights) among the 10 precomputed models "
-            f"at each density; they sit between {ratio_to_best.min():.0%} and {ratio_to_best.max():.0%} of the "
-            "lower curve. The biggest gap is just below the crossing, where a trained pair also tunes its norms "
-            "and bias and so beats the idealised pair (unit weights, zero bias) a little."
+            f" The biggest gap, at p = {at:.3g}, is just below the crossing: a trained pair also tunes its norms and "
+            "bias, and so beats the idealised pair (unit weights, zero bias) a little."
         )
-    st.caption(text)
+    return text
 
 
 @st.cache_data(show_spinner="Optimising both arrangements at each density (a few seconds)…")
