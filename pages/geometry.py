@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.chapters import geometry, geometry_claims, geometry_sweep_claims
 from ui.chapters import geometry as geo
+from ui.chapters import geometry_bases as geo_bases
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -146,6 +147,25 @@ the correlated and anticorrelated pairs; three correlated pairs at p = 0.3, 0.1,
 seed {nu_seed}; pentagon base density 0.05 with feature 0's density times 0.1 to 10.
 """
     )
+
+st.subheader("Local almost-orthogonal bases: W^T W in blocks")
+prose(
+    """
+Step back from single polytopes and look at the whole feature-by-feature matrix W^T W of one model, with the
+features grouped by the tegum factor they belong to. The matrix falls apart into blocks along the diagonal: features
+in the same factor interfere with each other (coloured entries inside a block), while features in different factors
+barely see each other (near-white outside the blocks). Each factor has, in effect, its own small set of dimensions,
+and the factors sit almost at right angles to each other: a local, almost-orthogonal basis per group.
+
+An aside that links the two views. A block is the Gram matrix of its factor's directions, and *k* directions that
+span only *d* dimensions give a *k* × *k* Gram matrix of rank *d*. A polytope is therefore a low-rank block: a
+pentagon is a 5 × 5 block of rank 2, a digon a 2 × 2 block of rank 1, a square antiprism an 8 × 8 block of rank 3.
+Superposition shows up in W^T W as blocks that are bigger than their rank, and the tegum product as blocks that
+do not touch.
+""",
+    "Grouped by tegum factor, W^T W is block-diagonal, and each polytope is a low-rank block (rank = the dimensions it spans).",
+)
+geo_bases.block_section()
 
 self_check(
     [

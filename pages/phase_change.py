@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chapters import phase_change as ph
+from ui.chapters import phase_change_first_order as phc_first_order
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -127,6 +128,33 @@ prose(
     "superposition over the rest."
 )
 ph.cell_run(choice)
+
+st.subheader("Why the borders are sharp: a first-order change")
+prose(
+    """
+Each arrangement the model can adopt has its own loss, a smooth function of the density. Training picks the lowest
+one. Where two of these curves cross, the winner changes, and because they cross at an angle (different slopes) the
+best achievable loss has a corner there: its derivative with respect to density jumps. The weights do not drift
+from one arrangement into the other; they jump. Physicists call a transition with a kink in the optimal (free)
+energy and a jump in the state **first-order**, like water freezing; a second-order change would bend smoothly
+into the new state.
+
+The chart below plots the three closed-form candidates for n = 2, m = 1 at the importance *r* chosen above (to
+the nearest precomputed row), with the dashed line at their crossing.
+""",
+    "Two loss curves cross at an angle, so the optimum jumps from one arrangement to the other: a first-order change.",
+)
+phc_first_order.n2m1_curves(float(ratio))
+prose(
+    """
+The same happens beyond the toy diagram. Give the 5-features-in-2-dimensions pentagon (I = 1, density 0.05) one
+feature that is rarer than the others, and compare two arrangements: the pentagon, allowed to distort, and two
+antipodal pairs with the rare feature dropped. Neither has a closed form, so each is optimised here against a
+stratified Monte-Carlo estimate of its expected loss (exact weight for every set of active features; grids for one
+or two active features, random draws for three or more).
+"""
+)
+phc_first_order.pentagon_curves()
 
 st.subheader("What to notice")
 prose(

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from core import presets
-from core.chapters import privileged_superposition
+from core.chapters import privileged_relu_use, privileged_superposition
 from core.charts import neurons as neuron_charts
 from core.train import TrainResult
 from ui.assets import asset_or_none
@@ -220,6 +220,29 @@ prose(
 """,
     "Dense features get one neuron each; sparse features share neurons, and the change looks like a phase change.",
 )
+st.subheader("A limitation of this toy model")
+clipped = np.array(
+    [privileged_relu_use.relu_clipped_share(W_paper[i], float(densities[i])) for i in range(len(densities))]
+)
+prose(
+    f"""
+The paper is frank about a weakness of this model. Its job is to copy the input, and copying needs no
+nonlinearity in the middle: the hidden ReLU gives the model nothing it needs and only limits how it may encode the
+features. So the model works around it whenever it can. The paper reports that with a hidden-layer bias the model
+makes every bias positive, which keeps each neuron in its linear range where the ReLU does nothing, and that
+without a bias but with enough features it fakes one by spreading weight over many features. The ReLU gets used
+only when there is no way around it. That is one reason the paper kept this model tiny (5 neurons), and why the
+next chapter switches to a task, the absolute value, that cannot be done without the hidden ReLU.
+
+Our sweep shows the same reluctance. We measure how much of the neurons' input (the energy of *W x*, on random
+inputs with at least one active feature) the ReLU actually cuts away.
+{privileged_relu_use.clipping_sentence(densities, clipped)} Dense models behave like a linear bottleneck that
+happens to be aligned with the neurons; only squeezed into superposition does the model let the ReLU remove
+interference. (Our model has no hidden bias, so we did not test the paper's bias observation ourselves.)
+""",
+    "The hidden ReLU only limits this model; it avoids using it until superposition forces it to.",
+)
+
 with st.expander("The settings, exactly"):
     st.markdown(
         f"""

@@ -31,7 +31,7 @@ def phases(chart: Chart) -> Counter:
 def test_phase_page_shows_both_diagrams_and_trains_a_cell() -> None:
     at = open_page("pages/phase_change.py")
     before = page_charts(at)
-    assert len(before) == 3  # trained diagram, theory diagram, the chosen cell's models
+    assert len(before) == 5  # trained diagram, theory diagram, the chosen cell's models, two candidate-loss charts
     assert before[0].spec["params"][0]["name"] == "cell"  # the trained diagram is clickable
     assert all("theory boundary" in c.column("line") for c in before[:2])  # the border is drawn on both diagrams
     assert progress_texts(at) == ["Step 0 of 10,000 · press Play to train"]
@@ -85,8 +85,8 @@ def test_geometry_page_precomputed_sweeps() -> None:
     at = open_page("pages/geometry.py")
     paper = page_charts(at)
     # dimensions per feature, D_i, feature graph, polytope gallery; then the pentagon experiment's
-    # arrows, arrow lengths and angles
-    assert len(paper) == 7
+    # arrows, arrow lengths and angles; last, W^T W grouped by tegum factor
+    assert len(paper) == 8
     assert "Precomputed" in markdown_text(at)
     # sticky levels and the D_i guide lines are labelled
     assert "1/2" in paper[0].column("name") and {"3/8", "2/5"} <= set(paper[1].column("name"))
@@ -114,15 +114,15 @@ def test_geometry_page_live_sweep_and_nonuniform() -> None:
     at.button(key="geo:uniform:step").click().run()
     assert not at.exception and progress_texts(at)[0].startswith("Step 500 of")
     after = page_charts(at)
-    assert len(after) == 7
+    assert len(after) == 8  # the seven above plus W^T W grouped by tegum factor
     assert moved(before[0], after[0], "y", having=("run",))  # dimensions per feature, from the trained models
     assert moved(before[1], after[1], "D", having=("kind",))  # and every feature's D_i
     at.radio(key="geo_nonuniform").set_value("anticorrelated").run()
-    assert len(page_charts(at)) == 5  # the pairs experiment draws its arrows and a table instead of two line charts
-    pairs = page_charts(at)[-1]
+    assert len(page_charts(at)) == 6  # the pairs experiment draws its arrows and a table instead of two line charts
+    pairs = page_charts(at)[-2]  # the last chart is W^T W grouped by tegum factor
     assert after[4].rows() == [35] and pairs.rows() == [16]  # the pentagon sweep's arrows gave way to the pairs'
     at.button(key="geo:nonuniform:step").click().run()
-    trained = page_charts(at)[-1]
+    trained = page_charts(at)[-2]
     assert not at.exception
     assert trained.array("norm").mean() > pairs.array("norm").mean()  # the pairs' arrows grew as they trained
     assert at.dataframe  # the within-pair relations table

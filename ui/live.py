@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import streamlit as st
 
-from core.train import Trainer
+from core.train import Trainer, TrainResult
 from ui import export
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing

@@ -325,3 +325,34 @@ def gaps_vs_density(ratios: np.ndarray, gaps: np.ndarray, scale: float = 1.0) ->
     )
     title = "How much room feature 0 gets (blank where it is dropped)"
     return style.configure(lines.properties(width=300 * scale, height=220 * scale, title=title), scale)
+
+
+def factor_blocks(gram: np.ndarray, block: np.ndarray, title: str, scale: float = 1.0) -> alt.LayerChart:
+    """W^T W with features already reordered by tegum factor (``block`` [n]: factor number per position,
+    -1 for unrepresented features, which are left out), on a diverging scale, with a thin box around each
+    factor's diagonal block."""
+    gram, block = np.asarray(gram, dtype=np.float64), np.asarray(block)
+    keep = np.flatnonzero(block >= 0)
+    g = gram[np.ix_(keep, keep)]
+    n = keep.size
+    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    cells = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "value": g.ravel()})
+    limit = float(max(np.abs(g).max(initial=0), 1e-9))
+    colour = alt.Color("value:Q", scale=style.diverging(limit), legend=alt.Legend(title="W_i · W_j"))
+    size = 420 * scale
+    x = alt.X("col:Q", title="feature position (grouped by tegum factor)", scale=alt.Scale(domain=[0, n]))
+    y = alt.Y("row:Q", title="feature position", scale=alt.Scale(domain=[n, 0]))
+    tip = [alt.Tooltip("row:Q"), alt.Tooltip("col:Q"), alt.Tooltip("value:Q", format=".3f")]
+    cells["row1"], cells["col1"] = cells["row"] + 1, cells["col"] + 1
+    heat = alt.Chart(cells).mark_rect().encode(x=x, x2="col1:Q", y=y, y2="row1:Q", color=colour, tooltip=tip)
+    b = block[keep]
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    ends = np.r_[starts[1:], n]
+    boxes = pd.DataFrame({"lo": starts, "hi": ends})
+    frame = (
+        alt.Chart(boxes)
+        .mark_rect(fill=None, stroke=style.INK, strokeWidth=0.8 * scale)
+        .encode(x="lo:Q", x2="hi:Q", y="lo:Q", y2="hi:Q")
+    )
+    chart = alt.layer(heat, frame).properties(width=size, height=size, title=title)
+    return style.configure(chart, scale)

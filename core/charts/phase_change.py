@@ -183,3 +183,47 @@ def seed_lines(
         width=420 * scale, height=alt.Step(20 * scale), title="Each model's weights (faded: left out)"
     )
     return style.configure(chart, scale)
+
+
+def candidate_curves(
+    x: np.ndarray,
+    curves: dict[str, np.ndarray],
+    x_title: str,
+    crossover: float | None = None,
+    points: pd.DataFrame | None = None,
+    errors: dict[str, np.ndarray] | None = None,
+    title: str = "Loss of each candidate arrangement",
+    scale: float = 1.0,
+) -> alt.LayerChart:
+    """One loss curve per candidate against ``x`` (log axis), a dashed rule where the optimum switches,
+    optional points (columns x, loss, label: e.g. trained models) and optional ±1 standard-error bands."""
+    x = np.asarray(x, dtype=np.float64)
+    names = list(curves)
+    df = pd.DataFrame(
+        {
+            "x": np.tile(x, len(names)),
+            "loss": np.concatenate([np.asarray(curves[k], dtype=np.float64) for k in names]),
+            "candidate": np.repeat(names, x.size),
+        }
+    )
+    colour = style.category_color("candidate", names, "candidate arrangement")
+    xs = alt.X("x:Q", scale=alt.Scale(type="log"), title=x_title)
+    ys = alt.Y("loss:Q", title="expected loss (mean over features)")
+    tip = [alt.Tooltip("x:Q", format=".3g"), "candidate:N", alt.Tooltip("loss:Q", format=".3e")]
+    layers = [alt.Chart(df).mark_line(strokeWidth=2.5 * scale).encode(x=xs, y=ys, color=colour, tooltip=tip)]
+    if errors is not None:
+        df["lo"] = df["loss"] - np.concatenate([np.asarray(errors[k]) for k in names])
+        df["hi"] = df["loss"] + np.concatenate([np.asarray(errors[k]) for k in names])
+        layers.append(alt.Chart(df).mark_area(opacity=0.25).encode(x=xs, y="lo:Q", y2="hi:Q", color=colour))
+    if points is not None and len(points):
+        shape = alt.Shape("label:N", title="trained models")
+        layers.append(
+            alt.Chart(points)
+            .mark_point(filled=True, color="black", size=45 * scale**2)
+            .encode(x=xs, y=ys, shape=shape, tooltip=[alt.Tooltip("x:Q", format=".3g"), "label:N"])
+        )
+    if crossover is not None:
+        rule = pd.DataFrame({"x": [float(crossover)]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="black").encode(x=xs))
+    chart = alt.layer(*layers).properties(width=520 * scale, height=300 * scale, title=title)
+    return style.configure(chart, scale)
