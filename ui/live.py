@@ -22,6 +22,7 @@ import streamlit as st
 from core.config import ToyConfig
 from core.train import Trainer, TrainResult
 from ui import export
+from ui.code import model_code
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun
@@ -205,6 +206,7 @@ def live_training(key: str, cfg: ToyConfig, render: Render, step_size: int | Non
             export.LIVE_EXPORTS.reset(token)
 
     panel()
+    model_code(cfg.model)  # every page that trains a model shows its PyTorch definition
     current = st.session_state.get(key)
     if isinstance(current, LiveRun):
         export.live_download_row(current.exports, current.trainer.view, key.replace(":", "-"), key)
