@@ -5,8 +5,11 @@ Run from the repository root:
     python -m benchmarks.train_speed            # full run (a few minutes)
     python -m benchmarks.train_speed --quick    # smoke version (well under a minute)
 
+    python -m benchmarks.train_speed --engines  # only the engine table (kernel vs torch engine)
+
 It prints markdown tables: steps per second of both loops on the same configs in the same
-run (as a ratio), peak memory of a training run, an equal-quality check at equal steps, and
+run (as a ratio), steps per second of core.train's two engines (the kernel, and the torch engine
+on the CPU and, when torch sees one, a GPU), peak memory of a training run, an equal-quality check at equal steps, and
 the wall-clock time to train each figure. The reference runs with torch.set_num_threads(2);
 ours with threads=2. Rounds alternate reference and ours, so load from other processes
 hits both; ratios are medians over rounds.
@@ -140,6 +143,44 @@ def speed_rows(rounds: int, budget: float) -> list[dict]:
         row.update(lo=min(ratios), hi=max(ratios), ok=row["strict"] >= spec.target)
         rows.append(row)
     return rows
+
+
+def time_engine(spec: Spec, steps: int, engine: str, device: str) -> float:
+    start = time.perf_counter()
+    for cfg in spec.configs(steps):
+        train(cfg, threads=THREADS, engine=engine, device=device)
+    return time.perf_counter() - start
+
+
+def engine_rows(steps: int) -> list[dict]:
+    """Steps/s of core.train.train per engine and device; each timing is a second run (the first warms up).
+
+    A run's time includes its evaluation pass. The torch engine runs with one torch thread: on
+    these tiny models a second thread mostly waits (and spins badly on a shared machine).
+    """
+    targets = [("kernel", "cpu"), ("torch", "cpu")] + [("torch", "cuda")] * torch.cuda.is_available()
+    rows = []
+    torch.set_num_threads(1)
+    try:
+        for spec in SPECS:
+            row = {"spec": spec}
+            for engine, device in targets:
+                time_engine(spec, 5, engine, device)
+                row[f"{engine} {device}"] = steps / time_engine(spec, steps, engine, device)
+            rows.append(row)
+    finally:
+        torch.set_num_threads(THREADS)
+    return rows
+
+
+def print_engines(rows: list[dict], steps: int) -> None:
+    columns = [key for key in rows[0] if key != "spec"]
+    print(f"core.train.train(cfg, engine=..., device=...), {steps} steps per run, batch 1024; torch: 1 thread.\n")
+    print("| config | " + " | ".join(f"{c} steps/s" for c in columns) + " | kernel / torch cpu |")
+    print("|---|" + "---:|" * (len(columns) + 1))
+    for r in rows:
+        cells = " | ".join(f"{r[c]:.0f}" for c in columns)
+        print(f"| {r['spec'].name} | {cells} | {r['kernel cpu'] / r['torch cpu']:.1f}x |")
 
 
 def figure_rows(repeats: int, steps: int) -> list[dict]:
@@ -365,6 +406,7 @@ def print_figures(rows: list[dict], steps: int, repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer rounds and steps")
+    parser.add_argument("--engines", action="store_true", help="only the kernel vs torch-engine table")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(THREADS)
@@ -373,6 +415,10 @@ def main() -> None:
         print(json.dumps(_child_memory(args.child[1], int(args.child[2])) if kind == "memory" else _child_compile()))
         return
     quick = args.quick
+    e_steps = 100 if quick else 500
+    if args.engines:
+        print_engines(engine_rows(e_steps), e_steps)
+        return
     info = machine()
     print(f"# Training speed: ours vs the reference PyTorch loop{' (--quick)' if quick else ''}\n")
     print(
@@ -382,6 +428,8 @@ def main() -> None:
     )
     print("## Steps per second (batch 1024, same configs, same run)\n")
     print_speed(speed_rows(rounds=2 if quick else 5, budget=0.3 if quick else 1.0))
+    print("\n## Engines: the kernel and the torch engine (core/torch_train.py)\n")
+    print_engines(engine_rows(e_steps), e_steps)
     print("\n## Peak memory of a training run (fresh process per run)\n")
     print_memory(memory_rows(), compile_times())
     q_steps = 2000 if quick else 10_000

@@ -126,36 +126,42 @@ def _flip_signs(components: np.ndarray) -> np.ndarray:
 
 
 def pca_of_features(W_k: np.ndarray, n_components: int = 2) -> PCAResult:
-    """Uncentred PCA (an SVD) of the feature directions of one instance, for m > 2 pictures.
+    """Uncentred PCA (a truncated SVD, sklearn's TruncatedSVD) of one instance's feature directions.
 
     Uncentred on purpose: the origin is meaningful (a dropped feature sits at 0) and
     centring would move it, so antipodal pairs would stop looking antipodal.
-    ``explained_variance_ratio`` is each axis's share of ||W||_F^2 (sum of squared singular values).
+    ``explained_variance_ratio`` is each axis's share of ||W||_F^2 (sum of squared singular values),
+    not TruncatedSVD's own ratio, which measures variance about the mean.
     """
+    from sklearn.decomposition import TruncatedSVD  # imported here: pages without PCA views never load sklearn
+
     arr = _single(W_k)
     n, m = arr.shape
     if not 1 <= n_components <= m:
         raise ValueError(f"n_components must be between 1 and n_hidden={m}, got {n_components}")
-    _, s, vt = np.linalg.svd(arr, full_matrices=True)
-    components = _flip_signs(vt[:n_components])
-    energy = np.zeros(m)
-    energy[: s.size] = s**2
-    total = energy.sum()
-    ratio = energy[:n_components] / total if total > 0 else np.zeros(n_components)
+    total = float((arr**2).sum())
+    if total == 0:  # all features dropped: any orthonormal axes will do
+        return PCAResult(np.zeros((n, n_components)), np.eye(m)[:n_components], np.zeros(n_components), np.zeros(m))
+    # The randomized solver's sketch has n_components + n_oversamples >= m columns, so it spans the
+    # whole row space of W and the decomposition is exact (not an approximation) for any n, m.
+    svd = TruncatedSVD(n_components, algorithm="randomized", n_oversamples=max(10, m), random_state=0)
+    svd.fit(arr)
+    components = _flip_signs(svd.components_)  # the app's sign rule, so repeated calls draw the same picture
+    ratio = svd.singular_values_**2 / total
     return PCAResult(arr @ components.T, components, ratio, np.zeros(m))
 
 
 def pca_of_hidden(H: np.ndarray, n_components: int = 2) -> PCAResult:
-    """Ordinary (centred) PCA of hidden activations H [batch, m], to see how data lands in h-space."""
+    """Ordinary (centred) PCA of hidden activations H [batch, m] (sklearn's PCA), to see how data lands in h-space."""
+    from sklearn.decomposition import PCA  # imported here: pages without PCA views never load sklearn
+
     arr = np.asarray(H, dtype=np.float64)
     if arr.ndim != 2 or not 1 <= n_components <= min(arr.shape):
         raise ValueError(f"H must be [batch, m] with n_components <= min(batch, m); got {arr.shape}, {n_components}")
-    mean = arr.mean(axis=0)
-    _, s, vt = np.linalg.svd(arr - mean, full_matrices=False)
-    components = _flip_signs(vt[:n_components])
-    total = float((s**2).sum())
-    ratio = s[:n_components] ** 2 / total if total > 0 else np.zeros(n_components)
-    return PCAResult((arr - mean) @ components.T, components, ratio, mean)
+    pca = PCA(n_components, svd_solver="full").fit(arr)
+    components = _flip_signs(pca.components_)
+    ratio = np.nan_to_num(pca.explained_variance_ratio_)  # 0/0 for constant H: no axis explains anything
+    return PCAResult((arr - pca.mean_) @ components.T, components, ratio, pca.mean_)
 
 
 def project_directions(components: np.ndarray, W_k: np.ndarray) -> np.ndarray:

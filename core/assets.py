@@ -34,6 +34,7 @@ class Asset:
     version: int
     config: dict[str, Any]
     arrays: dict[str, np.ndarray]
+    built_with: dict[str, str] | None = None  # engine and device, for assets built since they were recorded
 
     @property
     def toy_config(self) -> ToyConfig:
@@ -75,12 +76,23 @@ def path_of(name: str, directory: Path | None = None) -> Path:
 
 
 def save_asset(
-    name: str, config: dict[str, Any], arrays: dict[str, np.ndarray], version: int, directory: Path | None = None
+    name: str,
+    config: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    version: int,
+    directory: Path | None = None,
+    built_with: dict[str, str] | None = None,
 ) -> Path:
-    """Write an asset atomically (to a temporary file, then renamed)."""
+    """Write an asset atomically (to a temporary file, then renamed).
+
+    ``built_with`` (e.g. {"engine": "torch", "device": "cuda"}) goes into the header as a record of
+    how the arrays were made; it is not part of the config, so it never makes an asset stale.
+    """
     target = path_of(name, directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     header = {"name": name, "format": FORMAT_VERSION, "version": int(version), "config": config}
+    if built_with is not None:
+        header["built_with"] = dict(built_with)
     payload = {k: np.asarray(v) for k, v in arrays.items()}
     if "__header__" in payload:
         raise AssetError("'__header__' is reserved")
@@ -105,4 +117,10 @@ def load_asset(name: str, version: int | None = None, directory: Path | None = N
         raise AssetError(f"asset {name!r} has an unexpected header: {header}")
     if version is not None and header.get("version") != version:
         raise AssetError(f"asset {name!r} is version {header.get('version')}, the code expects {version}; rebuild it")
-    return Asset(name=name, version=int(header["version"]), config=header["config"], arrays=arrays)
+    return Asset(
+        name=name,
+        version=int(header["version"]),
+        config=header["config"],
+        arrays=arrays,
+        built_with=header.get("built_with"),
+    )

@@ -12,8 +12,8 @@ declared in core/registry.py:
 with b fixed at zero for kinds without an output bias.
 
 These are the readable definitions. Training uses the fused kernel in core/kernels.py,
-which is checked against autograd on a line-for-line torch copy of these functions
-(tests/needs_torch/torch_models.py, tests/needs_torch/test_gradients.py).
+which is checked against autograd on the PyTorch modules of core/torch_models.py
+(tests/needs_torch/test_gradients.py); those modules are also what the torch engine trains.
 """
 
 from __future__ import annotations

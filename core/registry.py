@@ -5,7 +5,7 @@ which activation follows each layer, whether the decoder is the encoder's transp
 the model must reproduce and which inputs it sees. Every other module asks this registry
 instead of comparing model names: config validation, the numpy models (core/models.py),
 the sampler (core/data.py), the trainer and its kernel (which gets the same facts as
-integer flags, ``ModelKind.kernel_flags``), the torch twin used by the tests, and the pages.
+integer flags, ``ModelKind.kernel_flags``), the PyTorch modules (core/torch_models.py), and the pages.
 
     linear        x' = WᵀWx + b
     relu_output   x' = ReLU(WᵀWx + b)

@@ -28,6 +28,34 @@ StopFn = Callable[[], bool]
 
 MAX_WEIGHT = 1e4  # trained toy weights are O(1); far beyond this the run has diverged
 
+# "kernel": the fused numba kernel (core/kernels.py), CPU only, the app's default and fastest on a
+# CPU. "torch": the plain PyTorch loop over core/torch_models.py (core/torch_train.py), on any
+# torch device; it needs torch installed and is what rebuilds paper-scale assets on a GPU.
+ENGINES = ("kernel", "torch")
+# What train() uses when the caller names no engine or device; ``python -m core.precompute
+# --engine torch --device cuda`` sets it so that every asset builder trains on the GPU.
+DEFAULT_ENGINE = {"engine": "kernel", "device": "cpu"}
+
+
+class DeviceUnavailableError(RuntimeError):
+    """A valid device name whose hardware this machine does not have (e.g. "cuda" without a GPU)."""
+
+
+def check_engine(engine: str, device: str) -> None:
+    """ValueError, with the accepted names, for an unknown engine or a device the engine cannot use."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    if not isinstance(device, str) or not device:
+        raise ValueError(f"device must be a name such as 'cpu' or 'cuda', got {device!r}")
+    if engine == "kernel" and device != "cpu":
+        raise ValueError(f"the kernel engine runs on the CPU only (device 'cpu'), got {device!r}; use engine='torch'")
+
+
+def set_default_engine(engine: str, device: str = "cpu") -> None:
+    """Make ``train`` use this engine and device when its caller does not say (precompute sets it)."""
+    check_engine(engine, device)
+    DEFAULT_ENGINE.update(engine=engine, device=device)
+
 
 @dataclass
 class TrainResult:
@@ -226,12 +254,23 @@ def train(
     progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
     threads: int | None = None,
+    engine: str | None = None,
+    device: str | None = None,
 ) -> TrainResult:
     """Train every instance of ``cfg`` and return the result (best seed per instance).
 
     progress(trainer) is called every few hundred steps; should_stop() returning True
     ends training early (the result then holds the weights reached so far).
+    engine ("kernel" or "torch") and device (e.g. "cpu", "cuda") default to DEFAULT_ENGINE;
+    the kernel runs on the CPU only. A device the machine lacks raises DeviceUnavailableError.
     """
+    engine = DEFAULT_ENGINE["engine"] if engine is None else engine
+    device = DEFAULT_ENGINE["device"] if device is None else device
+    check_engine(engine, device)
+    if engine == "torch":
+        from core.torch_train import train_torch  # imports torch: only when asked for
+
+        return train_torch(cfg, progress, should_stop, device=device)
     trainer = Trainer(cfg, threads=threads)
     trainer.run(progress, should_stop)
     return trainer.result(stopped=not trainer.done)

@@ -26,6 +26,7 @@ import streamlit as st
 
 from core.train import Trainer, TrainResult
 from ui import export
+from ui.code import model_code
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun
@@ -262,6 +263,7 @@ def live_training(
             export.LIVE_EXPORTS.reset(token)
 
     panel()
+    model_code(cfg.model)  # every page that trains a model shows its PyTorch definition
     current = st.session_state.get(key)
     if isinstance(current, LiveRun):
         get = current.trainer.view if current.make is None else None

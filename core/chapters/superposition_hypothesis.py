@@ -178,22 +178,22 @@ def recover_l1(A: np.ndarray, y: np.ndarray, nonnegative: bool = True) -> np.nda
 
 
 def recover_omp(A: np.ndarray, y: np.ndarray, max_atoms: int | None = None, tol: float = 1e-10) -> np.ndarray:
-    """Orthogonal matching pursuit: add the column best matching the residual, refit, repeat until it is ~0."""
-    m, n = A.shape
-    max_atoms = min(max_atoms or m, m, n)
-    support: list[int] = []
-    x = np.zeros(n)
-    residual = y.copy()
+    """Orthogonal matching pursuit (sklearn's orthogonal_mp): add the column best matching the residual,
+    refit on all chosen columns, repeat until the residual is ~0 (or ``max_atoms`` columns are chosen).
+
+    sklearn scores columns by their raw correlation with the residual; the textbook rule (and this
+    chapter's) scores by the angle, so the columns are normalised first and the coefficients scaled back.
+    """
+    from sklearn.linear_model import orthogonal_mp  # imported here: only the compressed-sensing demo needs it
+
     norms = np.linalg.norm(A, axis=0)
-    while len(support) < max_atoms and np.linalg.norm(residual) > tol * max(1.0, np.linalg.norm(y)):
-        scores = np.abs(A.T @ residual) / norms
-        scores[support] = -1.0
-        support.append(int(np.argmax(scores)))
-        coef, *_ = np.linalg.lstsq(A[:, support], y, rcond=None)
-        residual = y - A[:, support] @ coef
-    if support:
-        x[support] = coef
-    return x
+    if max_atoms is not None:
+        coef = orthogonal_mp(A / norms, y, n_nonzero_coefs=min(max_atoms, *A.shape))
+    elif np.linalg.norm(y) == 0:
+        return np.zeros(A.shape[1])
+    else:
+        coef = orthogonal_mp(A / norms, y, tol=(tol * max(1.0, float(np.linalg.norm(y)))) ** 2)
+    return np.asarray(coef) / norms
 
 
 def least_norm(A: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -8,9 +8,13 @@ anywhere but core/registry.py. ``model`` runs a test on the paper's models and o
 from __future__ import annotations
 
 import pytest
+import torch
 
 from core import registry
 from core.registry import ModelKind
+
+# The machine is shared: one thread keeps torch from spinning OpenMP workers on busy cores.
+torch.set_num_threads(1)
 
 EXTRA_KINDS = (
     ModelKind("test_relu_output_no_bias", hidden="none", output="relu", bias=False, label="bias-free ReLU-output"),

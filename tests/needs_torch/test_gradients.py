@@ -1,8 +1,7 @@
 """The fast training kernel computes what autograd and torch.optim.AdamW compute.
 
 Gradients: core.kernels.dense_grads (float32, hand-derived) against autograd through the
-readable model definitions (tests/needs_torch/torch_models.py, the torch twin of core.models;
-float64), for every model kind, on random weights and random batches with zeros in them.
+readable PyTorch modules of core/torch_models.py (float64), for every model kind, on random weights and random batches with zeros in them.
 Training: whole kernel steps (sampling, gradients, AdamW) against the same steps written in
 torch on the exact batches the kernel drew. "Every model kind" is the paper's four and the
 kinds of conftest.py the app does not ship (the ``model`` fixture registers them).
@@ -14,10 +13,9 @@ import numpy as np
 import pytest
 import torch
 
-from core import kernels, registry
+from core import kernels, registry, torch_models
 from core.config import ToyConfig
 from core.train import Trainer
-from tests.needs_torch.torch_models import loss_per_instance
 
 TOL = 1e-4  # relative error allowed for float32 against float64
 
@@ -41,19 +39,25 @@ def _random_problem(model: str, n: int, m: int, batch: int, seed: int):
     return x, W, W2, b, imp
 
 
-def _target(model: str, x: torch.Tensor) -> torch.Tensor:
-    return x.abs() if registry.get(model).target == "abs" else x
+def _module(model: str, params: dict[str, np.ndarray]) -> torch.nn.Module:
+    """The core.torch_models module of ``model`` in float64, holding ``params`` ([instances, ...] arrays)."""
+    n_inst, n, m = params["W"].shape
+    module = torch_models.make_model(model, n_inst, n, m).double()
+    return torch_models.load_params(module, params)
 
 
 def _autograd(model: str, x, W, W2, b, imp):
-    """Loss and gradients in float64 through the torch twin of core.models."""
-    t = {k: torch.tensor(v[None], dtype=torch.float64, requires_grad=True) for k, v in (("W", W), ("b", b))}
-    if W2 is not None:
-        t["W2"] = torch.tensor(W2[None], dtype=torch.float64, requires_grad=True)
+    """Loss and gradients in float64 through the model's nn.Module (core.torch_models)."""
+    params = {"W": W[None], "b": b[None]} | ({} if W2 is None else {"W2": W2[None]})
+    module = _module(model, params)
     xt = torch.tensor(x[None], dtype=torch.float64)
-    loss = loss_per_instance(model, t, xt, _target(model, xt), torch.tensor(imp[None], dtype=torch.float64)).sum()
+    target = torch_models.target_of(model, xt)
+    loss = torch_models.loss_per_instance(module, xt, target, torch.tensor(imp[None], dtype=torch.float64)).sum()
     loss.backward()
-    grads = {k: (v.grad if v.grad is not None else torch.zeros_like(v))[0].numpy() for k, v in t.items()}
+    grads = {}
+    for name in params:
+        t = getattr(module, name)
+        grads[name] = (t.grad if t.grad is not None else torch.zeros_like(t))[0].numpy()
     return loss.item(), grads
 
 
@@ -95,13 +99,12 @@ def test_gradient_is_not_trivially_zero():
 
 
 def _torch_training(cfg: ToyConfig, trainer: Trainer, steps: int):
-    """The same steps as the kernel, in float64 torch: its batches, autograd, torch.optim.AdamW."""
+    """The same steps as the kernel, in float64 torch: its batches, the nn.Module, torch.optim.AdamW."""
     n, k = cfg.n_features, cfg.n_instances
     kind = registry.get(cfg.model)
-    names = ("W",) + ("b",) * kind.bias + ("W2",) * (not kind.tied)
-    start = {"W": trainer.We, "b": trainer.b, "W2": trainer.Wd}
-    params = {name: torch.tensor(start[name], dtype=torch.float64, requires_grad=True) for name in names}
-    opt = torch.optim.AdamW(params.values(), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps, weight_decay=cfg.weight_decay)
+    start = {"W": trainer.We, "b": trainer.b} | ({} if kind.tied else {"W2": trainer.Wd})
+    module = _module(cfg.model, start)
+    opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps, weight_decay=cfg.weight_decay)
     imp = torch.tensor(trainer.imp, dtype=torch.float64)
     losses = []
     for step in range(steps):
@@ -112,12 +115,12 @@ def _torch_training(cfg: ToyConfig, trainer: Trainer, steps: int):
             for i in range(k)
         ]
         x = torch.tensor(np.stack(batches), dtype=torch.float64)
-        loss = loss_per_instance(cfg.model, params, x, _target(cfg.model, x), imp)
+        loss = torch_models.loss_per_instance(module, x, torch_models.target_of(cfg.model, x), imp)
         losses.append(loss.detach().numpy())
         opt.zero_grad()
         loss.sum().backward()
         opt.step()
-    return {name: t.detach().numpy() for name, t in params.items()}, np.array(losses)
+    return {name: getattr(module, name).detach().numpy() for name in start}, np.array(losses)
 
 
 def test_kernel_steps_match_torch_adamw(model):
@@ -149,21 +152,47 @@ def test_kernel_steps_match_torch_adamw(model):
     assert moved > 1e-3  # three steps of lr 1e-3 really changed the weights
 
 
+def _params(model: str, seed: int, k: int = 3, n: int = 7, m: int = 4) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    kind = registry.get(model)
+    params = {"W": rng.normal(size=(k, n, m)), "b": rng.normal(size=(k, n)) * 0.1 * kind.bias}
+    if not kind.tied:
+        params["W2"] = rng.normal(size=(k, n, m))
+    return params
+
+
 def test_models_numpy_equals_torch(model):
-    """core.models (numpy, used by the app) and its torch twin give the same outputs and losses."""
+    """core.models (numpy, used by the app) and the torch modules give the same outputs and losses."""
     from core import models as np_models
-    from tests.needs_torch import torch_models
 
     rng = np.random.default_rng(5)
     x = np.where(rng.random((3, 64, 7)) < 0.3, rng.random((3, 64, 7)), 0.0)
-    params = {"W": rng.normal(size=(3, 7, 4)), "b": rng.normal(size=(3, 7)) * 0.1}
-    if not registry.get(model).tied:
-        params["W2"] = rng.normal(size=(3, 7, 4))
+    params = _params(model, seed=6)
     imp = rng.random((3, 7))
-    tparams = {k: torch.from_numpy(v) for k, v in params.items()}
-    xt = torch.from_numpy(x)
-    np.testing.assert_allclose(
-        np_models.forward(model, params, x), torch_models.forward(model, tparams, xt).numpy(), rtol=1e-12, atol=1e-12
-    )
-    expected = torch_models.loss_per_instance(model, tparams, xt, xt.abs(), torch.from_numpy(imp)).numpy()
+    module, xt = _module(model, params), torch.from_numpy(x)
+    with torch.no_grad():
+        np.testing.assert_allclose(np_models.forward(model, params, x), module(xt).numpy(), rtol=1e-12, atol=1e-12)
+        expected = torch_models.loss_per_instance(module, xt, xt.abs(), torch.from_numpy(imp)).numpy()
     np.testing.assert_allclose(np_models.loss_per_instance(model, params, x, np.abs(x), imp), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(torch_models.MODEL_CLASSES))
+def test_paper_classes_compute_their_registered_kind(name):
+    """The hand-written classes learners read compute what core/registry.py declares for their kind.
+
+    Compared with the generic ToyModel built from the registry record, on signed inputs so that
+    every activation's negative side is exercised; the parameters must also be the same set.
+    """
+    params = _params(name, seed=len(name))
+    paper = _module(name, params)
+    generic = torch_models.load_params(torch_models.ToyModel(registry.get(name), 3, 7, 4).double(), params)
+    x = torch.from_numpy(np.random.default_rng(1).uniform(-1, 1, (3, 50, 7)))
+    with torch.no_grad():
+        np.testing.assert_allclose(paper(x).numpy(), generic(x).numpy(), rtol=1e-12, atol=1e-12)
+        assert paper(x).abs().max() > 0.1  # not a trivially zero output
+    assert sorted(n for n, _ in paper.named_parameters()) == sorted(n for n, _ in generic.named_parameters())
+
+
+def test_unknown_model_name_raises():
+    with pytest.raises(ValueError, match="model must be one of"):
+        torch_models.make_model("no_such_model", 1, 3, 2)
