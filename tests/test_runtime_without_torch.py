@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TORCH_MODULES = {"core.torch_models", "core.torch_train"}  # the only modules that need torch
 RUNTIME_MODULES = sorted(
     name
-    for name in (f"{folder}.{p.stem}" for folder in ("core", "ui") for p in (ROOT / folder).glob("*.py"))
+    for name in (
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        for folder in ("core", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+    )
     if not name.endswith("__init__") and name not in TORCH_MODULES
 )
 BLOCKED = ("torch",)
