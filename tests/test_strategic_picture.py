@@ -21,8 +21,9 @@ def test_readability_counts_match_an_independent_count_on_the_asset() -> None:
     a = load_asset("privileged_sweep").arrays
     W = a["W"].astype(np.float64)
     counts = strategic_picture.readability(W, a["densities"])
-    share = np.abs(W) / np.abs(W).sum(axis=1, keepdims=True)  # each neuron's |weight| split over features
-    np.testing.assert_array_equal(counts.monosemantic, (share.max(axis=1) >= 0.9).sum(axis=1))
+    share = W**2 / (W**2).sum(axis=1, keepdims=True)  # each neuron's input variance split over features
+    alive = W.max(axis=1) >= 0.05  # inputs are >= 0: only a positive weight can make a neuron fire
+    np.testing.assert_array_equal(counts.monosemantic, ((share.max(axis=1) >= 0.9) & alive).sum(axis=1))
     np.testing.assert_array_equal(counts.stored, (np.linalg.norm(W, axis=2) > 0.5).sum(axis=1))
     # what the caption says: all 5 neurons monosemantic when dense, none from some density on, 10 stored at the end
     assert counts.stored[0] == counts.monosemantic[0] == counts.n_neurons == 5
@@ -35,6 +36,7 @@ def test_first_without_monosemantic_on_hand_made_counts() -> None:
     make = lambda mono: strategic_picture.Readability(np.ones(3), np.ones(3), np.array(mono), 3, 2)  # noqa: E731
     assert make([2, 0, 0]).first_without_monosemantic() == 1
     assert make([2, 1, 1]).first_without_monosemantic() is None
+    assert make([2, 0, 1]).first_without_monosemantic() is None  # one comes back at the sparsest model
 
 
 def test_strategic_page_shows_its_figure_links_and_questions() -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import analysis
+from core.chapters import privileged_superposition
 
 STORED_THRESHOLD = 0.5  # ||W_i|| above this: the feature is stored (the project's usual threshold)
-MONO_THRESHOLD = 0.9  # one feature carries at least this share of a neuron's |weight| (privileged chapter's rule)
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,10 @@ class Readability:
     n_neurons: int
 
     def first_without_monosemantic(self) -> int | None:
-        """Index of the densest model with no monosemantic neuron left (None if every model keeps one)."""
-        none = np.flatnonzero(self.monosemantic == 0)
-        return int(none[0]) if none.size else None
+        """Index from which no model keeps a monosemantic neuron (None if the sparsest model still has one)."""
+        kept = np.flatnonzero(self.monosemantic > 0)
+        start = int(kept[-1]) + 1 if kept.size else 0
+        return start if start < self.monosemantic.size else None
 
 
 def readability(W: np.ndarray, densities) -> Readability:
@@ -38,7 +39,7 @@ def readability(W: np.ndarray, densities) -> Readability:
     return Readability(
         np.asarray(densities, dtype=np.float64),
         analysis.n_represented(W, STORED_THRESHOLD).astype(int),
-        analysis.monosemantic_count(W, MONO_THRESHOLD).astype(int),
+        privileged_superposition.neuron_counts(W)["monosemantic"].astype(int),  # the privileged chapter's rule
         W.shape[1],
         W.shape[2],
     )

@@ -9,7 +9,7 @@ import pandas as pd
 from core.charts import style
 
 STORED = "features stored (‖W_i‖ > 0.5)"
-MONO = "monosemantic neurons (one feature ≥ 90% of the weight)"
+MONO = "monosemantic neurons (one feature drives ≥ 90% of its input variance)"
 
 
 def readability(
