@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.chapters.undoing_superposition import torch_available
 from tests.helpers import (
     APP_TIMEOUT_S,
     PAGES,
@@ -21,6 +22,7 @@ from tests.helpers import (
 )
 
 F52 = "pages/five_in_two.py"
+SAE_PAGE = "pages/undoing_superposition.py"  # trains with torch; without it, says so and shows its code
 
 
 def arrows(at) -> Chart:
@@ -218,6 +220,9 @@ def test_no_page_draws_a_chart_around_show_chart() -> None:
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/home.py"])
 def test_every_chart_has_alt_text_and_image_downloads(page: str) -> None:
     at = open_page(page)
+    if page == SAE_PAGE and not torch_available():  # CI's Python 3.12 pass has no torch
+        assert any("PyTorch" in w.value for w in at.warning) and any("class SparseAutoencoder" in c.value for c in at.code)
+        return
     step_live_panels(at)  # live panels draw their charts once trained a little
     shown = at.get("vega_lite_chart")
     assert shown, "every chapter shows at least one chart"
