@@ -120,3 +120,40 @@ def test_norms_and_gaps_against_relative_density() -> None:
     rows = dataset_with(gspec, "side")
     assert [(r["ratio"], r["gap"]) for r in rows] == [(1.0, 72.0), (1.0, 80.0)]  # blank where feature 0 is dropped
     assert dataset_with(gspec, "name") == [{"gap": 72.0, "name": "72° (regular pentagon)"}]
+
+
+def test_factor_colours_fixed_colour_per_factor_in_order() -> None:
+    colours = geometry_charts.factor_colours(KINDS)
+    assert list(colours) == list(KINDS)
+    assert colours["dedicated"] == "#000000"  # ink
+    assert [colours[k] for k in KINDS[1:7]] == ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
+    assert colours["not represented"] == "#BBBBBB"
+    assert geometry_charts.factor_colours(["a", "b"]) == {"a": "#000000", "b": "#0072B2"}
+
+
+def test_factor_blocks_drops_unrepresented_and_boxes_each_factor() -> None:
+    gram = np.array(
+        [
+            [1.0, -0.5, 0.0, 0.2],
+            [-0.5, 1.0, 9.0, 0.0],
+            [0.0, 9.0, 9.0, 0.0],
+            [0.2, 0.0, 0.0, 0.8],
+        ]
+    )
+    block = np.array([0, 0, -1, 1])  # position 2 is unrepresented: its row and column are left out
+    spec = geometry_charts.factor_blocks(gram, block, title="Blocks").to_dict()
+    cells = dataset_with(spec, "value")
+    assert len(cells) == 9
+    kept = [[1.0, -0.5, 0.2], [-0.5, 1.0, 0.0], [0.2, 0.0, 0.8]]
+    for r in cells:
+        assert r["value"] == kept[r["row"]][r["col"]]
+        assert (r["row1"], r["col1"]) == (r["row"] + 1, r["col"] + 1)
+    boxes = dataset_with(spec, "lo")
+    assert [(r["lo"], r["hi"]) for r in boxes] == [(0, 2), (2, 3)]
+    colour = [e for e in encodings(spec, "color") if e.get("field") == "value"]
+    assert len(colour) == 1
+    assert colour[0]["scale"]["domain"] == [-1.0, 1.0] and colour[0]["scale"]["domainMid"] == 0
+    x_domains = [e["scale"]["domain"] for e in encodings(spec, "x") if "scale" in e]
+    y_domains = [e["scale"]["domain"] for e in encodings(spec, "y") if "scale" in e]
+    assert x_domains == [[0, 3]] and y_domains == [[3, 0]]  # row 0 at the top
+    assert "Blocks" in titles(spec)

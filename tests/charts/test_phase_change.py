@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.charts import phase_change as phase_change_charts
@@ -68,3 +69,42 @@ def test_seed_lines_one_row_per_seed_and_fades_left_out_models() -> None:
     assert opacity and opacity[0]["scale"]["range"] == [1.0, 0.3]
     colour = encodings(spec, "color")[0]
     assert colour["scale"]["domain"] == ["a", "b"] and colour["legend"]["title"] == "feature"
+
+
+def test_candidate_curves_one_line_per_candidate_on_log_axis() -> None:
+    x = np.array([0.1, 1.0, 10.0])
+    curves = {"dedicated": np.array([0.3, 0.2, 0.1]), "antipodal": np.array([0.1, 0.2, 0.3])}
+    chart = phase_change_charts.candidate_curves(x, curves, "ratio r", title="Candidates")
+    spec = chart.to_dict()
+    rows = dataset_with(spec, "candidate")
+    assert [(r["candidate"], r["x"], r["loss"]) for r in rows] == [
+        ("dedicated", 0.1, 0.3),
+        ("dedicated", 1.0, 0.2),
+        ("dedicated", 10.0, 0.1),
+        ("antipodal", 0.1, 0.1),
+        ("antipodal", 1.0, 0.2),
+        ("antipodal", 10.0, 0.3),
+    ]
+    xs = encodings(spec, "x")
+    assert all(e["scale"]["type"] == "log" and e["title"] == "ratio r" for e in xs)
+    colour = encodings(spec, "color")
+    assert len(colour) == 1 and colour[0]["scale"]["domain"] == ["dedicated", "antipodal"]
+    assert spec["title"] == "Candidates"
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line"]
+
+
+def test_candidate_curves_optional_bands_points_and_crossover() -> None:
+    x = np.array([1.0, 2.0])
+    curves = {"a": np.array([1.0, 2.0]), "b": np.array([3.0, 4.0])}
+    errors = {"a": np.array([0.1, 0.2]), "b": np.array([0.0, 0.5])}
+    points = pd.DataFrame({"x": [1.5], "loss": [2.5], "label": ["seed 0"]})
+    spec = phase_change_charts.candidate_curves(x, curves, "p", crossover=1.5, points=points, errors=errors).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "area", "point", "rule"]
+    band = dataset_with(spec, "lo")
+    np.testing.assert_allclose([r["lo"] for r in band], [0.9, 1.8, 3.0, 3.5])
+    np.testing.assert_allclose([r["hi"] for r in band], [1.1, 2.2, 3.0, 4.5])
+    assert dataset_with(spec, "label") == [{"x": 1.5, "loss": 2.5, "label": "seed 0"}]
+    assert [{"x": 1.5}] in spec["datasets"].values()  # where the optimum switches
+    assert encodings(spec, "shape")[0]["field"] == "label"
+    empty = phase_change_charts.candidate_curves(x, curves, "p", points=points.iloc[:0]).to_dict()
+    assert [layer["mark"]["type"] for layer in empty["layer"]] == ["line"]  # no trained models, no point layer
