@@ -221,7 +221,9 @@ def test_no_page_draws_a_chart_around_show_chart() -> None:
 def test_every_chart_has_alt_text_and_image_downloads(page: str) -> None:
     at = open_page(page)
     if page == SAE_PAGE and not torch_available():  # CI's Python 3.12 pass has no torch
-        assert any("PyTorch" in w.value for w in at.warning) and any("class SparseAutoencoder" in c.value for c in at.code)
+        assert any("PyTorch" in w.value for w in at.warning) and any(
+            "class SparseAutoencoder" in c.value for c in at.code
+        )
         return
     step_live_panels(at)  # live panels draw their charts once trained a little
     shown = at.get("vega_lite_chart")
