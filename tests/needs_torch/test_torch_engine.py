@@ -108,11 +108,10 @@ def test_bad_engine_and_device_names_raise():
         train(cfg, engine="torch", device="meta")
 
 
-def test_missing_gpu_raises_device_unavailable():
+def test_missing_gpu_raises_device_unavailable(monkeypatch):
     import torch
 
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a GPU")  # the message path only exists without one
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # as on a machine without a GPU
     with pytest.raises(DeviceUnavailableError, match="no CUDA GPU"):
         train(_config("relu_output", 0, steps=5), engine="torch", device="cuda")
 
