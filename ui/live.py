@@ -263,7 +263,8 @@ def live_training(
             export.LIVE_EXPORTS.reset(token)
 
     panel()
-    model_code(cfg.model)  # every page that trains a model shows its PyTorch definition
+    if make is None:  # every page that trains a toy model shows its PyTorch definition (others show their own)
+        model_code(cfg.model)
     current = st.session_state.get(key)
     if isinstance(current, LiveRun):
         get = current.trainer.view if current.make is None else None
