@@ -36,8 +36,21 @@ def test_no_core_file_imports_streamlit() -> None:
     assert offenders == {}
 
 
+TORCH_MODULES = {"core.torch_models", "core.torch_train"}
+
+
+def _torch_importable() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def test_importing_core_does_not_load_streamlit() -> None:
     modules = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE_FILES if p.stem != "__init__"]
+    if not _torch_importable():  # CI's Python 3.12 pass has no torch; these two modules need it at import
+        modules = [m for m in modules if m not in TORCH_MODULES]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
