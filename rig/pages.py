@@ -139,6 +139,22 @@ def control_value(page, key: str) -> str:
     return page.locator(f".st-key-{key}").first.evaluate(_CONTROL_VALUE_JS)
 
 
+def wait_for_control_value(page, key: str, expected: str, timeout_ms: int = 15_000) -> str:
+    """control_value of key once it equals expected (or what it shows when timeout_ms runs out).
+
+    A widget in the sidebar can be drawn a moment after the run that made it has ended (its element is
+    there but empty), so a single read right after the page loads can see ''.
+    """
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            f"([k, want]) => {{ const el = document.querySelector('.st-key-' + k);"
+            f" return el && ({_CONTROL_VALUE_JS})(el) === want; }}",
+            arg=[key, expected],
+            timeout=timeout_ms,
+        )
+    return control_value(page, key)
+
+
 def control_values(page, keys: list[str], timeout_ms: int = 10_000) -> dict[str, str]:
     """control_value of each key, once every one of them shows something (slider values render late)."""
     page.wait_for_function(
