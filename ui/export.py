@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextvars
 import io
-import json
 from collections.abc import Callable
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core import analysis
@@ -107,25 +107,27 @@ def weights_npz(result: TrainResult) -> bytes:
 
 
 def history_csv(result: TrainResult, labels: list[str]) -> str:
-    """One row per step, one column per instance."""
-    rows = ["step," + ",".join(json.dumps(label) for label in labels)]
-    for step, losses in enumerate(result.loss_history, start=1):
-        rows.append(f"{step}," + ",".join(f"{v:.6g}" for v in losses))
-    return "\n".join(rows) + "\n"
+    """One row per step, one column per instance (pandas quotes labels that hold commas or quotes)."""
+    history = np.asarray(result.loss_history, dtype=float).reshape(-1, len(labels))
+    table = pd.DataFrame(history, columns=labels)
+    table.insert(0, "step", np.arange(1, len(history) + 1))
+    return table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
 
 
 def measures_csv(result: TrainResult, labels: list[str]) -> str:
     """Per instance and feature: norm, superposition, dimensionality and bias."""
-    norms = analysis.feature_norms(result.W)
-    sup = analysis.superposition(result.W)
-    dims = analysis.feature_dimensionality(result.W)
-    rows = ["instance,feature,norm,superposition,dimensionality,bias"]
-    for k, label in enumerate(labels):
-        for i in range(result.W.shape[1]):
-            rows.append(
-                f"{json.dumps(label)},{i},{norms[k, i]:.6g},{sup[k, i]:.6g},{dims[k, i]:.6g},{result.b[k, i]:.6g}"
-            )
-    return "\n".join(rows) + "\n"
+    n_instances, n_features = result.W.shape[:2]
+    table = pd.DataFrame(
+        {
+            "instance": np.repeat(labels, n_features),
+            "feature": np.tile(np.arange(n_features), n_instances),
+            "norm": analysis.feature_norms(result.W).ravel(),
+            "superposition": analysis.superposition(result.W).ravel(),
+            "dimensionality": analysis.feature_dimensionality(result.W).ravel(),
+            "bias": np.asarray(result.b).ravel(),
+        }
+    )
+    return table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
 
 
 def result_downloads(result: TrainResult, labels: list[str], name: str, key: str) -> None:
