@@ -1,16 +1,13 @@
 """Superposition Lab: the entrypoint. It sets the frame and routes to one page per chapter."""
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
-from ui.warmup import start_warmup
+from ui.warmup import limit_blas_threads, start_warmup
 
-# numpy's BLAS may use one thread per request; the training kernel manages its own two.
-# One thread here keeps concurrent learners from starving each other.
-threadpool_limits(limits=1)
+limit_blas_threads()  # once per server process, like the warm-up
 
 init_state()
 st.set_page_config(

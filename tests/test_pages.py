@@ -233,3 +233,25 @@ def test_every_chart_has_alt_text_and_image_downloads(page: str) -> None:
     labels = [d.proto.label for d in at.get("download_button")]
     assert sum(label.endswith("SVG") or label.endswith("(SVG)") for label in labels) >= len(shown), labels
     assert sum(label.endswith("PNG") or label.endswith("(PNG)") for label in labels) >= len(shown), labels
+
+
+def test_blas_thread_limit_is_set_once_per_process(monkeypatch) -> None:
+    """The one-BLAS-thread limit is process-wide: set at the first run, not again on every rerun or session."""
+    from ui import warmup
+
+    calls = []
+    monkeypatch.setattr(warmup, "threadpool_limits", lambda limits: calls.append(limits))
+    warmup.limit_blas_threads.clear()
+    first = open_page(F52)
+    first.run()  # a rerun of the same session
+    open_page(F52)  # another learner's session
+    assert calls == [1], f"threadpool_limits calls: {calls}"
+    warmup.limit_blas_threads.clear()  # the next app run applies the real limit again
+
+
+def test_app_runs_numpy_blas_on_one_thread() -> None:
+    import threadpoolctl
+
+    open_page(F52)
+    blas = [info for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+    assert blas and all(info["num_threads"] == 1 for info in blas), blas

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from core import registry
 from core.config import ToyConfig
@@ -28,3 +29,13 @@ def start_warmup() -> threading.Thread:
     thread = threading.Thread(target=_compile_all, name="kernel-warmup", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_resource(show_spinner=False)
+def limit_blas_threads() -> object:
+    """One BLAS thread for the whole server process, set once at start (the limit is process-wide).
+
+    numpy's BLAS would otherwise start a thread per core for every request's matrix products; the training
+    kernel manages its own threads, and one BLAS thread keeps concurrent learners from starving each other.
+    """
+    return threadpool_limits(limits=1)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special, stats
-from threadpoolctl import threadpool_limits
 
 from core.presets.superposition_hypothesis import DEFAULT_STEPS, model_config  # noqa: F401 (re-exported)
 
@@ -135,11 +134,10 @@ def fit_counts(
     ms = m_grid(eps, cap) if ms is None else np.asarray(ms, dtype=int)
     counts = np.zeros((ms.size, seeds), dtype=int)
     capped = np.zeros((ms.size, seeds), dtype=bool)
-    with threadpool_limits(1):  # tiny matrix products: threads only add contention on a shared machine
-        for g, m in enumerate(ms):
-            for s in range(seeds):
-                stream = seed * 1_000_003 + int(m) * 101 + s
-                counts[g, s], capped[g, s] = first_collision_drawn(int(m), eps, cap, stream)
+    for g, m in enumerate(ms):
+        for s in range(seeds):
+            stream = seed * 1_000_003 + int(m) * 101 + s
+            counts[g, s], capped[g, s] = first_collision_drawn(int(m), eps, cap, stream)
     birthday = np.array([birthday_estimate(int(m), eps) for m in ms])
     return FitCounts(ms, counts, capped, cap, birthday, jl_scaling(ms, eps))
 
@@ -262,11 +260,10 @@ def recovery_curve(
     seed * 7919 + k * 131 + t, so any point can be reproduced on its own.
     """
     out = np.zeros(len(ks))
-    with threadpool_limits(1):
-        for g, k in enumerate(ks):
-            for t in range(trials):
-                x, *_, x_hat = _trial(n, m, int(k), method, seed * 7919 + int(k) * 131 + t, signed)
-                out[g] += relative_error(x, x_hat) < SUCCESS_TOL
+    for g, k in enumerate(ks):
+        for t in range(trials):
+            x, *_, x_hat = _trial(n, m, int(k), method, seed * 7919 + int(k) * 131 + t, signed)
+            out[g] += relative_error(x, x_hat) < SUCCESS_TOL
     return out / trials
 
 
