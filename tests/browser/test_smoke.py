@@ -29,8 +29,8 @@ from rig.pages import (
     control_value,
     control_values,
     goto_app,
-    wait_for_control_value,
     wait_for_app,
+    wait_for_control_value,
 )
 
 pytestmark = pytest.mark.browser
@@ -136,7 +136,9 @@ def test_presenter_toggle(page, page_log, app_url):
 def test_presenter_link_hides_chosen_control(page, page_log, app_url):
     goto_app(page, app_url + F52 + "?presenter=true&hide=f52_seed&f52_mode=One+density&f52_steps=1000")
     assert_no_page_not_found(page)
-    assert wait_for_control_value(page, "presenter", "true") == "true", "?presenter=true did not switch presenter mode on"
+    assert wait_for_control_value(page, "presenter", "true") == "true", (
+        "?presenter=true did not switch presenter mode on"
+    )
     assert not page.locator('[data-testid="stHeader"]').is_visible()
     seed = page.locator(".st-key-f52_seed")
     assert seed.count() == 1 and seed.is_hidden(), "?hide=f52_seed should hide the seed control"
