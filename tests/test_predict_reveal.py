@@ -69,12 +69,14 @@ def test_outside_presenter_mode_or_with_reveal_auto_the_result_shows_at_once():
 
 def test_changing_the_prediction_or_retraining_hides_the_result_again():
     at = open_page(FIVE, PRESENTER)
-    _predict_and_finish(at)
+    kept = _predict_and_finish(at)
     at.button(key=REVEAL).click().run()
     at.button(key=f"{BOX}_reset").click().run()  # "Change my prediction"
     assert (
         _reveal_buttons(at) and not _comparison(at) and "The trained model" not in " ".join(i.value for i in at.info)
     ), "a reveal must not outlive the prediction it revealed"
+    at.button(key=REVEAL).click().run()  # a room that voted by hand: the result alone, nothing to grade
+    assert f"The trained model: **{kept}**." in [i.value for i in at.info] and not _comparison(at)
 
     at.button(key="f52:run:reset").click().run()  # a new run of the same question
     _predict_and_finish(at, 2)
