@@ -141,6 +141,8 @@ def arrangement_text(view: TrainResult) -> str:
     """What the drawn panels show, read from their weights; nothing is claimed before training."""
     if view.steps_done == 0:
         return "The models are untrained: press Play to train them."
+    if predict.withheld("five_in_two_count", f"p{min(densities):g}"):
+        return "The counts of stored features stay hidden until the result is revealed (presenter mode)."
     found = five_in_two.sweep_arrangements(view.W)
     counts = analysis.n_represented(view.W)
     when = "after training" if view.steps_done >= cfg.steps else f"at step {view.steps_done:,}"

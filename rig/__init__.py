@@ -8,5 +8,6 @@ benchmarks (benchmarks/), so neither imports the other. Plain functions, no pyte
     pages    discover_pages(), wait_for_app(), goto_app(), click_button(), main_text(), control_values()
     live     the live panel: read_readout(), wait_for_step_above(), press_play(), set_speed(),
              five_in_two_reference()
+    predict  the prediction box: enter_prediction(), lock_prediction(), read_comparison()
     procfs   a server's process tree, memory (MemorySampler, mb_of) and external sockets (Linux /proc)
 """
