@@ -85,7 +85,11 @@ def test_sentence_quotes_the_run() -> None:
     no_pairs = _units(4, 3, 2)
     rep = baseline.atom_report(no_pairs, no_pairs)
     text = baseline.baseline_sentence({"non-negative": rep, "signed": rep})
-    assert "no antipodal pairs" in text and f"{rep['min_cos']:.2f}" in text and "none pointed backwards" in text
+    assert (
+        "no antipodal pairs" in text
+        and f"{rep['min_cos']:.2f}".replace("-", "−") in text
+        and "no signed atom pointed backwards" in text
+    )
 
 
 def test_page_without_torch_shows_the_precomputed_curve_and_runs_the_baseline(monkeypatch) -> None:

@@ -160,11 +160,14 @@ def baseline_sentence(result: dict) -> str:
             "produces because its features are never negative."
         )
     else:
-        text += "; none pointed backwards in this run, and the features it missed went to atoms that blend several."
+        text += "; in this run no signed atom pointed backwards."
     n_pairs = len(sig["antipodal"])
     if not n_pairs:
         return text + (
-            f" This model stores no antipodal pairs (its two most opposite features have cos {sig['min_cos']:.2f});"
+            f" This model stores no antipodal pairs (its two most opposite features have cos {sig['min_cos']:.2f})".replace(
+                "-", "−"
+            )
+            + ";"
             " the 10-in-5 model stores its features as antipodal pairs."
         )
     return text + (
