@@ -8,8 +8,8 @@ the SAE's own scoring (core.sae.match_dictionary), it shows what the sign of the
 
 - With non-negative codes (``positive_code=True``, as the SAE's ReLU), an atom can only be added, so it must
   point the way the feature points: every recovered atom is a feature direction.
-- With signed codes, d_j with code +c and -d_j with code -c are the same explanation, so an atom's sign is a
-  coin flip. It finds the feature's *line* but may point backwards (cos near -1), which the scoring rejects:
+- With signed codes, d_j with code +c and -d_j with code -c are the same explanation, so an atom's sign is
+  arbitrary. It finds the feature's *line* but may point backwards (cos near -1), which the scoring rejects:
   the toy's features are never negative, so -W_i is not a feature. And when the model stores two features as
   an antipodal pair (W_j = -W_i), one signed atom explains both (code > 0 for one, < 0 for the other), where
   non-negative codes need one atom per feature.
