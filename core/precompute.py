@@ -34,6 +34,7 @@ BUILDER_MODULES = (
     "core.chapters.learning_dynamics",
     "core.chapters.privileged_superposition",
     "core.chapters.computation",
+    "core.chapters.undoing_superposition",
 )
 
 

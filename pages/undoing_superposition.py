@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.chapters import undoing_superposition as chapter
+from core.chapters import undoing_superposition_baseline as baseline
 from ui.chapters import undoing_superposition as widgets
 from ui.state import prose
 
@@ -21,12 +22,30 @@ as recovered when its latent points within cos > 0.9 of it.
     "An SAE looks for a sparse dictionary; on a toy model we can check it against the true features.",
 )
 
+BASELINE_PROSE = f"""
+SAEs are not the first tool for this job. **Dictionary learning** (sparse coding) also looks for atoms d_j and
+sparse codes u with h ≈ Σ_j u_j d_j. It alternates two steps: fix the atoms and find each code by minimising
+the squared error plus a penalty on Σ_j |u_j| (a lasso), then fix the codes and refit the atoms. Here
+scikit-learn's `MiniBatchDictionaryLearning` fits one atom per feature to the non-zero vectors among
+{baseline.N_SAMPLES:,} fresh hidden vectors of the toy model, twice: once with codes that may be negative, once
+with non-negative codes (`positive_code=True`), like the SAE's ReLU. Both are scored as the SAE is.
+
+Before you run it: an atom with code −1 is the atom flipped. Which version do you expect to recover more
+features, and what could a signed code do with two features the model stores as exact opposites?
+"""
+
 if not chapter.torch_available():
     st.warning(
         "This chapter trains sparse autoencoders with PyTorch, which is not installed on this server, so it "
-        "shows no live training or charts here. Install it (`pip install torch`) and reload the page to train "
+        "shows no live training here. Install it (`pip install torch`) and reload the page to train "
         "them; the rest of the app works without it."
     )
+    default_toy = widgets.toy_for(widgets.DEFAULT_TOY_NAME, 0)
+    st.subheader("The trade-off: sparsity against reconstruction")
+    widgets.tradeoff_chart(None, None, None, "")
+    st.subheader("The classical baseline: dictionary learning")
+    prose(BASELINE_PROSE)
+    widgets.baseline_section(default_toy, 0)
     st.subheader("The SAE, in code")
     st.code(chapter.sae_source(), language="python")
     st.stop()
@@ -68,6 +87,10 @@ with your run as a diamond that moves as it trains.
 """
 )
 widgets.sweep_button(toy, cfg)
+
+st.subheader("The classical baseline: dictionary learning")
+prose(BASELINE_PROSE)
+widgets.baseline_section(toy, seed)
 
 st.subheader("The SAE, in code")
 prose(

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from core import sae
+from core.assets import load_asset, same_config
 from core.chapters import undoing_superposition as chapter
 
 
@@ -68,3 +69,28 @@ def test_topk_encoding_keeps_at_most_k() -> None:
     z = h @ res.encoder  # zero biases
     top = np.sort(z, axis=1)[:, -2:]
     np.testing.assert_allclose(np.sort(f, axis=1)[:, -2:], np.maximum(top, 0))
+
+
+def test_tradeoff_asset_matches_its_config() -> None:
+    builder = chapter.BUILDERS[chapter.TRADEOFF_ASSET]
+    asset = load_asset(chapter.TRADEOFF_ASSET, builder.version)
+    assert same_config(asset.config, builder.config)
+    assert asset.toy_config.key() == chapter.DEFAULT_TOY.key()  # the page's default toy model, seed 0
+    assert (asset.config["n_latents"], asset.config["steps"]) == (
+        chapter.DEFAULT_SAE.n_latents,
+        chapter.DEFAULT_SAE.steps,
+    )
+    curve = chapter.tradeoff_frame(asset.arrays)
+    assert list(curve["coefficient"]) == asset.config["coefficients"]
+
+
+def test_tradeoff_curve_trades_sparsity_for_reconstruction() -> None:
+    """More penalty: fewer active latents and worse reconstruction; features are found only in between."""
+    asset = load_asset(chapter.TRADEOFF_ASSET, chapter.TRADEOFF_VERSION)
+    curve = chapter.tradeoff_frame(asset.arrays).sort_values("coefficient")
+    l0, fve, found = curve["l0"].to_numpy(), curve["fve"].to_numpy(), curve["recovered_fraction"].to_numpy()
+    assert (np.diff(l0) <= 0.05 * l0[:-1] + 1e-9).all()  # L0 falls (5% slack for training noise)
+    assert (np.diff(fve) <= 0.01).all()  # reconstruction never improves by more than noise
+    assert l0[0] > 10 * max(l0[-1], 1e-3) and fve[0] - fve[-1] > 0.5  # and both move a long way across it
+    assert 0 < int(np.argmax(found)) < len(found) - 1  # the best dictionary is neither the densest nor the sparsest
+    assert found.max() > 2 * max(found[0], found[-1])

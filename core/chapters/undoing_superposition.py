@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core import sae
+from core.config import ToyConfig
+from core.precompute import AssetBuilder
 from core.presets.undoing_superposition import (
     DEFAULT_SAE,
     DEFAULT_TOY,
@@ -43,6 +46,13 @@ __all__ = [
     "TOYS",
     "toy_model",
 ]
+
+TRADEOFF_ASSET = "sae_tradeoff"
+TRADEOFF_VERSION = 1
+# The precomputed curve: one ReLU + L1 SAE per coefficient on the default toy model (seed 0), each trained as
+# long as the page's default run (2,000 steps), so the live default run should land on the curve.
+TRADEOFF_COEFFICIENTS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+TRADEOFF_COLUMNS = ("coefficient", *sae.SUMMARY_KEYS)
 
 SWEEP_COEFFICIENTS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 SWEEP_STEPS = 1000  # half the default run: enough to place each point on the L0-reconstruction trade-off
@@ -136,3 +146,37 @@ def sweep(toy: TrainResult, base: sae.SaeConfig, coefficients=SWEEP_COEFFICIENTS
         cfg = sae.SaeConfig(kind="relu_l1", n_latents=base.n_latents, coefficient=float(c), steps=steps, seed=base.seed)
         s = sae.summary(sae.score(sae.train_sae(toy, cfg), toy))
         yield {"coefficient": float(c), **{k: float(v) for k, v in s.items()}}
+
+
+# ---- the precomputed trade-off curve -----------------------------------------------------------------
+
+
+def build_tradeoff(spec: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Train the default toy model, then one SAE per coefficient of ``spec`` (needs torch): one array per column."""
+    from core.train import train
+
+    toy = train(ToyConfig.from_dict(spec["toy_config"]), threads=2)
+    base = sae.SaeConfig(n_latents=spec["n_latents"], seed=spec["sae_seed"])
+    rows = list(sweep(toy, base, spec["coefficients"], spec["steps"]))
+    return {k: np.array([r[k] for r in rows], dtype=np.float64) for k in TRADEOFF_COLUMNS}
+
+
+def tradeoff_frame(arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The asset's arrays as the table the trade-off chart reads (one row per coefficient)."""
+    return pd.DataFrame({k: np.asarray(arrays[k], dtype=np.float64) for k in TRADEOFF_COLUMNS})
+
+
+BUILDERS = {
+    TRADEOFF_ASSET: AssetBuilder(
+        version=TRADEOFF_VERSION,
+        toy_config=DEFAULT_TOY,
+        params={
+            "coefficients": list(TRADEOFF_COEFFICIENTS),
+            "steps": DEFAULT_SAE.steps,
+            "n_latents": DEFAULT_SAE.n_latents,
+            "sae_seed": DEFAULT_SAE.seed,
+        },
+        build=build_tradeoff,
+        about="ReLU + L1 SAEs (40 latents, 2,000 steps) on the 40-in-10 toy model, 9 L1 coefficients 0.001..10",
+    )
+}

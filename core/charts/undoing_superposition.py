@@ -41,8 +41,15 @@ def directions(table: pd.DataFrame, names: tuple[str, str], scale: float = 1.0) 
     return configure(chart, scale)
 
 
-def matching(table: pd.DataFrame, scale: float = 1.0) -> alt.Chart:
-    """|cos| between every latent (rows, sorted by matched feature) and every stored feature (columns)."""
+def matching(
+    table: pd.DataFrame,
+    scale: float = 1.0,
+    title: str = "Which latent found which feature",
+    rows: str = "SAE latent",
+) -> alt.Chart:
+    """|cos| between every latent (rows, sorted by matched feature) and every stored feature (columns).
+
+    ``rows`` names the dictionary's elements ("SAE latent", or "atom" for dictionary learning)."""
     df = table.assign(abs_cos=table["cos"].abs())
     n_lat, n_feat = df["rank"].nunique(), df["feature"].nunique()
     step = max(4.0, min(14.0, 420 / max(n_lat, n_feat))) * scale
@@ -51,23 +58,31 @@ def matching(table: pd.DataFrame, scale: float = 1.0) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("feature:O", title="true feature i"),
-            y=alt.Y("rank:O", title="SAE latent (sorted by matched feature)", axis=alt.Axis(labels=n_lat <= 40)),
+            y=alt.Y("rank:O", title=f"{rows} (sorted by matched feature)", axis=alt.Axis(labels=n_lat <= 40)),
             color=alt.Color("abs_cos:Q", scale=COS_SCALE, title="|cos|"),
             tooltip=["latent:O", "feature:O", alt.Tooltip("cos:Q", format=".3f")],
         )
         .properties(
             width=alt.Step(step),
             height=alt.Step(step),
-            title=titled("Which latent found which feature", "a clean diagonal = one latent per feature", scale),
+            title=titled(title, f"a clean diagonal = one {rows.split()[-1]} per feature", scale),
         )
     )
     return configure(chart, scale)
 
 
-def tradeoff(sweep: pd.DataFrame, current: dict | None = None, scale: float = 1.0) -> alt.LayerChart:
-    """Variance explained against L0 for each penalty of a sweep (labelled), and the current run as a star."""
+L0_FLOOR = 1e-3  # a sweep's all-dead end has L0 = 0, which a log axis cannot place: drawn at this floor
+
+
+def tradeoff(
+    sweep: pd.DataFrame, current: dict | None = None, scale: float = 1.0, subtitle: str | None = None
+) -> alt.LayerChart:
+    """Variance explained against L0 for each penalty of a sweep (labelled), and the current run as a diamond.
+
+    L0 is drawn at L0_FLOOR or above (the log axis); tooltips show the measured value."""
+    sweep = sweep.assign(l0_drawn=sweep["l0"].clip(lower=L0_FLOOR))
     base = alt.Chart(sweep).encode(
-        x=alt.X("l0:Q", scale=alt.Scale(type="log"), title="L0: active latents per sample (log)"),
+        x=alt.X("l0_drawn:Q", scale=alt.Scale(type="log"), title="L0: active latents per sample (log)"),
         y=alt.Y("fve:Q", title="variance explained", scale=alt.Scale(domain=[min(0.0, sweep["fve"].min()), 1])),
     )
     line = base.mark_line(color=GREY)
@@ -79,12 +94,14 @@ def tradeoff(sweep: pd.DataFrame, current: dict | None = None, scale: float = 1.
     layers = [line, points, labels]
     if current is not None:
         cur = pd.DataFrame([current])
+        cur["l0_drawn"] = cur["l0"].clip(lower=L0_FLOOR)
         layers.append(
             alt.Chart(cur)
             .mark_point(shape="diamond", filled=True, size=200 * scale, color=OKABE_ITO[3])
-            .encode(x="l0:Q", y="fve:Q", tooltip=["l0:Q", "fve:Q"])
+            .encode(x="l0_drawn:Q", y="fve:Q", tooltip=["l0:Q", "fve:Q"])
         )
-    title = titled("Sparsity against reconstruction", "labels: L1 coefficient · diamond: your run", scale)
+    subtitle = subtitle or "labels: L1 coefficient · diamond: your run"
+    title = titled("Sparsity against reconstruction", subtitle, scale)
     return configure(alt.layer(*layers).properties(width=380 * scale, height=280 * scale, title=title), scale)
 
 

@@ -84,10 +84,10 @@ def test_tradeoff_sweep_points_on_log_l0_and_current_run() -> None:
         (0.1, 5.0, 0.9, 0.8, 2),
         (1.0, 1.0, -0.2, 0.1, 10),
     ]
-    assert [{"l0": 4.0, "fve": 0.85}] in spec["datasets"].values()
+    assert [{"l0": 4.0, "fve": 0.85, "l0_drawn": 4.0}] in spec["datasets"].values()
     assert sorted(marks(spec)) == ["circle", "line", "point", "text"]
     x = [e for e in encodings(spec, "x") if "scale" in e]
-    assert x and all(e["field"] == "l0" and e["scale"]["type"] == "log" for e in x)
+    assert x and all(e["field"] == "l0_drawn" and e["scale"]["type"] == "log" for e in x)
     y = [e for e in encodings(spec, "y") if "scale" in e]
     assert y and all(e["scale"]["domain"] == [-0.2, 1] for e in y)  # the axis reaches down to a negative fve
     colour = encodings(spec, "color")
@@ -102,6 +102,32 @@ def test_tradeoff_without_current_run_and_with_positive_fve() -> None:
     spec = spec_of(sae_charts.tradeoff(sweep))
     assert sorted(marks(spec)) == ["circle", "line", "text"]
     assert all(e["scale"]["domain"] == [0.0, 1] for e in encodings(spec, "y") if "scale" in e)
+
+
+def test_tradeoff_draws_an_all_dead_sweep_point_at_the_floor_of_the_log_axis() -> None:
+    sweep = pd.DataFrame(
+        {
+            "coefficient": [0.3, 10.0],
+            "l0": [2.5, 0.0],
+            "fve": [0.8, 0.0],
+            "recovered_fraction": [1.0, 0.0],
+            "dead": [0, 40],
+        }
+    )
+    spec = spec_of(sae_charts.tradeoff(sweep, current={"l0": 0.0, "fve": 0.0}, subtitle="precomputed"))
+    rows = dataset_with(spec, "coefficient")
+    assert [r["l0_drawn"] for r in rows] == [2.5, sae_charts.L0_FLOOR]
+    assert [r["l0"] for r in rows] == [2.5, 0.0]  # the tooltip keeps the measured value
+    assert [{"l0": 0.0, "fve": 0.0, "l0_drawn": sae_charts.L0_FLOOR}] in spec["datasets"].values()
+    assert "precomputed" in subtitles(spec)
+
+
+def test_matching_names_the_dictionary_rows() -> None:
+    table = pd.DataFrame({"latent": [0, 1], "rank": [0, 1], "feature": [0, 0], "cos": [0.9, -0.95]})
+    spec = spec_of(sae_charts.matching(table, title="Dictionary learning, signed codes", rows="atom"))
+    assert "Dictionary learning, signed codes" in titles(spec)
+    assert encodings(spec, "y")[0]["title"] == "atom (sorted by matched feature)"
+    assert "a clean diagonal = one atom per feature" in subtitles(spec)
 
 
 def test_losses_two_parts_per_step() -> None:

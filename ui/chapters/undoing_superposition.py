@@ -10,9 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from core import sae
+from core.assets import Asset
 from core.chapters import undoing_superposition as chapter
+from core.chapters import undoing_superposition_baseline as baseline
 from core.charts import undoing_superposition as sae_charts
 from core.train import TrainResult, history_points
+from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
 from ui.live import live_training
@@ -153,15 +156,7 @@ def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
                 "sae_loss",
                 alt_text="Reconstruction error and sparsity penalty of the SAE over training.",
             )
-        stored = st.session_state.get("sae_sweep")
-        if stored and stored[0] == sweep_key:
-            current = {"l0": max(scores["l0"], 1e-3), "fve": scores["fve"]}
-            show_chart(
-                sae_charts.tradeoff(stored[1], current, scale),
-                "sae-tradeoff",
-                "sae_tradeoff",
-                alt_text="Variance explained against active latents per sample, one point per L1 penalty.",
-            )
+        tradeoff_chart(toy, cfg, {"l0": scores["l0"], "fve": scores["fve"]}, sweep_key)
 
     live_training(
         "sae:run",
@@ -171,3 +166,68 @@ def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
         make=lambda c: sae.SaeTrainer(toy, c),
         identity=(toy.config.key(), cfg),
     )
+
+
+def tradeoff_chart(toy: TrainResult | None, cfg: sae.SaeConfig | None, current: dict | None, sweep_key: str) -> None:
+    """The L0 / reconstruction curve: this session's sweep if it ran, else the precomputed one, with the live
+    run as a diamond (``current``; None draws the curve alone)."""
+    stored = st.session_state.get("sae_sweep")
+    if stored and stored[0] == sweep_key:
+        curve, note = stored[1], "labels: L1 coefficient · diamond: your run"
+    else:
+        asset = asset_or_none(chapter.TRADEOFF_ASSET, chapter.TRADEOFF_VERSION)
+        if asset is None:
+            return
+        curve, note = chapter.tradeoff_frame(asset.arrays), _asset_note(asset, toy, cfg)
+    show_chart(
+        sae_charts.tradeoff(curve, current, chart_scale(), subtitle=note),
+        "sae-tradeoff",
+        "sae_tradeoff",
+        alt_text="Variance explained against active latents per sample, one point per L1 penalty.",
+    )
+
+
+def _asset_note(asset: Asset, toy: TrainResult | None, cfg: sae.SaeConfig | None) -> str:
+    """The precomputed curve's subtitle: what it was trained on, and whether the live run is comparable."""
+    p = asset.config
+    what = f"precomputed: {len(p['coefficients'])} SAEs, {p['n_latents']} latents, {p['steps']:,} steps"
+    if toy is None or cfg is None:
+        return what + f", on the {_toy_label(asset.toy_config)} model, seed {asset.toy_config.seed}"
+    same = toy.config.key() == asset.toy_config.key() and (cfg.n_latents, cfg.seed) == (p["n_latents"], p["sae_seed"])
+    if same:
+        return what + " on this toy model · diamond: your run"
+    return what + f" on the {_toy_label(asset.toy_config)} model, seed 0 · diamond: your run (other settings)"
+
+
+def _toy_label(cfg) -> str:
+    return f"{cfg.n_features}-in-{cfg.n_hidden}"
+
+
+BASELINE_TOYS = ("the toy model above", "10 in 5 (stores antipodal pairs)")
+
+
+def baseline_section(toy: TrainResult, seed: int) -> None:
+    """Fit sklearn's dictionary learning with and without non-negative codes, on click; show the scores, the
+    sentence that explains them and both matching matrices. Results stay in this session."""
+    which = st.radio("Fit dictionaries to", BASELINE_TOYS, key="sae_dl_toy", horizontal=True)
+    target = toy if which == BASELINE_TOYS[0] else trained(baseline.antipodal_toy(seed))
+    key = f"sae_dl:{target.config.key()}:{seed}"
+    label = f"Fit both dictionaries ({target.config.n_features} atoms each, seed {seed})"
+    if st.button(label, key="sae_dl_go", icon=":material/grid_on:"):
+        with st.spinner("Fitting MiniBatchDictionaryLearning twice…"):
+            st.session_state["sae_dl"] = (key, baseline.run_baseline(target, seed))
+    stored = st.session_state.get("sae_dl")
+    if not stored or stored[0] != key:
+        return
+    result = stored[1]
+    st.dataframe(baseline.baseline_table(result), hide_index=True)
+    st.markdown(baseline.baseline_sentence(result))
+    scale = chart_scale()
+    for (label, report), where in zip(result.items(), st.columns(2)):
+        show_chart(
+            sae_charts.matching(chapter.matching_table(report), scale, f"Dictionary learning, {label} codes", "atom"),
+            f"dl-matching-{label}",
+            f"dl_matching_{label}",
+            where=where,
+            alt_text=f"Heatmap of |cos| between each {label}-code atom and each true feature.",
+        )
