@@ -156,11 +156,16 @@ def test_trainer_resumes_where_it_stopped(toys) -> None:
     np.testing.assert_allclose(trainer.result().decoder, whole.decoder, rtol=1e-5, atol=1e-6)
 
 
-def test_page_steps_an_sae_and_draws_its_charts() -> None:
+def test_page_steps_an_sae_and_draws_its_charts(monkeypatch) -> None:
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
+    from ui import live
+
+    # Step trains 200 steps or for STEP_SECONDS, whichever ends first; on a loaded machine the time bound
+    # can end it early (seen: 183 steps). This test is about the step count, not the bound: lift it.
+    monkeypatch.setattr(live, "STEP_SECONDS", 600.0)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=240)
     at.run()
     at.switch_page("pages/undoing_superposition.py").run()
