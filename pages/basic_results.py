@@ -113,8 +113,10 @@ def make_render(model: str, k: int, cfg):
         if untrained(view):  # random weights: counts and losses would read as results
             st.markdown(f"**p = {p:g}**: untrained model (random starting weights).")
         else:
+            hidden = model == "relu_output" and ASK and predict.withheld("basic_results_relu_kept", ASK)
+            count = "(count hidden until the reveal)" if hidden else f"{kept} of {n}"
             st.markdown(
-                f"**p = {p:g}**: {kept} of {n} features represented in {m} dimensions · "
+                f"**p = {p:g}**: {count} features represented in {m} dimensions · "
                 f"total superposition {basic_results.total_superposition(w):.2f} · loss {view.loss[k]:.3g} "
                 f"(best linear model: {optimum[k]:.3g})"
             )

@@ -96,3 +96,18 @@ def test_a_bad_reveal_value_is_named_and_the_hiding_stays_on():
     at.toggle(key="presenter").set_value(True).run()  # the instructor switches presenter mode on by hand
     _predict_and_finish(at)
     assert _reveal_buttons(at) and not _comparison(at)
+
+
+def test_basic_results_hides_its_count_line_until_revealed():
+    """The ReLU panel's "k of 20 features represented" line answers the question, so it waits too."""
+    at = open_page("pages/basic_results.py", {"presenter": "true", "br_steps": "1000"})
+    [box] = [n.key for n in at.number_input if n.key and n.key.startswith("predict_basic_results_relu_kept")]
+    at.number_input(key=box).set_value(6).run()
+    at.button(key=f"{box}_lock").click().run()
+    at.session_state["br:relu_output"].trainer.run()
+    at.run()
+    lines = [m.value for m in at.markdown if "features represented in" in m.value]
+    assert lines and all("hidden until the reveal" in line for line in lines), lines
+    at.button(key=f"{box}_reveal").click().run()
+    lines = [m.value for m in at.markdown if "features represented in" in m.value]
+    assert lines and all(" of 20 features represented" in line for line in lines), lines
