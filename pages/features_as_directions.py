@@ -101,9 +101,9 @@ st.markdown(
 
 st.header("The same idea in word embeddings")
 prose(
-    """
+    f"""
 Word embeddings are the classic linear representation: *king − man + woman* lands near *queen*. Here is a
-made-up table of 14 words, **built in the app** so that you can see why. Each word vector is a concept vector
+made-up table of {len(rep.VOCAB)} words, **built in the app** so that you can see why. Each word vector is a concept vector
 ("person", "apple", …), plus one fixed direction for each property the word has (female, royal, plural), plus a
 little random noise of its own. Nothing is downloaded or learned: the directions are the whole story.
 """,
