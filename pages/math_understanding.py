@@ -156,6 +156,7 @@ math_understanding_thomson.explorer()
 st.subheader("Does a trained model solve it?")
 math_understanding_thomson.trained_vs_thomson()
 
+THOMSON = math_understanding_thomson.uniform_5in2(0.05)
 with st.expander("The settings, exactly"):
     st.markdown(
         f"""
@@ -169,7 +170,8 @@ saved every {cfg.snapshot_every} steps, plus the current weights.
 sums over features and over which feature is on, as in the paper; the prediction weights them by P(no feature on)
 and P(only feature i on) = p(1 − p)ⁿ⁻¹ and divides by n. The explorer reports summed losses (both features added).
 
-**Thomson comparison:** n = 5, m = 2, Iᵢ = 1, 10,000 steps, best of 4 seeds, features with ||Wᵢ|| > 0.5.
+**Thomson comparison:** n = {THOMSON.n_features}, m = {THOMSON.n_hidden}, Iᵢ = 1, {THOMSON.steps:,} steps, best of
+{THOMSON.n_seeds} seeds, features with ||Wᵢ|| > 0.5.
 """
     )
 

@@ -50,3 +50,19 @@ def test_one_sparse_interference_stays_well_below_feature_benefit(sparse_run) ->
     for k, s in enumerate(splits):
         assert (np.linalg.norm(result.W[k], axis=1) > 0.5).sum() > 5  # more features than dimensions
         assert float(s.interference) < float(s.benefit) / 3
+
+
+def test_negative_bias_hides_a_weak_positive_overlap_at_a_price() -> None:
+    """The explorer's 'Weak overlap + negative bias' point, W = (1, 0.3), b = (−0.35, −0.35): the positive leak
+    0.3x − 0.35 stays below zero for every x in [0, 1], so the ReLU clips it to nothing; the same weights with
+    b = 0 leak, and the bias also cuts each feature's own output (its feature-benefit loss rises above 0)."""
+    hidden = math_understanding.pair_terms(1.0, 0.3, -0.35, -0.35)
+    open_ = math_understanding.pair_terms(1.0, 0.3, 0.0, 0.0)
+    assert float(hidden.leak12) == 0.0 and float(hidden.leak21) == 0.0
+    assert float(open_.leak12) > 0.0 and float(open_.leak21) > 0.0
+    assert float(hidden.benefit1) > float(open_.benefit1) + 0.01
+
+
+def test_pentagon_neighbours_overlap_by_cos_72_degrees() -> None:
+    """Self-check: 'Neighbours in a pentagon overlap positively (cos 72° ≈ 0.31)'."""
+    assert f"{np.cos(np.radians(72)):.2f}" == "0.31"
