@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from core.chapters import features_as_directions as rep
-from ui.chapters.features_as_directions import embedding_panel, model_panel
+from ui.chapters.features_as_directions import CLOUD_BATCH, embedding_panel, model_panel
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -101,9 +101,9 @@ st.markdown(
 
 st.header("The same idea in word embeddings")
 prose(
-    """
+    f"""
 Word embeddings are the classic linear representation: *king − man + woman* lands near *queen*. Here is a
-made-up table of 14 words, **built in the app** so that you can see why. Each word vector is a concept vector
+made-up table of {len(rep.VOCAB)} words, **built in the app** so that you can see why. Each word vector is a concept vector
 ("person", "apple", …), plus one fixed direction for each property the word has (female, royal, plural), plus a
 little random noise of its own. Nothing is downloaded or learned: the directions are the whole story.
 """,
@@ -137,7 +137,7 @@ with st.expander("The settings, exactly"):
 **Live model.** n = {n} features, m = {m} hidden dimensions, h = W x and x' = ReLU(Wᵀ h + b) (chapter 4 sets this
 model out), every feature counting the same in the loss, density p = {density:g} (each feature 0 with probability 1 − p, otherwise uniform on [0, 1], fresh
 every step). AdamW, learning rate 0.001, weight decay 0.01, batch 1024, {int(steps):,} steps, seed {int(seed)}.
-The PCA view uses {800} inputs from a fixed sample.
+The PCA view uses {CLOUD_BATCH} inputs from a fixed sample.
 
 **Embedding table.** d = {dim}. Concepts and the three property directions are random unit vectors; each word adds
 Gaussian noise of expected length about {noise:g}. The analogy ranks words by cosine similarity to a − b + c.

@@ -85,7 +85,7 @@ def snap_buttons(p: float) -> None:
             on_click=_train,
             args=(p,),
             disabled=trained_at(p) is not None,
-            help=f"10,000 steps, best of {STARTS} starts, the 5-in-2 recipe. Can take a minute or two; "
+            help=f"10,000 steps, best of {STARTS} starts, the 5-in-2 recipe. Takes a few seconds; "
             "once trained on this server it is instant.",
         )
         found = trained_at(p)

@@ -22,11 +22,12 @@ ENERGY_LABELS = {
 TRAINED_DENSITIES = [0.3, 0.1, 0.05, 0.02, 0.01]
 DEFAULTS: dict[str, object] = {"mu_k": 5, "mu_d": 2, "mu_energy": next(iter(ENERGY_LABELS)), "mu_tp": 0.05}
 K_RANGE = range(2, 11)
+RESTARTS = 12  # random starts of gradient descent on the sphere per solution (the caption says how many)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _solution(k: int, d: int, energy: str) -> math_understanding_thomson.ThomsonSolution:
-    return math_understanding_thomson.thomson(k, d, energy)
+    return math_understanding_thomson.thomson(k, d, energy, restarts=RESTARTS)
 
 
 @st.cache_data(max_entries=16, show_spinner="Solving for every k…")
@@ -80,7 +81,7 @@ def explorer() -> None:
     with right:
         _energy_chart(int(k), int(d), energy, scale)
     st.caption(
-        f"Energy {_num(sol.energy)}. Angles between pairs of points: {distinct}. Best of 12 random starts of gradient descent on the sphere."
+        f"Energy {_num(sol.energy)}. Angles between pairs of points: {distinct}. Best of {RESTARTS} random starts of gradient descent on the sphere."
     )
     _notes(int(k), int(d), energy, angles)
 
