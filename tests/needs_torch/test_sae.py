@@ -53,6 +53,7 @@ def test_default_sae_recovers_the_stored_features(toys, default_scores, seed: in
     assert scores["recovered_fraction"] >= 0.9
     assert scores["dead"] == 0
     assert 1.5 < scores["l0"] < 4  # about the number of active features (2 on average)
+    assert abs(scores["shrinkage"] - 0.5) < 0.1  # the page: "shrinkage about 0.5" (measured 0.52-0.53)
 
 
 def test_topk_never_uses_more_than_k_latents(toys) -> None:
