@@ -51,7 +51,7 @@ def init_params(cfg: ToyConfig, n_instances: int, seed: Seed) -> Params:
 
 def hidden(model: str, params: Params, x: np.ndarray) -> np.ndarray:
     """Hidden activations h, [instances, batch, m]."""
-    h = np.einsum("kbn,knm->kbm", x, params["W"])
+    h = np.matmul(x, params["W"])  # [k, b, n] @ [k, n, m]: batched BLAS, several times faster than einsum here
     return registry.get(model).activate("hidden", h)
 
 
@@ -60,7 +60,7 @@ def forward(model: str, params: Params, x: np.ndarray) -> np.ndarray:
     kind = registry.get(model)
     h = hidden(model, params, x)
     decoder = params["W"] if kind.tied else params["W2"]
-    z = np.einsum("kbm,knm->kbn", h, decoder)
+    z = np.matmul(h, decoder.transpose(0, 2, 1))  # [k, b, m] @ [k, m, n]
     if kind.bias:
         z = z + params["b"][:, None, :]
     return kind.activate("output", z)
