@@ -7,6 +7,9 @@ draws the widget and keeps the state.
 
 ``grade(kind, prediction, result)`` returns a ``Grade`` (matched, message), or a ``Problem`` when the
 prediction cannot be graded (empty, not a number, out of range, not one of the choices).
+
+Chapter-specific questions keep their result readers and explanations in ``core/chapters/<slug>_predict.py``;
+the QUESTIONS table here assembles them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.chapters import five_in_two
+from core.chapters import (
+    five_in_two,
+    geometry_predict,
+    learning_dynamics_predict,
+    phase_change_predict,
+    privileged_basis_predict,
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,36 @@ QUESTIONS: dict[str, Question] = {
         high=20,
         tolerance=1,
         explain=_basic_results,
+    ),
+    "phase_change_cell": Question(
+        chapter="phase_change",
+        prompt=phase_change_predict.PROMPT,
+        options=phase_change_predict.OPTIONS,
+        explain=phase_change_predict.explain,
+    ),
+    "privileged_basis_rotation": Question(
+        chapter="privileged_basis",
+        prompt=privileged_basis_predict.PROMPT,
+        options=privileged_basis_predict.OPTIONS,
+        explain=privileged_basis_predict.explain,
+    ),
+    "geometry_correlated_pair": Question(
+        chapter="geometry",
+        prompt=geometry_predict.PROMPTS["correlated"],
+        options=geometry_predict.OPTIONS,
+        explain=geometry_predict.explain_correlated,
+    ),
+    "geometry_anticorrelated_pair": Question(
+        chapter="geometry",
+        prompt=geometry_predict.PROMPTS["anticorrelated"],
+        options=geometry_predict.OPTIONS,
+        explain=geometry_predict.explain_anticorrelated,
+    ),
+    "learning_dynamics_final_share": Question(
+        chapter="learning_dynamics",
+        prompt=learning_dynamics_predict.PROMPT,
+        options=learning_dynamics_predict.OPTIONS,
+        explain=learning_dynamics_predict.explain,
     ),
 }
 

@@ -1,0 +1,188 @@
+"""The chapter predictions (phase change, privileged basis, geometry, learning dynamics): each result reader on
+hand-made weights with a known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.chapters import geometry_predict as geo
+from core.chapters import learning_dynamics_predict as ld
+from core.chapters import phase_change_predict as pc
+from core.chapters import privileged_basis_predict as pb
+from core.config import ToyConfig
+from core.predictions import Grade, Problem, grade
+from tests.helpers import octahedron
+
+# ---- phase change: what the extra feature (the last) becomes in one cell ------------------------
+
+PAIR = np.array([[1.0], [-1.0]])  # n = 2, m = 1: the extra feature antipodal to feature 0
+OWN = np.array([[0.0], [1.0]])  # the extra feature has the dimension, feature 0 is dropped
+DROPPED = np.array([[1.0], [0.0]])
+
+
+@pytest.mark.parametrize(
+    ("models", "expected"),
+    [([PAIR, PAIR, PAIR], pc.SUPERPOSITION), ([OWN, OWN, OWN], pc.DEDICATED), ([DROPPED, DROPPED], pc.NOT_LEARNED)],
+)
+def test_cell_phase_of_uniform_cells(models, expected):
+    assert pc.cell_phase(np.stack(models), np.arange(len(models), dtype=float)) == expected
+
+
+def test_cell_phase_with_three_features():
+    dedicated = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]])  # the ordinary features pair up, the extra is alone
+    paired = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])  # the extra is antipodal to feature 0
+    assert pc.cell_phase(dedicated[None], [0.1]) == pc.DEDICATED
+    assert pc.cell_phase(paired[None], [0.1]) == pc.SUPERPOSITION
+
+
+def test_cell_phase_follows_the_reduction():
+    # the worst model (highest loss) is dropped by the paper's reduction; "best" keeps only the lowest-loss one
+    W = np.stack([PAIR, PAIR, OWN, DROPPED])
+    losses = np.array([0.1, 0.2, 0.05, 0.9])
+    assert pc.cell_phase(W, losses, "paper") == pc.SUPERPOSITION  # mean superposition 2/3 over the three kept
+    assert pc.cell_phase(W, losses, "best") == pc.DEDICATED
+    assert pc.cell_phase(W[[0, 3]], [0.1, 0.9], "paper") == pc.SUPERPOSITION  # 2 models: the bad one is dropped
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (pc.SUPERPOSITION, pc.SUPERPOSITION, True, "Right"),
+        (pc.DEDICATED, pc.SUPERPOSITION, False, "seldom active together"),  # importance alone decides, they think
+        (pc.DEDICATED, pc.SUPERPOSITION, False, "three features"),  # where training found the worse arrangement
+        (pc.NOT_LEARNED, pc.SUPERPOSITION, False, "leaving a feature out costs"),
+        (pc.SUPERPOSITION, pc.DEDICATED, False, "too dense"),
+        (pc.NOT_LEARNED, pc.DEDICATED, False, "worth more"),
+        (pc.SUPERPOSITION, pc.NOT_LEARNED, False, "predicts its average"),
+        (pc.DEDICATED, pc.NOT_LEARNED, False, "counts less"),
+    ],
+)
+def test_phase_change_grades(prediction, result, matched, words):
+    g = grade("phase_change_cell", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+    assert result in g.message  # the result is named, right or wrong
+
+
+# ---- privileged basis: whose loss changes under a 45° turn of neurons 0 and 1 --------------------
+
+
+def _cfg(model: str) -> ToyConfig:
+    return ToyConfig(model=model, n_features=3, n_hidden=2, feature_probability=0.5, importance=1.0)
+
+
+def test_turning_a_linear_model_changes_nothing_for_any_weights():
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        W, b = rng.normal(size=(3, 2)), rng.normal(size=3)
+        assert pb.loss_changes(_cfg("linear"), W, b) < 1e-12
+
+
+def test_turning_a_relu_layer_changes_its_loss():
+    W = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])  # features 0 and 1 on neurons 0 and 1
+    assert pb.loss_changes(_cfg("relu_hidden"), W, np.zeros(3)) > 1e-2
+    assert pb.loss_changes(_cfg("relu_hidden"), W, np.zeros(3), angle=0.0) == 0.0  # no turn, no change
+    trained = {"linear": (_cfg("linear"), W, np.zeros(3)), "relu_hidden": (_cfg("relu_hidden"), W, np.zeros(3))}
+    assert pb.whose_loss_changes(trained) == pb.RELU_ONLY
+
+
+@pytest.mark.parametrize(
+    ("linear", "relu", "expected"),
+    [(0.0, 0.3, pb.RELU_ONLY), (1e-15, 1e-9, pb.NEITHER), (0.2, 0.0, pb.LINEAR_ONLY), (0.2, 0.3, pb.BOTH)],
+)
+def test_rotation_verdict(linear, relu, expected):
+    assert pb.verdict(linear, relu) == expected
+
+
+@pytest.mark.parametrize(
+    ("prediction", "matched", "words"),
+    [
+        (pb.RELU_ONLY, True, "W M Mᵀ Wᵀ"),
+        (pb.NEITHER, False, "acts on each neuron separately"),
+        (pb.BOTH, False, "W M Mᵀ Wᵀ"),
+        (pb.LINEAR_ONLY, False, "other way round"),
+    ],
+)
+def test_privileged_basis_grades(prediction, matched, words):
+    g = grade("privileged_basis_rotation", prediction, pb.RELU_ONLY)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+def test_privileged_basis_odd_run_is_reported_as_such():
+    g = grade("privileged_basis_rotation", pb.RELU_ONLY, pb.BOTH)
+    assert not g.matched and "both changed" in g.message
+
+
+# ---- geometry: how a correlated / anticorrelated pair sits -------------------------------------
+
+SETS = (("correlated", 2), ("correlated", 2))
+SQUARE = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])  # pairs orthogonal, pairs opposite each other
+CROSS = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])  # each pair antipodal
+
+
+def test_typical_relation():
+    assert geo.typical_relation(np.stack([SQUARE, SQUARE]), SETS) == geo.ORTHOGONAL
+    assert geo.typical_relation(np.stack([CROSS, CROSS, SQUARE]), SETS) == geo.ANTIPODAL  # the majority
+    gone = SQUARE * np.array([[1.0], [0.0], [1.0], [0.0]])  # one member of each pair dropped
+    assert geo.typical_relation(gone[None], SETS) == "one dropped"
+
+
+@pytest.mark.parametrize(
+    ("kind", "prediction", "result", "matched", "words"),
+    [
+        ("geometry_correlated_pair", geo.ORTHOGONAL, geo.ORTHOGONAL, True, "must not leak"),
+        ("geometry_correlated_pair", geo.ANTIPODAL, geo.ORTHOGONAL, False, "cancel the other"),
+        ("geometry_correlated_pair", geo.SIDE_BY_SIDE, geo.ORTHOGONAL, False, "every example"),
+        ("geometry_correlated_pair", geo.COLLAPSED, geo.ORTHOGONAL, False, "three pairs"),
+        ("geometry_correlated_pair", geo.ORTHOGONAL, "one dropped", False, "unusual"),
+        ("geometry_anticorrelated_pair", geo.ANTIPODAL, geo.ANTIPODAL, True, "never fire together"),
+        ("geometry_anticorrelated_pair", geo.ORTHOGONAL, geo.ANTIPODAL, False, "costs nothing"),
+        ("geometry_anticorrelated_pair", geo.SIDE_BY_SIDE, geo.ANTIPODAL, False, "ReLU removes it"),
+        ("geometry_anticorrelated_pair", geo.COLLAPSED, geo.ANTIPODAL, False, "which one fired"),
+    ],
+)
+def test_geometry_grades(kind, prediction, result, matched, words):
+    g = grade(kind, prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- learning dynamics: where the D_i of two correlated triples settle ---------------------------
+
+
+def test_final_share_reads_known_shapes():
+    assert ld.final_share(octahedron()) == ld.HALF  # three antipodal pairs on three axes
+    collapsed = np.array([[1.0, 0, 0]] * 3 + [[0, 1.0, 0]] * 3)  # each triple on one direction
+    assert ld.final_share(collapsed) == ld.THIRD
+    one_each = np.vstack([np.eye(3), np.eye(3)[:1] * 0, np.zeros((2, 3))])  # three on axes, three dropped
+    assert ld.final_share(one_each) == ld.NONE  # a tie between 1 and 0 goes to the option listed first
+    assert ld.final_share(np.vstack([np.eye(3), [[0, 0, 0.0]]])) == ld.WHOLE  # three of four own an axis
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (ld.HALF, ld.HALF, True, "octahedron"),
+        (ld.THIRD, ld.HALF, False, "stage, not the end"),
+        (ld.WHOLE, ld.HALF, False, "at most m = 3"),
+        (ld.NONE, ld.HALF, False, "storing every feature pays"),
+        (ld.HALF, ld.THIRD, False, "try another seed"),
+    ],
+)
+def test_learning_dynamics_grades(prediction, result, matched, words):
+    g = grade("learning_dynamics_final_share", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- bad input: a message, never a grade ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["phase_change_cell", "privileged_basis_rotation", "geometry_correlated_pair", "learning_dynamics_final_share"],
+)
+@pytest.mark.parametrize(
+    ("prediction", "words"), [(None, "pick an answer"), ("", "pick an answer"), ("42", "Pick one")]
+)
+def test_choice_questions_refuse_bad_input(kind, prediction, words):
+    g = grade(kind, prediction, "anything")
+    assert isinstance(g, Problem) and words in g.message, g
