@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.chapters import (
+    computation_predict,
     five_in_two,
     geometry_predict,
     learning_dynamics_predict,
     phase_change_predict,
     privileged_basis_predict,
+    privileged_superposition_predict,
 )
 
 
@@ -173,6 +175,20 @@ QUESTIONS: dict[str, Question] = {
         prompt=learning_dynamics_predict.PROMPT,
         options=learning_dynamics_predict.OPTIONS,
         explain=learning_dynamics_predict.explain,
+    ),
+    "computation_circuits": Question(
+        chapter="computation",
+        prompt=computation_predict.PROMPT,
+        low=0,
+        high=3,
+        explain=computation_predict.explain,
+    ),
+    "privileged_superposition_mono": Question(
+        chapter="privileged_superposition",
+        prompt=privileged_superposition_predict.PROMPT,
+        low=0,
+        high=5,
+        explain=privileged_superposition_predict.explain,
     ),
 }
 

@@ -121,7 +121,7 @@ for model, heading, blurb in [
         live_training(f"pb:{model}", cfg, lambda view, cfg=cfg: model_panel(view, cfg, rot, chart_scale()))
 
 views = {model: get_run(f"pb:{model}", cfg).trainer.view() for model, cfg in cfgs.items()}
-if all(view.steps_done > 0 for view in views.values()):  # graded once both models have trained to the end
+if any(view.steps_done > 0 for view in views.values()):  # graded once both models have trained to the end
     trained = {model: (cfgs[model], views[model].W[0], views[model].b[0]) for model in cfgs}
     done = all(views[model].steps_done >= cfgs[model].steps for model in cfgs)
     predict.reveal(KIND, CONTEXT, privileged_basis_predict.whose_loss_changes(trained) if done else None, done)

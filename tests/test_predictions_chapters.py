@@ -1,15 +1,18 @@
-"""The chapter predictions (phase change, privileged basis, geometry, learning dynamics): each result reader on
-hand-made weights with a known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
+"""The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
+superposition): each result reader on hand-made weights with a known answer, and each grade against hand-made
+results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from core.chapters import computation_predict as cp
 from core.chapters import geometry_predict as geo
 from core.chapters import learning_dynamics_predict as ld
 from core.chapters import phase_change_predict as pc
 from core.chapters import privileged_basis_predict as pb
+from core.chapters import privileged_superposition_predict as ps
 from core.config import ToyConfig
 from core.predictions import Grade, Problem, grade
 from tests.helpers import octahedron
@@ -186,3 +189,84 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
 def test_choice_questions_refuse_bad_input(kind, prediction, words):
     g = grade(kind, prediction, "anything")
     assert isinstance(g, Problem) and words in g.message, g
+
+
+# ---- computation: complete |x| circuits ---------------------------------------------------------
+
+
+def _circuit(features: int, complete: int) -> tuple[np.ndarray, np.ndarray]:
+    """W1, W2 [features, 2 * features]: neurons 2i, 2i+1 read +x_i and -x_i; ``complete`` features feed both to
+    output i, the rest feed only the positive side (the negative neuron's output weight is 0)."""
+    W1, W2 = np.zeros((features, 2 * features)), np.zeros((features, 2 * features))
+    for i in range(features):
+        W1[i, 2 * i], W1[i, 2 * i + 1] = 1.0, -1.0
+        W2[i, 2 * i], W2[i, 2 * i + 1] = 1.0, 1.0 if i < complete else 0.0
+    return W1, W2
+
+
+@pytest.mark.parametrize("complete", [0, 1, 3])
+def test_complete_circuits(complete):
+    assert cp.complete_circuits(*_circuit(3, complete)) == complete
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (3, 3, True, "exactly two per feature"),
+        (2, 2, True, "local minimum"),  # right about a run that got stuck
+        (0, 3, False, "passes one sign only"),
+        (1, 3, False, "finds the clean circuit"),
+        (3, 1, False, "This run completed 1"),
+    ],
+)
+def test_computation_grades(prediction, result, matched, words):
+    g = grade("computation_circuits", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- privileged superposition: monosemantic neurons in the sparsest model -------------------------
+
+
+def test_monosemantic_in_sparsest_reads_the_sparsest_instance():
+    mono = np.vstack([np.eye(5), np.zeros((5, 5))])  # features 0-4 on one neuron each
+    mixed = np.ones((10, 5))  # every feature on every neuron
+    assert ps.monosemantic_in_sparsest(np.stack([mono, mixed]), [1.0, 0.001]) == 0
+    assert ps.monosemantic_in_sparsest(np.stack([mixed, mono]), [0.001, 1.0]) == 0  # order does not matter
+    assert ps.monosemantic_in_sparsest(np.stack([mono]), [0.3]) == 5
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (0, 0, True, "Right"),
+        (5, 0, False, "meaningful, not monosemantic"),
+        (3, 1, False, "meaningful, not monosemantic"),
+        (2, 5, False, "no superposition"),
+        (1, 3, False, "more than you predicted"),
+        (5, 3, False, "fewer than you predicted"),
+    ],
+)
+def test_privileged_superposition_grades(prediction, result, matched, words):
+    g = grade("privileged_superposition_mono", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+@pytest.mark.parametrize(
+    ("kind", "prediction", "words"),
+    [
+        ("computation_circuits", 4, "from 0 to 3"),
+        ("computation_circuits", -1, "from 0 to 3"),
+        ("computation_circuits", "", "enter a number"),
+        ("privileged_superposition_mono", 6, "from 0 to 5"),
+        ("privileged_superposition_mono", 2.5, "whole number"),
+        ("privileged_superposition_mono", None, "enter a number"),
+    ],
+)
+def test_count_questions_refuse_bad_input(kind, prediction, words):
+    g = grade(kind, prediction, 0)
+    assert isinstance(g, Problem) and words in g.message, g
+
+
+def test_count_questions_accept_their_range_edges():
+    for kind, high in (("computation_circuits", 3), ("privileged_superposition_mono", 5)):
+        assert isinstance(grade(kind, 0, 0), Grade) and isinstance(grade(kind, high, high), Grade)

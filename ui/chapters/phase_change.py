@@ -202,6 +202,8 @@ def cell_run(choice: Choice) -> None:
     asking = predict.enabled() and predict.locked("phase_change_cell", context) is None
     if st.session_state.pop(AUTOPLAY_KEY, False) and not asking:
         run.playing = not run.trainer.done
+    if asking and run.trainer.step == 0:
+        st.caption("A picked cell waits for your prediction: lock it below, then press Play to train the cell.")
     predict.ask("phase_change_cell", context, started=run.trainer.step > 0)
     live_training("pc:cell", cfg, lambda view: _cell_panel(choice, view))
 
