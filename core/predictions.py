@@ -25,6 +25,7 @@ from core.chapters import (
     phase_change_predict,
     privileged_basis_predict,
     privileged_superposition_predict,
+    undoing_superposition_predict,
 )
 
 
@@ -189,6 +190,12 @@ QUESTIONS: dict[str, Question] = {
         low=0,
         high=5,
         explain=privileged_superposition_predict.explain,
+    ),
+    "undoing_superposition_recovered": Question(
+        chapter="undoing_superposition",
+        prompt=undoing_superposition_predict.PROMPT,
+        options=undoing_superposition_predict.OPTIONS,
+        explain=undoing_superposition_predict.explain,
     ),
 }
 

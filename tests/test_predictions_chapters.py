@@ -1,6 +1,6 @@
 """The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
-superposition): each result reader on hand-made weights with a known answer, and each grade against hand-made
-results (right, wrong, edge, bad input)."""
+superposition, undoing superposition): each result reader on hand-made weights (or scores) with a known answer, and
+each grade against hand-made results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from core.chapters import learning_dynamics_predict as ld
 from core.chapters import phase_change_predict as pc
 from core.chapters import privileged_basis_predict as pb
 from core.chapters import privileged_superposition_predict as ps
+from core.chapters import undoing_superposition_predict as us
 from core.config import ToyConfig
 from core.predictions import Grade, Problem, grade
 from tests.helpers import octahedron
@@ -181,7 +182,13 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
 
 @pytest.mark.parametrize(
     "kind",
-    ["phase_change_cell", "privileged_basis_rotation", "geometry_correlated_pair", "learning_dynamics_final_share"],
+    [
+        "phase_change_cell",
+        "privileged_basis_rotation",
+        "geometry_correlated_pair",
+        "learning_dynamics_final_share",
+        "undoing_superposition_recovered",
+    ],
 )
 @pytest.mark.parametrize(
     ("prediction", "words"), [(None, "pick an answer"), ("", "pick an answer"), ("42", "Pick one")]
@@ -270,3 +277,30 @@ def test_count_questions_refuse_bad_input(kind, prediction, words):
 def test_count_questions_accept_their_range_edges():
     for kind, high in (("computation_circuits", 3), ("privileged_superposition_mono", 5)):
         assert isinstance(grade(kind, 0, 0), Grade) and isinstance(grade(kind, high, high), Grade)
+
+
+# ---- undoing superposition: the share of stored features an SAE recovers -------------------------
+
+
+@pytest.mark.parametrize(
+    ("fraction", "expected"),
+    [(0.0, us.NONE), (0.24, us.NONE), (0.25, us.SOME), (0.75, us.SOME), (0.76, us.MOST), (1.0, us.MOST)],
+)
+def test_recovery_band_edges(fraction, expected):
+    assert us.recovery_band({"recovered_fraction": fraction, "dead": 3}) == expected
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (us.MOST, us.MOST, True, "rarely active together"),
+        (us.NONE, us.MOST, False, "hides features from the neurons, not from a sparse code"),
+        (us.SOME, us.MOST, False, "pushed onto those directions"),
+        (us.MOST, us.NONE, False, "penalty is too small"),
+        (us.MOST, us.SOME, False, "fewer latents than stored features"),
+        (us.NONE, us.NONE, True, "scores table"),
+    ],
+)
+def test_undoing_superposition_grades(prediction, result, matched, words):
+    g = grade("undoing_superposition_recovered", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
