@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.chapters import (
+    adversarial_predict,
     computation_predict,
     five_in_two,
     geometry_predict,
@@ -196,6 +197,12 @@ QUESTIONS: dict[str, Question] = {
         prompt=undoing_superposition_predict.PROMPT,
         options=undoing_superposition_predict.OPTIONS,
         explain=undoing_superposition_predict.explain,
+    ),
+    "adversarial_peak": Question(
+        chapter="adversarial",
+        prompt=adversarial_predict.PROMPT,
+        options=adversarial_predict.OPTIONS,
+        explain=adversarial_predict.explain,
     ),
 }
 

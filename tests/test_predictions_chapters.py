@@ -1,12 +1,13 @@
 """The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
-superposition, undoing superposition): each result reader on hand-made weights (or scores) with a known answer, and
-each grade against hand-made results (right, wrong, edge, bad input)."""
+superposition, undoing superposition, adversarial): each result reader on hand-made weights (or scores) with a
+known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from core.chapters import adversarial_predict as av
 from core.chapters import computation_predict as cp
 from core.chapters import geometry_predict as geo
 from core.chapters import learning_dynamics_predict as ld
@@ -14,6 +15,7 @@ from core.chapters import phase_change_predict as pc
 from core.chapters import privileged_basis_predict as pb
 from core.chapters import privileged_superposition_predict as ps
 from core.chapters import undoing_superposition_predict as us
+from core.chapters.adversarial import Vulnerability
 from core.config import ToyConfig
 from core.predictions import Grade, Problem, grade
 from tests.helpers import octahedron
@@ -188,6 +190,7 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
         "geometry_correlated_pair",
         "learning_dynamics_final_share",
         "undoing_superposition_recovered",
+        "adversarial_peak",
     ],
 )
 @pytest.mark.parametrize(
@@ -303,4 +306,40 @@ def test_recovery_band_edges(fraction, expected):
 )
 def test_undoing_superposition_grades(prediction, result, matched, words):
     g = grade("undoing_superposition_recovered", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- adversarial: how much more vulnerable the most vulnerable model is than the densest ------------
+
+
+def _vulnerable(density: float, strongest: float) -> Vulnerability:
+    return Vulnerability(density, 0.1, np.array([strongest / 2, strongest, np.nan]), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("strongest", "expected"),
+    [
+        ((1.0, 1.2, 1.4), av.SAME),
+        ((1.0, 2.5, 1.8), av.SOME),  # the peak, not the sparsest model, counts
+        ((1.0, 1.5), av.SOME),  # edges: 1.5 and 4 are in the middle band
+        ((1.0, 4.0), av.SOME),
+        ((1.0, 4.1), av.MUCH),
+        ((2.0, 1.0), av.SAME),  # the densest model the worst: a ratio of 1
+    ],
+)
+def test_peak_rise(strongest, expected):
+    assert av.peak_rise([_vulnerable(1.0 / (i + 1), s) for i, s in enumerate(strongest)]) == expected
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (av.SOME, av.SOME, True, "swallows much of the push"),
+        (av.SAME, av.SOME, False, "same small push does more harm"),
+        (av.MUCH, av.SOME, False, "does not keep up with features per dimension"),
+        (av.SOME, av.MUCH, False, "try another seed"),
+    ],
+)
+def test_adversarial_grades(prediction, result, matched, words):
+    g = grade("adversarial_peak", prediction, result)
     assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
