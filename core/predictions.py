@@ -26,6 +26,7 @@ from core.chapters import (
     phase_change_predict,
     privileged_basis_predict,
     privileged_superposition_predict,
+    superposition_hypothesis_predict,
     undoing_superposition_predict,
 )
 
@@ -203,6 +204,12 @@ QUESTIONS: dict[str, Question] = {
         prompt=adversarial_predict.PROMPT,
         options=adversarial_predict.OPTIONS,
         explain=adversarial_predict.explain,
+    ),
+    "superposition_hypothesis_gram": Question(
+        chapter="superposition_hypothesis",
+        prompt=superposition_hypothesis_predict.PROMPT,
+        options=superposition_hypothesis_predict.OPTIONS,
+        explain=superposition_hypothesis_predict.explain,
     ),
 }
 

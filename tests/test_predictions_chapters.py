@@ -1,6 +1,6 @@
 """The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
-superposition, undoing superposition, adversarial): each result reader on hand-made weights (or scores) with a
-known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
+superposition, undoing superposition, adversarial, superposition hypothesis): each result reader on hand-made
+weights (or scores) with a known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from core.chapters import learning_dynamics_predict as ld
 from core.chapters import phase_change_predict as pc
 from core.chapters import privileged_basis_predict as pb
 from core.chapters import privileged_superposition_predict as ps
+from core.chapters import superposition_hypothesis_predict as sh
 from core.chapters import undoing_superposition_predict as us
 from core.chapters.adversarial import Vulnerability
 from core.config import ToyConfig
@@ -191,6 +192,7 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
         "learning_dynamics_final_share",
         "undoing_superposition_recovered",
         "adversarial_peak",
+        "superposition_hypothesis_gram",
     ],
 )
 @pytest.mark.parametrize(
@@ -343,3 +345,29 @@ def test_peak_rise(strongest, expected):
 def test_adversarial_grades(prediction, result, matched, words):
     g = grade("adversarial_peak", prediction, result)
     assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- superposition hypothesis: is the stored features' Gram matrix invertible? ------------------
+
+
+def test_gram_verdict():
+    assert sh.gram_verdict(np.vstack([np.eye(5), np.zeros((15, 5))])) == sh.INVERTIBLE  # 5 features, 5 axes
+    six = np.vstack([np.eye(5), np.full((1, 5), 0.5), np.zeros((14, 5))])  # a sixth stored feature (norm 1.1)
+    assert sh.gram_verdict(six) == sh.SINGULAR
+    weak = np.vstack([np.eye(5), np.full((1, 5), 0.2), np.zeros((14, 5))])  # the sixth is not stored (norm 0.45)
+    assert sh.gram_verdict(weak) == sh.INVERTIBLE
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (sh.SINGULAR, sh.SINGULAR, True, "always linearly dependent"),
+        (sh.INVERTIBLE, sh.SINGULAR, False, "always linearly dependent"),
+        (sh.INVERTIBLE, sh.INVERTIBLE, True, "linearly independent"),
+        (sh.SINGULAR, sh.INVERTIBLE, False, "seldom active together"),
+    ],
+)
+def test_superposition_hypothesis_grades(prediction, result, matched, words):
+    g = grade("superposition_hypothesis_gram", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+    assert g.message.startswith("Right") is matched
