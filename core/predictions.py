@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from core.chapters import (
     adversarial_predict,
     computation_predict,
+    features_as_directions_predict,
     five_in_two,
     geometry_predict,
     learning_dynamics_predict,
@@ -210,6 +211,12 @@ QUESTIONS: dict[str, Question] = {
         prompt=superposition_hypothesis_predict.PROMPT,
         options=superposition_hypothesis_predict.OPTIONS,
         explain=superposition_hypothesis_predict.explain,
+    ),
+    "features_as_directions_angle": Question(
+        chapter="features_as_directions",
+        prompt=features_as_directions_predict.PROMPT,
+        options=features_as_directions_predict.OPTIONS,
+        explain=features_as_directions_predict.explain,
     ),
 }
 

@@ -73,7 +73,7 @@ def _relu_hidden_loss(W: np.ndarray, b: np.ndarray, x: np.ndarray, importance: n
 
 
 def test_privileged_basis_predict_train_compare():
-    at = open_page(PRIVILEGED, {"pb_steps": "5000"})
+    at = open_page(PRIVILEGED, {"pb_steps": "5000", "pb_n": "4", "pb_m": "2"})  # small: cheap to train and draw
     at.radio(key=PB_BOX).set_value(pb.BOTH).run()
     at.button(key=f"{PB_BOX}_lock").click().run()
     _finish(at, "pb:linear")
@@ -81,11 +81,10 @@ def test_privileged_basis_predict_train_compare():
     _finish(at, "pb:relu_hidden")
     view = at.session_state["pb:relu_hidden"].trainer.view()
     W, b = view.W[0].astype(float), view.b[0].astype(float)
-    x = sample_x(np.random.default_rng(5), np.ones(10), 4096)  # the page's default: dense features, I = 0.75^i
+    x = sample_x(np.random.default_rng(5), np.ones(4), 4096)  # dense features, importance 0.75^i (the defaults)
     c, s = np.cos(np.pi / 4), np.sin(np.pi / 4)
-    M = np.eye(5)
-    M[:2, :2] = [[c, -s], [s, c]]
-    importance = 0.75 ** np.arange(10)
+    M = np.array([[c, -s], [s, c]])
+    importance = 0.75 ** np.arange(4)
     before, after = _relu_hidden_loss(W, b, x, importance), _relu_hidden_loss(W @ M, b, x, importance)
     # a linear model's loss cannot change (W M Mᵀ Wᵀ = W Wᵀ), so the answer hangs on the ReLU model alone
     expected = pb.RELU_ONLY if abs(after - before) / before > 1e-6 else pb.NEITHER
@@ -139,3 +138,19 @@ def test_geometry_asks_about_correlated_pairs():
     assert [r.key for r in at.radio if r.key and r.key.startswith("predict_")] == [
         "predict_geometry_correlated_pair_seed0"
     ]
+
+
+DIRECTIONS = "pages/features_as_directions.py"
+FAD_BOX = "predict_features_as_directions_angle_n2_m3_p1_seed0_steps1000"
+
+
+def test_features_as_directions_predict_train_compare():
+    at = open_page(DIRECTIONS, {"fad_steps": "1000"})
+    at.radio(key=FAD_BOX).set_value(at.radio(key=FAD_BOX).options[0]).run()  # "one shared direction"
+    at.button(key=f"{FAD_BOX}_lock").click().run()
+    _finish(at, "fad:run")
+    W = at.session_state["fad:run"].trainer.view().W[0].astype(float)
+    degrees = np.degrees(np.arccos(W[0] @ W[1] / np.linalg.norm(W[0]) / np.linalg.norm(W[1])))
+    words = ["about 0°", "about 45°", "about 90°", "about 180°"][int(np.argmin(np.abs([0, 45, 90, 180] - degrees)))]
+    text, matched = _comparison(at)
+    assert f"the trained model: **{words}" in text and matched is (words == "about 0°"), (degrees, text)

@@ -1,5 +1,5 @@
 """The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
-superposition, undoing superposition, adversarial, superposition hypothesis): each result reader on hand-made
+superposition, undoing superposition, adversarial, superposition hypothesis, features as directions): each result reader on hand-made
 weights (or scores) with a known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from core.chapters import adversarial_predict as av
 from core.chapters import computation_predict as cp
+from core.chapters import features_as_directions_predict as fd
 from core.chapters import geometry_predict as geo
 from core.chapters import learning_dynamics_predict as ld
 from core.chapters import phase_change_predict as pc
@@ -193,6 +194,7 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
         "undoing_superposition_recovered",
         "adversarial_peak",
         "superposition_hypothesis_gram",
+        "features_as_directions_angle",
     ],
 )
 @pytest.mark.parametrize(
@@ -371,3 +373,35 @@ def test_superposition_hypothesis_grades(prediction, result, matched, words):
     g = grade("superposition_hypothesis_gram", prediction, result)
     assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
     assert g.message.startswith("Right") is matched
+
+
+# ---- features as directions: the angle between W_0 and W_1 ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("degrees", "expected"),
+    [(0, fd.SAME), (20, fd.SAME), (30, fd.TILTED), (60, fd.TILTED), (70, fd.RIGHT), (90, fd.RIGHT), (170, fd.OPPOSITE)],
+)
+def test_angle_option(degrees, expected):
+    a = np.radians(degrees)
+    W = np.array([[1.0, 0.0, 0.0], [np.cos(a), np.sin(a), 0.0], [0.0, 0.0, 1.0]]) * 1.2
+    assert fd.angle_option(W) == expected
+
+
+def test_angle_option_needs_both_features_stored():
+    assert fd.angle_option(np.array([[1.0, 0.0], [0.0, 0.3]])) == fd.DROPPED
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (fd.RIGHT, fd.RIGHT, True, "no leak"),
+        (fd.SAME, fd.RIGHT, False, "could not be told apart"),
+        (fd.TILTED, fd.RIGHT, False, "overlap is gone"),
+        (fd.OPPOSITE, fd.RIGHT, False, "rare features"),
+        (fd.RIGHT, fd.DROPPED, False, "not the usual outcome"),
+    ],
+)
+def test_features_as_directions_grades(prediction, result, matched, words):
+    g = grade("features_as_directions_angle", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
