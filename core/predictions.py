@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from core.chapters import (
     adversarial_predict,
     computation_predict,
+    experiment_setup_predict,
     features_as_directions_predict,
     five_in_two,
     geometry_predict,
@@ -217,6 +218,12 @@ QUESTIONS: dict[str, Question] = {
         prompt=features_as_directions_predict.PROMPT,
         options=features_as_directions_predict.OPTIONS,
         explain=features_as_directions_predict.explain,
+    ),
+    "experiment_setup_versus_linear": Question(
+        chapter="experiment_setup",
+        prompt=experiment_setup_predict.PROMPT,
+        options=experiment_setup_predict.OPTIONS,
+        explain=experiment_setup_predict.explain,
     ),
 }
 

@@ -1,6 +1,7 @@
 """The chapter predictions (phase change, privileged basis, geometry, learning dynamics, computation, privileged
-superposition, undoing superposition, adversarial, superposition hypothesis, features as directions): each result reader on hand-made
-weights (or scores) with a known answer, and each grade against hand-made results (right, wrong, edge, bad input)."""
+superposition, undoing superposition, adversarial, superposition hypothesis, features as directions, experiment
+setup): each result reader on hand-made weights (or scores) with a known answer, and each grade against hand-made
+results (right, wrong, edge, bad input)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from core.chapters import adversarial_predict as av
 from core.chapters import computation_predict as cp
+from core.chapters import experiment_setup_predict as es
 from core.chapters import features_as_directions_predict as fd
 from core.chapters import geometry_predict as geo
 from core.chapters import learning_dynamics_predict as ld
@@ -195,6 +197,7 @@ def test_learning_dynamics_grades(prediction, result, matched, words):
         "adversarial_peak",
         "superposition_hypothesis_gram",
         "features_as_directions_angle",
+        "experiment_setup_versus_linear",
     ],
 )
 @pytest.mark.parametrize(
@@ -404,4 +407,33 @@ def test_angle_option_needs_both_features_stored():
 )
 def test_features_as_directions_grades(prediction, result, matched, words):
     g = grade("features_as_directions_angle", prediction, result)
+    assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
+
+
+# ---- experiment setup: the trained loss against the best linear loss ------------------------------
+
+
+def test_versus_linear_against_the_closed_form():
+    # n = 2, m = 1, decay 0.5, p = 1: the best linear model keeps feature 0 and predicts the mean 1/2 for feature 1,
+    # whose error is then Var(U[0, 1]) = 1/12, weighted 0.5 and averaged over the 2 features: 0.5 / 12 / 2 = 1/48
+    best = 1 / 48
+    assert es.versus_linear(best, 1.0, 2, 1, 0.5) == es.ON
+    assert es.versus_linear(best * 1.029, 1.0, 2, 1, 0.5) == es.ON  # within 3% counts as on the line
+    assert es.versus_linear(best * 0.96, 1.0, 2, 1, 0.5) == es.BELOW
+    assert es.versus_linear(best * 1.05, 1.0, 2, 1, 0.5) == es.ABOVE
+
+
+@pytest.mark.parametrize(
+    ("prediction", "result", "matched", "words"),
+    [
+        (es.BELOW, es.BELOW, True, "superposition"),
+        (es.ON, es.BELOW, False, "clips the interference"),
+        (es.ABOVE, es.BELOW, False, "best a linear model can do"),
+        (es.BELOW, es.ON, False, "cannot beat the line"),
+        (es.ON, es.ON, True, "dense features"),
+        (es.ON, es.ABOVE, False, "more steps"),
+    ],
+)
+def test_experiment_setup_grades(prediction, result, matched, words):
+    g = grade("experiment_setup_versus_linear", prediction, result)
     assert isinstance(g, Grade) and g.matched is matched and words in g.message, g
