@@ -7,6 +7,9 @@ draws the widget and keeps the state.
 
 ``grade(kind, prediction, result)`` returns a ``Grade`` (matched, message), or a ``Problem`` when the
 prediction cannot be graded (empty, not a number, out of range, not one of the choices).
+
+Chapter-specific questions keep their result readers and explanations in ``core/chapters/<slug>_predict.py``;
+the QUESTIONS table here assembles them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.chapters import five_in_two
+from core.chapters import (
+    adversarial_predict,
+    computation_predict,
+    experiment_setup_predict,
+    features_as_directions_predict,
+    five_in_two,
+    geometry_predict,
+    learning_dynamics_predict,
+    phase_change_predict,
+    privileged_basis_predict,
+    privileged_superposition_predict,
+    superposition_hypothesis_predict,
+    undoing_superposition_predict,
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,80 @@ QUESTIONS: dict[str, Question] = {
         high=20,
         tolerance=1,
         explain=_basic_results,
+    ),
+    "phase_change_cell": Question(
+        chapter="phase_change",
+        prompt=phase_change_predict.PROMPT,
+        options=phase_change_predict.OPTIONS,
+        explain=phase_change_predict.explain,
+    ),
+    "privileged_basis_rotation": Question(
+        chapter="privileged_basis",
+        prompt=privileged_basis_predict.PROMPT,
+        options=privileged_basis_predict.OPTIONS,
+        explain=privileged_basis_predict.explain,
+    ),
+    "geometry_correlated_pair": Question(
+        chapter="geometry",
+        prompt=geometry_predict.PROMPTS["correlated"],
+        options=geometry_predict.OPTIONS,
+        explain=geometry_predict.explain_correlated,
+    ),
+    "geometry_anticorrelated_pair": Question(
+        chapter="geometry",
+        prompt=geometry_predict.PROMPTS["anticorrelated"],
+        options=geometry_predict.OPTIONS,
+        explain=geometry_predict.explain_anticorrelated,
+    ),
+    "learning_dynamics_final_share": Question(
+        chapter="learning_dynamics",
+        prompt=learning_dynamics_predict.PROMPT,
+        options=learning_dynamics_predict.OPTIONS,
+        explain=learning_dynamics_predict.explain,
+    ),
+    "computation_circuits": Question(
+        chapter="computation",
+        prompt=computation_predict.PROMPT,
+        low=0,
+        high=3,
+        explain=computation_predict.explain,
+    ),
+    "privileged_superposition_mono": Question(
+        chapter="privileged_superposition",
+        prompt=privileged_superposition_predict.PROMPT,
+        low=0,
+        high=5,
+        explain=privileged_superposition_predict.explain,
+    ),
+    "undoing_superposition_recovered": Question(
+        chapter="undoing_superposition",
+        prompt=undoing_superposition_predict.PROMPT,
+        options=undoing_superposition_predict.OPTIONS,
+        explain=undoing_superposition_predict.explain,
+    ),
+    "adversarial_peak": Question(
+        chapter="adversarial",
+        prompt=adversarial_predict.PROMPT,
+        options=adversarial_predict.OPTIONS,
+        explain=adversarial_predict.explain,
+    ),
+    "superposition_hypothesis_gram": Question(
+        chapter="superposition_hypothesis",
+        prompt=superposition_hypothesis_predict.PROMPT,
+        options=superposition_hypothesis_predict.OPTIONS,
+        explain=superposition_hypothesis_predict.explain,
+    ),
+    "features_as_directions_angle": Question(
+        chapter="features_as_directions",
+        prompt=features_as_directions_predict.PROMPT,
+        options=features_as_directions_predict.OPTIONS,
+        explain=features_as_directions_predict.explain,
+    ),
+    "experiment_setup_versus_linear": Question(
+        chapter="experiment_setup",
+        prompt=experiment_setup_predict.PROMPT,
+        options=experiment_setup_predict.OPTIONS,
+        explain=experiment_setup_predict.explain,
     ),
 }
 

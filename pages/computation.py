@@ -4,14 +4,15 @@ import numpy as np
 import streamlit as st
 
 from core import presets
-from core.chapters import computation
+from core.chapters import computation, computation_predict
 from core.charts import neurons as neuron_charts
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.chapters.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
 from ui.export import show_chart
-from ui.live import live_training, untrained
+from ui.live import get_run, live_training, untrained
 from ui.neurons import counts_alt
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -143,6 +144,7 @@ preset_button(
     key="cs_paper",
     help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
 )
+KIND, CONTEXT = "computation_circuits", f"steps{steps}_best{n_seeds}_seed{seed}"
 if mode == MODES[0]:
     cfg = computation.abs_config(3, 6, [1.0], 1.0, int(steps), int(seed), int(n_seeds))
 else:
@@ -158,6 +160,9 @@ else:
 def render(view: TrainResult) -> None:
     if mode == MODES[0]:
         circuit_views(view.W[0], view.W2[0], scale, key="cs_live_circuit", name="abs-circuit-n3-m6-live")
+        if not untrained(view):
+            done = computation_predict.complete_circuits(view.W[0], view.W2[0])
+            predict.reveal(KIND, CONTEXT, done, view.steps_done >= cfg.steps)
         return
     if untrained(view):  # neuron kinds of random weights are no result: draw the weights only
         sweep_neurons(
@@ -188,6 +193,8 @@ def render(view: TrainResult) -> None:
     )
 
 
+if mode == MODES[0]:
+    predict.ask(KIND, CONTEXT, started=get_run("cs:run", cfg).trainer.step > 0)
 live_training("cs:run", cfg, render)
 
 st.subheader("What to notice")

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from core import analysis
-from core.chapters import basic_results, experiment_setup
+from core.chapters import basic_results, experiment_setup, experiment_setup_predict
 from core.charts import basic_results as basic_results_charts
 from core.charts import experiment_setup as experiment_setup_charts
 from core.presets import experiment_setup as experiment_setup_presets
 from core.train import TrainResult, history_points
+from ui import predict
 from ui.demonstrating import (
     DATA_LATEX,
     LOSS_LATEX,
@@ -19,7 +20,7 @@ from ui.demonstrating import (
     warn,
 )
 from ui.export import result_downloads, show_chart
-from ui.live import live_training, untrained
+from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose
 
@@ -245,6 +246,9 @@ if warn(problems):
         )
         weights(view)
         result_downloads(view, [model_label(model)], f"experiment-setup-{model}", "es_dl")
+        if not untrained(view):
+            where = experiment_setup_predict.versus_linear(float(view.loss[0]), density, n, m, decay)
+            predict.reveal(KIND, context, where, view.steps_done >= cfg.steps)
 
     def weights(view: TrainResult) -> None:
         W = view.W[0]
@@ -280,6 +284,8 @@ if warn(problems):
                 f"hidden space, lines from the origin, coloured by superposition; {kept} features represented.",
             )
 
+    KIND, context = "experiment_setup_versus_linear", f"{model}_n{n}_m{m}_p{density:g}_r{decay:g}_seed{seed}"
+    predict.ask(KIND, context, started=get_run("es:run", cfg).trainer.step > 0)
     live_training("es:run", cfg, render)
     st.caption(
         "Dashed lines: the loss of outputting 0, and the best loss any linear model can reach with "

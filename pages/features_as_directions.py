@@ -4,8 +4,10 @@ import numpy as np
 import streamlit as st
 
 from core.chapters import features_as_directions as rep
+from core.chapters import features_as_directions_predict
+from ui import predict
 from ui.chapters.features_as_directions import CLOUD_BATCH, embedding_panel, model_panel
-from ui.live import live_training
+from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
@@ -77,10 +79,17 @@ for i in range(int(n)):
         x_input[i] = value if on else 0.0
 
 
+KIND, CONTEXT = "features_as_directions_angle", f"n{n}_m{m}_p{density:g}_seed{seed}_steps{steps}"
+
+
 def render(view) -> None:
     model_panel(view, cfg, x_input, chart_scale())
+    if not untrained(view):
+        angle = features_as_directions_predict.angle_option(view.W[0])
+        predict.reveal(KIND, CONTEXT, angle, view.steps_done >= cfg.steps)
 
 
+predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
 live_training("fad:run", cfg, render)
 
 st.subheader("What to notice")

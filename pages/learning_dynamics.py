@@ -3,13 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from core.chapters import learning_dynamics
+from core.chapters import learning_dynamics, learning_dynamics_predict
 from core.charts import learning_dynamics as learning_dynamics_charts
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.chapters.learning_dynamics import live_panel, panel_alt, paper_jumps, replay_index
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
@@ -100,10 +101,18 @@ replay = st.slider(
 )
 
 
+KIND, CONTEXT = "learning_dynamics_final_share", f"p{density:g}_init{init_scale:g}_seed{seed}"
+
+
 def render(view: TrainResult) -> None:
     live_panel(view, cfg, triples, axis == "log", int(replay), scale)
+    if triples and view.steps_done > 0:
+        share = learning_dynamics_predict.final_share(view.W[0])
+        predict.reveal(KIND, CONTEXT, share, view.steps_done >= cfg.steps)
 
 
+if triples:
+    predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
 live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")

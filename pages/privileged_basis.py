@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from core.chapters import privileged_basis_predict
 from core.presets import privileged_basis as privileged_basis_presets
+from ui import predict
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
-from ui.live import live_training
+from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
@@ -106,6 +108,8 @@ with st.container(border=True):
     )
 rot = Rotation("plane" if mode.startswith("Turn neurons") else "random", float(angle), int(rot_seed))
 
+KIND, CONTEXT = "privileged_basis_rotation", "plane45"
+predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
 for model, heading, blurb in [
     ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
     ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
@@ -115,6 +119,12 @@ for model, heading, blurb in [
         st.caption(blurb)
         cfg = cfgs[model]
         live_training(f"pb:{model}", cfg, lambda view, cfg=cfg: model_panel(view, cfg, rot, chart_scale()))
+
+views = {model: get_run(f"pb:{model}", cfg).trainer.view() for model, cfg in cfgs.items()}
+if any(view.steps_done > 0 for view in views.values()):  # graded once both models have trained to the end
+    trained = {model: (cfgs[model], views[model].W[0], views[model].b[0]) for model in cfgs}
+    done = all(views[model].steps_done >= cfgs[model].steps for model in cfgs)
+    predict.reveal(KIND, CONTEXT, privileged_basis_predict.whose_loss_changes(trained) if done else None, done)
 
 st.subheader("What to notice")
 st.markdown(

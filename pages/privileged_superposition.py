@@ -4,13 +4,14 @@ import numpy as np
 import streamlit as st
 
 from core import presets
-from core.chapters import privileged_relu_use, privileged_superposition
+from core.chapters import privileged_relu_use, privileged_superposition, privileged_superposition_predict
 from core.charts import neurons as neuron_charts
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
-from ui.live import live_training, untrained
+from ui.live import get_run, live_training, untrained
 from ui.neurons import counts_alt, describe_labels, kinds_of, neuron_views
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -198,8 +199,12 @@ def render(view: TrainResult) -> None:
     marked = " (the dashed line in the counts chart)" if len(live_densities) > 1 else ""
     if not untrained(view):
         st.caption(f"This run at p = {live_densities[pick]:.3g}{marked}: {describe_labels(lab, pick)} neurons.")
+        mono = privileged_superposition_predict.monosemantic_in_sparsest(view.W, live_densities)
+        predict.reveal(KIND, CONTEXT, mono, view.steps_done >= cfg.steps)
 
 
+KIND, CONTEXT = "privileged_superposition_mono", f"p{min(live_densities):g}"
+predict.ask(KIND, CONTEXT, started=get_run("ps:run", cfg).trainer.step > 0)
 live_training("ps:run", cfg, render)
 
 st.subheader("What to notice")

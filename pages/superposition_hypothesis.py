@@ -3,9 +3,12 @@
 import streamlit as st
 
 from core.chapters import superposition_hypothesis as hyp
+from core.chapters import superposition_hypothesis_predict
 from core.chapters import superposition_hypothesis_properties as properties
+from core.train import TrainResult
+from ui import predict
 from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel, sensing_sentence
-from ui.live import live_training
+from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
@@ -108,7 +111,18 @@ preset_button(
     "0.03 (one of its seven densities), best of 4 starts.",
 )
 cfg = hyp.model_config(model, float(density), int(seed), int(steps))
-live_training("sh:run", cfg, lambda view: model_panel(view, cfg, chart_scale()))
+KIND, CONTEXT = "superposition_hypothesis_gram", f"{model}_p{density:g}_seed{seed}_steps{steps}"
+
+
+def render(view: TrainResult) -> None:
+    model_panel(view, cfg, chart_scale())
+    if not untrained(view):
+        verdict = superposition_hypothesis_predict.gram_verdict(view.W[0])
+        predict.reveal(KIND, CONTEXT, verdict, view.steps_done >= cfg.steps)
+
+
+predict.ask(KIND, CONTEXT, started=get_run("sh:run", cfg).trainer.step > 0)
+live_training("sh:run", cfg, render)
 
 prose(
     """

@@ -47,7 +47,7 @@ def test_phase_page_shows_both_diagrams_and_trains_a_cell() -> None:
 
 
 def test_phase_page_controls_change_what_is_shown() -> None:
-    at = open_page("pages/phase_change.py")
+    at = open_page("pages/phase_change.py", {"predict": "off"})  # with a prediction to make, a picked cell waits
     first = page_charts(at)
     at.select_slider(key="pc_p").set_value(ph.P_OPTIONS[2]).run()  # a dense cell
     dense = page_charts(at)

@@ -9,13 +9,14 @@ import numpy as np
 import streamlit as st
 
 from core.assets import load_asset
-from core.chapters import adversarial
+from core.chapters import adversarial, adversarial_predict
 from core.charts import adversarial as adversarial_charts
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.export import show_chart
-from ui.live import live_training, untrained
+from ui.live import get_run, live_training, untrained
 from ui.state import chart_scale
 
 ASSET = "uniform_n200_m20"
@@ -133,8 +134,12 @@ def live_sweep(seed: int) -> None:
         numbers = summarise(results)
         sweep_chart(numbers, "live", f"Live models (n = {LIVE_N}, m = {LIVE_M})")
         st.caption(live_text(numbers, results, view.b))
+        rise = adversarial_predict.peak_rise(results)
+        predict.reveal("adversarial_peak", f"seed{seed}", rise, view.steps_done >= view.config.steps)
 
-    live_training("adv:live", live_config(seed), render)
+    cfg = live_config(seed)
+    predict.ask("adversarial_peak", f"seed{seed}", started=get_run("adv:live", cfg).trainer.step > 0)
+    live_training("adv:live", cfg, render)
 
 
 def live_text(numbers: SweepNumbers, results: list[adversarial.Vulnerability], b: np.ndarray) -> str:

@@ -11,14 +11,22 @@ import streamlit as st
 
 from core import analysis
 from core.assets import Asset, AssetError, load_asset
-from core.chapters import geometry, geometry_claims, geometry_layout, geometry_nonuniform, geometry_sweep_claims
+from core.chapters import (
+    geometry,
+    geometry_claims,
+    geometry_layout,
+    geometry_nonuniform,
+    geometry_predict,
+    geometry_sweep_claims,
+)
 from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import get_run, live_training
 from ui.state import chart_scale
 
 LIVE_N, LIVE_M, LIVE_K = 30, 6, 10  # the uniform sweep trained on the page: seconds, not minutes
@@ -243,6 +251,9 @@ def _gallery(W_k: np.ndarray, factors: list[geometry.Factor], density: float, sc
 # ---- non-uniform superposition -------------------------------------------------------------------
 
 
+PAIR_QUESTIONS = {"correlated": "geometry_correlated_pair", "anticorrelated": "geometry_anticorrelated_pair"}
+
+
 def nonuniform_config(kind: str, seed: int) -> ToyConfig:
     if kind == "pentagon":
         return geometry_nonuniform.perturbed_pentagon_config(PENTAGON_RATIOS, seed=seed)
@@ -252,6 +263,8 @@ def nonuniform_config(kind: str, seed: int) -> ToyConfig:
 def nonuniform_run(kind: str, seed: int) -> None:
     cfg = nonuniform_config(kind, seed)
     st.badge("Trained live just now", icon=":material/bolt:", color="orange")
+    if kind in PAIR_QUESTIONS:
+        predict.ask(PAIR_QUESTIONS[kind], f"seed{seed}", started=get_run("geo:nonuniform", cfg).trainer.step > 0)
     live_training("geo:nonuniform", cfg, lambda view: _nonuniform_panel(kind, view))
 
 
@@ -271,6 +284,11 @@ def _nonuniform_panel(kind: str, view: TrainResult) -> None:
     st.dataframe(_pair_table(ex, view.W), hide_index=True, width="content")
     if view.steps_done > 0:
         st.caption(geometry_nonuniform.shape_caption(ex.densities, view.W, ex.sets))
+        if kind in PAIR_QUESTIONS:
+            relation = geometry_predict.typical_relation(view.W, ex.sets)
+            predict.reveal(
+                PAIR_QUESTIONS[kind], f"seed{view.config.seed}", relation, view.steps_done >= view.config.steps
+            )
 
 
 def _pentagon_panel(view: TrainResult) -> None:

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core.assets import Asset
-from core.chapters import phase_change
+from core.chapters import phase_change, phase_change_predict
 from core.charts import common as charts
 from core.charts import phase_change as phase_change_charts
 from core.train import TrainResult
+from ui import predict
 from ui.assets import asset_or_none
 from ui.export import show_chart
 from ui.live import get_run, live_training
@@ -187,13 +188,23 @@ def theory_diagram(choice: Choice) -> None:
     )
 
 
+def prediction_context(choice: Choice) -> str:
+    """The prediction is about one cell of one diagram, summarised one way: a new cell asks afresh."""
+    return f"n{choice.n}_r{choice.ratio:.3g}_p{choice.density:.3g}_{choice.reduction}"
+
+
 def cell_run(choice: Choice) -> None:
     """Train the chosen cell's models live; it starts by itself when the learner picks a cell."""
     grid = phase_change.cell_grid(choice.n, choice.ratio, choice.density, choice.seeds)
     cfg = phase_change.phase_config(grid, steps=choice.steps, seed=choice.seed)
-    if st.session_state.pop(AUTOPLAY_KEY, False):
-        run = get_run("pc:cell", cfg)
+    run, context = get_run("pc:cell", cfg), prediction_context(choice)
+    # a picked cell trains by itself, unless its prediction question is still open: predict first, then Play
+    asking = predict.enabled() and predict.locked("phase_change_cell", context) is None
+    if st.session_state.pop(AUTOPLAY_KEY, False) and not asking:
         run.playing = not run.trainer.done
+    if asking and run.trainer.step == 0:
+        st.caption("A picked cell waits for your prediction: lock it below, then press Play to train the cell.")
+    predict.ask("phase_change_cell", context, started=run.trainer.step > 0)
     live_training("pc:cell", cfg, lambda view: _cell_panel(choice, view))
 
 
@@ -227,6 +238,8 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
         st.caption("These are the random starting weights. Press Play (or click a cell in the diagram) to train.")
     else:
         _verdict(choice, view.W, losses)
+        got = phase_change_predict.cell_phase(view.W, losses, choice.reduction)
+        predict.reveal("phase_change_cell", prediction_context(choice), got, view.steps_done >= choice.steps)
     with st.expander("Every model of this cell"):
         st.dataframe(pd.DataFrame(table), hide_index=True, width="content")
 

@@ -13,18 +13,21 @@ from core import sae
 from core.assets import Asset
 from core.chapters import undoing_superposition as chapter
 from core.chapters import undoing_superposition_baseline as baseline
+from core.chapters import undoing_superposition_predict
 from core.charts import undoing_superposition as sae_charts
 from core.train import TrainResult, history_points
+from ui import predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
-from ui.live import live_training
+from ui.live import get_run, live_training
 from ui.state import chart_scale, preset_button, seed_input
 
 KINDS = {"relu_l1": "ReLU + L1 penalty", "topk": "TopK", "jumprelu": "JumpReLU + L0 penalty"}
 COEFFICIENTS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 STEPS = [500, 1000, 2000, 4000, 8000]
 DEFAULT_TOY_NAME = next(iter(chapter.TOYS))
+KIND = "undoing_superposition_recovered"
 
 # What each failure preset should show, said before the learner presses Play.
 LOOK_FOR = {
@@ -142,6 +145,9 @@ def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
             alt_text="SAE decoder directions drawn over the toy model's true feature directions.",
         )
         right.dataframe(chapter.scores_table(scores), hide_index=True, column_config={"value": {"format": "%.3f"}})
+        if view.steps_done:
+            band = undoing_superposition_predict.recovery_band(scores)
+            predict.reveal(KIND, context, band, view.steps_done >= cfg.steps)
         show_chart(
             sae_charts.matching(chapter.matching_table(scores), scale),
             "sae-matching",
@@ -158,14 +164,13 @@ def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
             )
         tradeoff_chart(toy, cfg, {"l0": scores["l0"], "fve": scores["fve"]}, sweep_key)
 
-    live_training(
-        "sae:run",
-        cfg,
-        render,
-        step_size=max(1, cfg.steps // 10),
-        make=lambda c: sae.SaeTrainer(toy, c),
-        identity=(toy.config.key(), cfg),
+    make, identity = (lambda c: sae.SaeTrainer(toy, c)), (toy.config.key(), cfg)
+    context = (
+        f"{toy.config.n_features}in{toy.config.n_hidden}_{cfg.kind}_L{cfg.n_latents}_c{cfg.coefficient:g}_k{cfg.k}"
     )
+    context += f"_s{cfg.steps}_seed{cfg.seed}"
+    predict.ask(KIND, context, started=get_run("sae:run", cfg, make, identity).trainer.step > 0)
+    live_training("sae:run", cfg, render, step_size=max(1, cfg.steps // 10), make=make, identity=identity)
 
 
 def tradeoff_chart(toy: TrainResult | None, cfg: sae.SaeConfig | None, current: dict | None, sweep_key: str) -> None:
