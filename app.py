@@ -5,9 +5,10 @@ import streamlit as st
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
-from ui.warmup import limit_blas_threads, start_warmup
+from ui.warmup import limit_blas_threads, limit_malloc_arenas, start_warmup
 
-limit_blas_threads()  # once per server process, like the warm-up
+limit_malloc_arenas()  # once per server process, like the warm-up
+limit_blas_threads()
 
 init_state()
 st.set_page_config(

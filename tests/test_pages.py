@@ -255,3 +255,22 @@ def test_app_runs_numpy_blas_on_one_thread() -> None:
     open_page(F52)
     blas = [info for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
     assert blas and all(info["num_threads"] == 1 for info in blas), blas
+
+
+def test_server_caps_malloc_arenas_once_on_glibc(monkeypatch) -> None:
+    """On glibc the app asks for two malloc arenas, once per process (the memory benchmark's finding)."""
+    from ui import warmup
+
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(warmup.ctypes, "CDLL", lambda name: FakeLibc())
+    warmup.limit_malloc_arenas.clear()
+    open_page(F52).run()
+    open_page(F52)
+    assert calls == [(-8, 2)], calls  # M_ARENA_MAX is -8 in glibc's malloc.h
+    warmup.limit_malloc_arenas.clear()
