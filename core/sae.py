@@ -190,6 +190,42 @@ class SparseAutoencoder:
         return recon, penalty, f
 
 
+class Adam:
+    """Adam as torch.optim.Adam computes it with its defaults (betas 0.9 / 0.999, eps 1e-8, no weight decay).
+
+    Written out because building any torch.optim optimiser imports torch._dynamo, and with it sympy: 74 MB of
+    the server's memory for a 10 x 40 problem, where the whole app must fit Community Cloud's 690 MB.
+    ``tests/needs_torch/test_sae.py`` checks it step for step against torch.optim.Adam.
+    """
+
+    def __init__(self, params, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        torch = _torch()
+        self.params, self.lr, self.betas, self.eps = list(params), lr, betas, eps
+        # The same layout as torch.optim's state, so _resample can reset a latent's moments the same way.
+        self.state = {
+            p: {"step": 0, "exp_avg": torch.zeros_like(p), "exp_avg_sq": torch.zeros_like(p)} for p in self.params
+        }
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        torch = _torch()
+        b1, b2 = self.betas
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                s = self.state[p]
+                s["step"] += 1
+                s["exp_avg"].mul_(b1).add_(p.grad, alpha=1 - b1)  # running mean of the gradient
+                s["exp_avg_sq"].mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)  # ... and of its square
+                # Both averages start at zero, so early on they are too small: divide by 1 - beta^t.
+                denom = (s["exp_avg_sq"].sqrt() / math.sqrt(1 - b2 ** s["step"])).add_(self.eps)
+                p.addcdiv_(s["exp_avg"], denom, value=-self.lr / (1 - b1 ** s["step"]))
+
+
 RESAMPLE_EVERY = 500  # steps between dead-latent checks (when resample_dead is on)
 
 
@@ -204,10 +240,9 @@ class SaeTrainer:
 
     def __init__(self, toy: TrainResult, cfg: SaeConfig, instance: int = 0):
         _check_toy(toy, instance)
-        torch = _torch()
         self.toy, self.cfg, self.instance = toy, cfg, instance
         self.sae = SparseAutoencoder(toy.W.shape[2], cfg)
-        self.opt = torch.optim.Adam(self.sae.parameters(), lr=cfg.lr)
+        self.opt = Adam(self.sae.parameters(), lr=cfg.lr)
         self.step = 0
         self.history = np.full((cfg.steps, 2), np.nan, dtype=np.float32)
         self.fired = np.zeros(cfg.n_latents, dtype=bool)  # active at least once since the last resampling
