@@ -6,6 +6,7 @@ from core.chapters import privileged_basis_predict
 from core.presets import privileged_basis as privileged_basis_presets
 from ui import predict
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
+from ui.demonstrating import play_all_button
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -110,6 +111,7 @@ rot = Rotation("plane" if mode.startswith("Turn neurons") else "random", float(a
 
 KIND, CONTEXT = "privileged_basis_rotation", "plane45"
 predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
+play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
 for model, heading, blurb in [
     ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
     ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),

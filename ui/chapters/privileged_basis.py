@@ -73,7 +73,15 @@ def _loss_metrics(before: float, after: float, angle: float) -> None:
     change = privileged_basis.relative_change(before, after)
     st.metric("Loss as trained", f"{before:.6g}")
     st.metric(f"Loss after turning {angle:g}°", f"{after:.6g}")
-    st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
+    st.metric("Relative change", percent(change), help="|after − before| / before, same batch, float64")
+
+
+def percent(change: float) -> str:
+    """A relative change as a percentage: 5.87 reads "587%", 0.0123 "1.23%"; rounding-size ones keep their exponent."""
+    pct = 100 * change
+    if pct == 0:
+        return "0%"
+    return f"{pct:.3g}%" if pct >= 0.01 else f"{pct:.1e}%"
 
 
 def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> None:
