@@ -54,3 +54,19 @@ def test_each_lecture_link_opens_its_chapter_in_presenter_mode_with_its_figure(s
     figures = charts_with(at, stop.chart)
     assert figures, f"{stop.slug}: no chart with {stop.chart!r}"
     assert title_size(figures[0]) > 1.4 * normal_title_size  # presenter mode's bigger chart text
+
+
+def test_presenter_five_in_two_shows_densest_beside_sparsest_and_tucks_controls_away() -> None:
+    """Figure first on a projector: the controls and the prediction sit in closed expanders, the first figure
+    is the densest and the sparsest panel side by side, and every density is one click away."""
+    at = opened_from_link("pages/five_in_two.py", "true")
+    closed = {e.label: e for e in at.expander}
+    assert {"Settings", "Predict before you train", "All 12 densities"} <= set(closed), list(closed)
+    assert at.slider(key="f52_decay").value == 0.9  # the controls still run inside the closed box
+    first, *rest = page_charts(at)
+    assert first.panel_titles()[0].startswith("p = 1 ") and first.panel_titles()[1].startswith("p = 0.05 ")
+    assert len(first.panel_titles()) == 2
+    assert any(len(c.panel_titles()) == 12 for c in rest if "facet" in c.spec)
+    normal = opened_from_link("pages/five_in_two.py", "false")
+    assert "Settings" not in {e.label for e in normal.expander}
+    assert len(page_charts(normal)[0].panel_titles()) == 12  # normally the whole row, as the paper draws it
