@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chapters import adversarial as adv
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -68,7 +69,7 @@ that minimises that output's error on sampled inputs).
 )
 
 st.header("Train your own and attack it")
-with st.container(border=True):
+with settings_box():
     left, right = st.columns([2, 1])
     left.markdown(
         f"n = {adv.LIVE_N} features of equal importance in m = {adv.LIVE_M} dimensions, one model per density "

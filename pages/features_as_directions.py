@@ -7,6 +7,7 @@ from core.chapters import features_as_directions as rep
 from core.chapters import features_as_directions_predict
 from ui import predict
 from ui.chapters.features_as_directions import CLOUD_BATCH, embedding_panel, model_panel
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -27,7 +28,7 @@ directions while you watch. Then build an input yourself and see the sum happen.
     "A linear representation: the hidden vector is the sum of each active feature's direction, scaled by its value.",
 )
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     n = left.select_slider("Features n", [2, 3], value=2, key="fad_n", bind="query-params")
     m = left.select_slider(
@@ -89,7 +90,8 @@ def render(view) -> None:
         predict.reveal(KIND, CONTEXT, angle, view.steps_done >= cfg.steps)
 
 
-predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
+with predict_box():
+    predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
 live_training("fad:run", cfg, render)
 
 st.subheader("What to notice")

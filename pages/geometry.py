@@ -5,6 +5,7 @@ import streamlit as st
 from core.chapters import geometry, geometry_claims, geometry_sweep_claims
 from ui.chapters import geometry as geo
 from ui.chapters import geometry_bases as geo_bases
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -28,7 +29,7 @@ orthogonal to every other group; the charts below colour features by the factor 
 )
 
 st.header("Uniform superposition")
-with st.container(border=True):
+with settings_box():
     left, right = st.columns([2, 1])
     source = left.radio(
         "Which model",

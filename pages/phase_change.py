@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.chapters import phase_change as ph
 from ui.chapters import phase_change_first_order as phc_first_order
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -29,7 +30,7 @@ SOURCES = [
     f"Train a coarse diagram live: {ph.LIVE_GRID} × {ph.LIVE_GRID} cells, {ph.LIVE_SEEDS} models each",
 ]
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     model = left.radio("Diagram", list(MODELS), key="pc_model", bind="query-params", horizontal=True)
     source = left.radio(

@@ -7,6 +7,7 @@ from core.presets import privileged_basis as privileged_basis_presets
 from ui import predict
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.demonstrating import play_all_button
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -27,7 +28,7 @@ Train both models on the same data, then turn the hidden space and compare.
     "Rotating a linear model's hidden space changes nothing; rotating a ReLU layer's hidden space changes the model.",
 )
 
-with st.container(border=True):
+with settings_box():
     c1, c2, c3 = st.columns(3)
     n = c1.slider("Features n", 2, 12, 10, key="pb_n", bind="query-params")
     m = c1.select_slider("Hidden dimensions m", [2, 3, 4, 5, 6], value=5, key="pb_m", bind="query-params")
@@ -110,7 +111,8 @@ with st.container(border=True):
 rot = Rotation("plane" if mode.startswith("Turn neurons") else "random", float(angle), int(rot_seed))
 
 KIND, CONTEXT = "privileged_basis_rotation", "plane45"
-predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
+with predict_box():
+    predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
 play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
 for model, heading, blurb in [
     ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
