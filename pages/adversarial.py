@@ -76,12 +76,12 @@ with settings_box():
         f"p = {', '.join(f'{p:g}' for p in adv.LIVE_DENSITIES)}. Each chart redraw attacks every model."
     )
     seed = seed_input(right, "adv_seed")
-preset_button(
-    "Paper settings",
-    {"adv_seed": 0, "adv_density": 0.1},
-    key="adv_paper",
-    help="Seed 0 and density 0.1 for the adversarial-training experiment; the budget is always the paper's.",
-)
+    preset_button(
+        "Paper settings",
+        {"adv_seed": 0, "adv_density": 0.1},
+        key="adv_paper",
+        help="Seed 0 and density 0.1 for the adversarial-training experiment; the budget is always the paper's.",
+    )
 adv.live_sweep(int(seed))
 
 st.header("What adversarial training does")

@@ -12,7 +12,7 @@ from ui.export import result_downloads, show_chart
 from ui.layout import predict_box, settings_box
 from ui.live import live_training, untrained
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, prose, seed_input
 
 st.title("Basic results: linear versus ReLU output")
 prose(
@@ -185,7 +185,8 @@ def model_panels() -> None:
     for column, model in zip(columns, basic_results.MODELS):
         with column:
             st.subheader(model_label(model))
-            st.latex(MODEL_LATEX[model])
+            if not presenting():  # on a projector the key sentence says what differs; the figure comes first
+                st.latex(MODEL_LATEX[model])
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
 
 

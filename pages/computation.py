@@ -139,12 +139,12 @@ with settings_box():
         bind="query-params",
     )
     seed = seed_input(right, "cs_seed")
-preset_button(
-    "Paper settings",
-    {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},
-    key="cs_paper",
-    help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
-)
+    preset_button(
+        "Paper settings",
+        {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},
+        key="cs_paper",
+        help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
+    )
 KIND, CONTEXT = "computation_circuits", f"steps{steps}_best{n_seeds}_seed{seed}"
 if mode == MODES[0]:
     cfg = computation.abs_config(3, 6, [1.0], 1.0, int(steps), int(seed), int(n_seeds))

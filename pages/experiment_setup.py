@@ -86,14 +86,13 @@ with settings_box():
         key="es_seed",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"es_n": 20, "es_m": 5, "es_decay": 0.7, "es_density": 0.1, "es_model": "relu_output", "es_seed": 0},
-    key="es_paper",
-    help="The paper's basic-results setting: n = 20, m = 5, I = 0.7ⁱ, at density p = 0.1 (one of its seven), "
-    "ReLU-output model, AdamW lr 0.001, batch 1024, 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {"es_n": 20, "es_m": 5, "es_decay": 0.7, "es_density": 0.1, "es_model": "relu_output", "es_seed": 0},
+        key="es_paper",
+        help="The paper's basic-results setting: n = 20, m = 5, I = 0.7ⁱ, at density p = 0.1 (one of its seven), "
+        "ReLU-output model, AdamW lr 0.001, batch 1024, 10,000 steps.",
+    )
 n, m, density, seed = int(n), int(m), float(density), int(seed)
 scale = chart_scale()
 

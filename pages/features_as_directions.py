@@ -53,15 +53,14 @@ with settings_box():
         key="fad_steps",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"fad_n": 2, "fad_m": 3, "fad_density": 1.0, "fad_steps": 10_000, "fad_seed": 0},
-    key="fad_paper",
-    help="The paper's model and training recipe (a ReLU on the output, AdamW, 10,000 steps, dense features, every "
-    "feature counting the same) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
-    "for this toy; it is the baseline its experiments start from.",
-)
+    preset_button(
+        "Paper settings",
+        {"fad_n": 2, "fad_m": 3, "fad_density": 1.0, "fad_steps": 10_000, "fad_seed": 0},
+        key="fad_paper",
+        help="The paper's model and training recipe (a ReLU on the output, AdamW, 10,000 steps, dense features, every "
+        "feature counting the same) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
+        "for this toy; it is the baseline its experiments start from.",
+    )
 cfg = rep.directions_config(n=int(n), m=int(m), density=float(density), seed=int(seed), steps=int(steps))
 
 st.subheader("Build an input")

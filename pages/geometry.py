@@ -47,13 +47,12 @@ with settings_box():
     right.caption(
         "Density varies along the x axes: 1/(1−S) = 1/p, where p = 1 − S is the chance a feature is non-zero."
     )
-
-preset_button(
-    "Paper settings",
-    {"geo_source": "paper"},
-    key="geo_paper",
-    help="The paper's uniform sweep: n = 400 features, m = 30 dimensions, importance 1, 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {"geo_source": "paper"},
+        key="geo_paper",
+        help="The paper's uniform sweep: n = 400 features, m = 30 dimensions, importance 1, 10,000 steps.",
+    )
 
 sweep = geo.precomputed_sweep(source) if source != "live" else None
 if sweep is not None:

@@ -77,13 +77,13 @@ with settings_box():
         bind="query-params",
         help="A log axis spreads out the first few hundred steps, where most of the change happens.",
     )
-preset_button(
-    "Paper settings",
-    {"ld_setting": SETTINGS[0], "ld_tri_density": 0.02, "ld_init": 0.1, "ld_seed": 0, "ld_axis": "log"},
-    key="ld_paper",
-    help="The paper's second experiment: 6 features in 3 dimensions as two correlated triples. The small starting "
-    "weights (0.1 × Xavier) are our choice; the paper does not state its initialisation.",
-)
+    preset_button(
+        "Paper settings",
+        {"ld_setting": SETTINGS[0], "ld_tri_density": 0.02, "ld_init": 0.1, "ld_seed": 0, "ld_axis": "log"},
+        key="ld_paper",
+        help="The paper's second experiment: 6 features in 3 dimensions as two correlated triples. The small starting "
+        "weights (0.1 × Xavier) are our choice; the paper does not state its initialisation.",
+    )
 if triples:
     cfg = learning_dynamics.triples_config(float(density), steps=10_000, snapshot_every=20, seed=int(seed))
 else:

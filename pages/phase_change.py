@@ -81,13 +81,18 @@ with settings_box():
         key="pc_steps",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"pc_source": SOURCES[0], "pc_reduction": list(REDUCTIONS)[0], "pc_seeds": 10, "pc_steps": 10_000, "pc_seed": 0},
-    key="pc_paper",
-    help="The paper's procedure: 10 models per cell, drop the worst, average the rest; 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {
+            "pc_source": SOURCES[0],
+            "pc_reduction": list(REDUCTIONS)[0],
+            "pc_seeds": 10,
+            "pc_steps": 10_000,
+            "pc_seed": 0,
+        },
+        key="pc_paper",
+        help="The paper's procedure: 10 models per cell, drop the worst, average the rest; 10,000 steps.",
+    )
 
 n = MODELS[model]
 choice = ph.Choice(n, float(ratio), float(density), int(seeds), int(steps), int(seed), REDUCTIONS[reduction])

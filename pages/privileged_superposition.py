@@ -155,12 +155,12 @@ with settings_box():
         help="Dense models need about 20,000 steps to settle onto single neurons (see 'What to notice').",
     )
     seed = seed_input(right, "ps_seed")
-preset_button(
-    "Paper settings",
-    {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
-    key="ps_paper",
-    help="n = 10, m = 5, importance 0.75^i, seven densities from 1 to 0.001; best of 8 seeds here (the paper: 1000).",
-)
+    preset_button(
+        "Paper settings",
+        {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
+        key="ps_paper",
+        help="n = 10, m = 5, importance 0.75^i, seven densities from 1 to 0.001; best of 8 seeds here (the paper: 1000).",
+    )
 live_densities = privileged_superposition.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
 cfg = privileged_superposition.privileged_config(live_densities, float(decay), int(steps), int(seed), int(n_seeds))
 inspect_labels = [f"{p:.3g}" for p in live_densities]

@@ -104,13 +104,13 @@ with settings_box():
         key=f"sh_steps_{model}",
         bind="query-params",
     )
-preset_button(
-    "Paper settings",
-    {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps_relu_output": 10_000},
-    key="sh_paper",
-    help="The paper's basic-results model: n = 20, m = 5, importance 0.7ⁱ, ReLU output, 10,000 steps, at density "
-    "0.03 (one of its seven densities), best of 4 starts.",
-)
+    preset_button(
+        "Paper settings",
+        {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps_relu_output": 10_000},
+        key="sh_paper",
+        help="The paper's basic-results model: n = 20, m = 5, importance 0.7ⁱ, ReLU output, 10,000 steps, at density "
+        "0.03 (one of its seven densities), best of 4 starts.",
+    )
 cfg = hyp.model_config(model, float(density), int(seed), int(steps))
 KIND, CONTEXT = "superposition_hypothesis_gram", f"{model}_p{density:g}_seed{seed}_steps{steps}"
 

@@ -7,13 +7,13 @@ import streamlit as st
 from ui.state import presenting
 
 
-def settings_box(label: str = "Settings"):
+def settings_box(label: str = "Settings", border: bool = True):
     """The box a chapter's model controls live in: a bordered box normally; in presenter mode a closed
     expander, so the first screen shows the figure and its Play button (the controls stay a click away,
     and their values, from the link or their defaults, apply either way)."""
     if presenting():
         return st.expander(label, expanded=False, icon=":material/tune:")
-    return st.container(border=True)
+    return st.container(border=border)
 
 
 def predict_box():

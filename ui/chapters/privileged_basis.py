@@ -15,6 +15,7 @@ from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
 from ui.live import untrained
+from ui.state import presenting
 
 EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
 EVAL_SEED = 2024
@@ -66,7 +67,11 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
             st.caption("Untrained: the losses appear once the model has trained.")
         else:
             _loss_metrics(before, after, rot.angle)
-    _bases(cfg.model, Wr, x, scale, untrained(view))
+    if presenting():  # on a projector the loss under rotation is the comparison; the bases are a click away
+        with st.expander("The weights in the neuron and PCA bases"):
+            _bases(cfg.model, Wr, x, scale, untrained(view))
+    else:
+        _bases(cfg.model, Wr, x, scale, untrained(view))
 
 
 def _loss_metrics(before: float, after: float, angle: float) -> None:
