@@ -95,8 +95,11 @@ else:
     rotate_here = st.container(border=True)
     ask_here = both_here = st.container()
 with rotate_here:
-    st.markdown("**Rotate the hidden space** (M on the hidden vector, Mᵀ on the weights after it; the data stay fixed)")
-    r1, r2, r3 = st.columns([2, 2, 1])
+    if not presenting():
+        st.markdown(
+            "**Rotate the hidden space** (M on the hidden vector, Mᵀ on the weights after it; the data stay fixed)"
+        )
+    r1, r2, r3 = st.columns([3, 2, 1] if presenting() else [2, 2, 1])
     mode = r1.radio(
         "Rotation",
         ["Turn neurons 0 and 1 (a plane)", "Turn all neurons (a random rotation)"],
@@ -123,11 +126,16 @@ with ask_here, predict_box():
     predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
 with both_here:
     play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
-for model, heading, blurb in [
-    ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
-    ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
-]:
-    with st.container(border=True):
+# On a projector the two models sit side by side: the comparison is the point.
+places = st.columns(2) if presenting() else [st.container(), st.container()]
+for place, (model, heading, blurb) in zip(
+    places,
+    [
+        ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
+        ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
+    ],
+):
+    with place, st.container(border=True):
         st.subheader(heading)
         st.caption(blurb)
         cfg = cfgs[model]
