@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chapters import adversarial as adv
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -68,19 +69,19 @@ that minimises that output's error on sampled inputs).
 )
 
 st.header("Train your own and attack it")
-with st.container(border=True):
+with settings_box():
     left, right = st.columns([2, 1])
     left.markdown(
         f"n = {adv.LIVE_N} features of equal importance in m = {adv.LIVE_M} dimensions, one model per density "
         f"p = {', '.join(f'{p:g}' for p in adv.LIVE_DENSITIES)}. Each chart redraw attacks every model."
     )
     seed = seed_input(right, "adv_seed")
-preset_button(
-    "Paper settings",
-    {"adv_seed": 0, "adv_density": 0.1},
-    key="adv_paper",
-    help="Seed 0 and density 0.1 for the adversarial-training experiment; the budget is always the paper's.",
-)
+    preset_button(
+        "Paper settings",
+        {"adv_seed": 0, "adv_density": 0.1},
+        key="adv_paper",
+        help="Seed 0 and density 0.1 for the adversarial-training experiment; the budget is always the paper's.",
+    )
 adv.live_sweep(int(seed))
 
 st.header("What adversarial training does")

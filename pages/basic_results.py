@@ -9,9 +9,10 @@ from core.train import TrainResult, history_points
 from ui import predict
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import live_training, untrained
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, prose, seed_input
 
 st.title("Basic results: linear versus ReLU output")
 prose(
@@ -38,7 +39,7 @@ LARGE_VALUES = PAPER_VALUES | {
     "br_decay": basic_results.LARGE.decay,
 }
 
-with st.container(border=True):
+with settings_box():
     c1, c2, c3 = st.columns([1, 2, 1])
     n = c1.number_input("Features n", 2, 100, basic_results.PAPER.n, key="br_n", bind="query-params")
     m = c1.number_input("Hidden dimensions m", 1, 40, basic_results.PAPER.m, key="br_m", bind="query-params")
@@ -177,13 +178,15 @@ def model_panels() -> None:
     configs = basic_results.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
     k = densities.index(inspect_choice())
     if ASK:
-        predict.ask("basic_results_relu_kept", ASK, started=predict.run_started(KEYS["relu_output"]))
+        with predict_box():
+            predict.ask("basic_results_relu_kept", ASK, started=predict.run_started(KEYS["relu_output"]))
     play_all_button(list(KEYS.values()), key="br_play_both")
     columns = st.columns(2, gap="large")
     for column, model in zip(columns, basic_results.MODELS):
         with column:
             st.subheader(model_label(model))
-            st.latex(MODEL_LATEX[model])
+            if not presenting():  # on a projector the key sentence says what differs; the figure comes first
+                st.latex(MODEL_LATEX[model])
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
 
 

@@ -12,6 +12,7 @@ from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.chapters.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
 from ui.export import show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.neurons import counts_alt
 from ui.quiz import self_check
@@ -126,7 +127,7 @@ else:
 
 st.header("Train it yourself")
 MODES = ["Circuit: n = 3, m = 6, dense", "Sweep: n = 30, m = 12, 6 densities"]
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     mode = left.radio("What to train", MODES, key="cs_mode", bind="query-params")
     n_seeds = left.select_slider("Best of N seeds", [1, 2, 4, 8], 4, key="cs_seeds", bind="query-params")
@@ -138,12 +139,12 @@ with st.container(border=True):
         bind="query-params",
     )
     seed = seed_input(right, "cs_seed")
-preset_button(
-    "Paper settings",
-    {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},
-    key="cs_paper",
-    help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
-)
+    preset_button(
+        "Paper settings",
+        {"cs_mode": MODES[0], "cs_steps": 10_000, "cs_seeds": 4, "cs_seed": 0},
+        key="cs_paper",
+        help="The paper's circuit: 3 features, 6 neurons, dense, importance 1; 10,000 steps, best of 4 seeds.",
+    )
 KIND, CONTEXT = "computation_circuits", f"steps{steps}_best{n_seeds}_seed{seed}"
 if mode == MODES[0]:
     cfg = computation.abs_config(3, 6, [1.0], 1.0, int(steps), int(seed), int(n_seeds))
@@ -194,7 +195,8 @@ def render(view: TrainResult) -> None:
 
 
 if mode == MODES[0]:
-    predict.ask(KIND, CONTEXT, started=get_run("cs:run", cfg).trainer.step > 0)
+    with predict_box():
+        predict.ask(KIND, CONTEXT, started=get_run("cs:run", cfg).trainer.step > 0)
 live_training("cs:run", cfg, render)
 
 st.subheader("What to notice")

@@ -20,6 +20,7 @@ from ui.demonstrating import (
     warn,
 )
 from ui.export import result_downloads, show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose
@@ -37,7 +38,7 @@ about some features than others. This page takes the recipe apart, one ingredien
     "Rare synthetic features, a narrow bottleneck, an importance-weighted loss: the whole recipe, then trained.",
 )
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     n = left.slider("Number of features n", 2, 40, 20, key="es_n", bind="query-params")
     m = left.slider(
@@ -85,14 +86,13 @@ with st.container(border=True):
         key="es_seed",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"es_n": 20, "es_m": 5, "es_decay": 0.7, "es_density": 0.1, "es_model": "relu_output", "es_seed": 0},
-    key="es_paper",
-    help="The paper's basic-results setting: n = 20, m = 5, I = 0.7ⁱ, at density p = 0.1 (one of its seven), "
-    "ReLU-output model, AdamW lr 0.001, batch 1024, 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {"es_n": 20, "es_m": 5, "es_decay": 0.7, "es_density": 0.1, "es_model": "relu_output", "es_seed": 0},
+        key="es_paper",
+        help="The paper's basic-results setting: n = 20, m = 5, I = 0.7ⁱ, at density p = 0.1 (one of its seven), "
+        "ReLU-output model, AdamW lr 0.001, batch 1024, 10,000 steps.",
+    )
 n, m, density, seed = int(n), int(m), float(density), int(seed)
 scale = chart_scale()
 
@@ -285,7 +285,8 @@ if warn(problems):
             )
 
     KIND, context = "experiment_setup_versus_linear", f"{model}_n{n}_m{m}_p{density:g}_r{decay:g}_seed{seed}"
-    predict.ask(KIND, context, started=get_run("es:run", cfg).trainer.step > 0)
+    with predict_box():
+        predict.ask(KIND, context, started=get_run("es:run", cfg).trainer.step > 0)
     live_training("es:run", cfg, render)
     st.caption(
         "Dashed lines: the loss of outputting 0, and the best loss any linear model can reach with "

@@ -7,6 +7,7 @@ from core.chapters import features_as_directions as rep
 from core.chapters import features_as_directions_predict
 from ui import predict
 from ui.chapters.features_as_directions import CLOUD_BATCH, embedding_panel, model_panel
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -27,7 +28,7 @@ directions while you watch. Then build an input yourself and see the sum happen.
     "A linear representation: the hidden vector is the sum of each active feature's direction, scaled by its value.",
 )
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     n = left.select_slider("Features n", [2, 3], value=2, key="fad_n", bind="query-params")
     m = left.select_slider(
@@ -52,15 +53,14 @@ with st.container(border=True):
         key="fad_steps",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"fad_n": 2, "fad_m": 3, "fad_density": 1.0, "fad_steps": 10_000, "fad_seed": 0},
-    key="fad_paper",
-    help="The paper's model and training recipe (a ReLU on the output, AdamW, 10,000 steps, dense features, every "
-    "feature counting the same) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
-    "for this toy; it is the baseline its experiments start from.",
-)
+    preset_button(
+        "Paper settings",
+        {"fad_n": 2, "fad_m": 3, "fad_density": 1.0, "fad_steps": 10_000, "fad_seed": 0},
+        key="fad_paper",
+        help="The paper's model and training recipe (a ReLU on the output, AdamW, 10,000 steps, dense features, every "
+        "feature counting the same) at a size with room for every feature: 2 features, 3 hidden dimensions. The paper has no figure "
+        "for this toy; it is the baseline its experiments start from.",
+    )
 cfg = rep.directions_config(n=int(n), m=int(m), density=float(density), seed=int(seed), steps=int(steps))
 
 st.subheader("Build an input")
@@ -89,7 +89,8 @@ def render(view) -> None:
         predict.reveal(KIND, CONTEXT, angle, view.steps_done >= cfg.steps)
 
 
-predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
+with predict_box():
+    predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
 live_training("fad:run", cfg, render)
 
 st.subheader("What to notice")

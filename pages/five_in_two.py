@@ -8,9 +8,10 @@ from core.charts import common as charts
 from core.train import TrainResult, history_points
 from ui import predict
 from ui.export import result_downloads, show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, prose, seed_input
 
 st.title("5 features in 2 dimensions")
 prose(
@@ -25,7 +26,7 @@ from those two numbers: `x' = ReLU(Wᵀ W x + b)`. Feature 0 matters most; each 
 DENSITY_CHOICES = [1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]
 SWEEP_DENSITIES = presets.intro_sweep_densities()
 SWEEP = f"Sweep: {len(SWEEP_DENSITIES)} densities (the paper's figure)"
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     mode = left.radio(
         "What to train",
@@ -71,20 +72,21 @@ with st.container(border=True):
         key="f52_steps",
         bind="query-params",
     )
+    preset_button(
+        "Paper settings",
+        {
+            "f52_mode": SWEEP,
+            "f52_decay": 0.9,
+            "f52_steps": 10_000,
+            "f52_seed": 0,
+            "f52_starts": presets.INTRO_5IN2_STARTS,
+        },
+        key="f52_paper",
+        help=f"Back to the paper's figure: {len(SWEEP_DENSITIES)} densities from 1 to 0.05 (including the paper's "
+        f"panels at 0.2 and 0.1), importance 0.9^i, 10,000 steps, best of {presets.INTRO_5IN2_STARTS} starts.",
+    )
 
-preset_button(
-    "Paper settings",
-    {
-        "f52_mode": SWEEP,
-        "f52_decay": 0.9,
-        "f52_steps": 10_000,
-        "f52_seed": 0,
-        "f52_starts": presets.INTRO_5IN2_STARTS,
-    },
-    key="f52_paper",
-    help=f"Back to the paper's figure: {len(SWEEP_DENSITIES)} densities from 1 to 0.05 (including the paper's "
-    f"panels at 0.2 and 0.1), importance 0.9^i, 10,000 steps, best of {presets.INTRO_5IN2_STARTS} starts.",
-)
+
 cfg = presets.intro_5in2(densities=densities, decay=float(decay), seed=int(seed), steps=int(steps), n_seeds=int(starts))
 importance = cfg.broadcast()[1][0]
 
@@ -100,12 +102,12 @@ short = [f"p = {p:.3g}" for p in densities]
 
 def render(view: TrainResult) -> None:
     scale = chart_scale()
-    show_chart(
-        charts.arrows_row(view.W, titles, importance=importance, scale=scale),
-        "five-in-two-arrows",
-        "f52_arrows",
-        alt_text="Feature directions of each trained model, one panel per density.",
-    )
+    if presenting() and len(densities) > 2:  # on a projector: the densest beside the sparsest, the rest a click away
+        _arrows(view.W, [0, len(densities) - 1], scale, "f52_arrows_ends")
+        with st.expander(f"All {len(densities)} densities"):
+            _arrows(view.W, list(range(len(densities))), scale, "f52_arrows")
+    else:
+        _arrows(view.W, list(range(len(densities))), scale, "f52_arrows")
     st.caption(
         "Each panel is one model. A line is a feature's direction W_i in the 2-D hidden space; its length is how "
         "strongly the feature is stored. Panels marked 'paper' are the densities of the paper's three panels. "
@@ -135,6 +137,15 @@ def render(view: TrainResult) -> None:
     result_downloads(view, short, "five-in-two", "f52_dl")
     kept = int(analysis.n_represented(view.W[-1]))  # the sparsest model (densest first)
     predict.reveal("five_in_two_count", f"p{min(densities):g}", kept, view.steps_done >= cfg.steps)
+
+
+def _arrows(W, which: list[int], scale: float, key: str) -> None:
+    show_chart(
+        charts.arrows_row(W[which], [titles[i] for i in which], importance=importance, scale=scale),
+        "five-in-two-arrows" if len(which) == len(densities) else "five-in-two-arrows-densest-sparsest",
+        key,
+        alt_text="Feature directions of each trained model, one panel per density shown.",
+    )
 
 
 def arrangement_text(view: TrainResult) -> str:
@@ -192,7 +203,8 @@ def _chosen_instance() -> int:
     return labels.index(chosen)
 
 
-predict.ask("five_in_two_count", f"p{min(densities):g}", started=predict.run_started("f52:run"))
+with predict_box():
+    predict.ask("five_in_two_count", f"p{min(densities):g}", started=predict.run_started("f52:run"))
 live_training("f52:run", cfg, render)
 
 st.subheader("What to notice")

@@ -5,6 +5,7 @@ import streamlit as st
 from core.chapters import geometry, geometry_claims, geometry_sweep_claims
 from ui.chapters import geometry as geo
 from ui.chapters import geometry_bases as geo_bases
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -28,7 +29,7 @@ orthogonal to every other group; the charts below colour features by the factor 
 )
 
 st.header("Uniform superposition")
-with st.container(border=True):
+with settings_box():
     left, right = st.columns([2, 1])
     source = left.radio(
         "Which model",
@@ -46,13 +47,12 @@ with st.container(border=True):
     right.caption(
         "Density varies along the x axes: 1/(1−S) = 1/p, where p = 1 − S is the chance a feature is non-zero."
     )
-
-preset_button(
-    "Paper settings",
-    {"geo_source": "paper"},
-    key="geo_paper",
-    help="The paper's uniform sweep: n = 400 features, m = 30 dimensions, importance 1, 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {"geo_source": "paper"},
+        key="geo_paper",
+        help="The paper's uniform sweep: n = 400 features, m = 30 dimensions, importance 1, 10,000 steps.",
+    )
 
 sweep = geo.precomputed_sweep(source) if source != "live" else None
 if sweep is not None:

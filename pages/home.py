@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.predict import progress_lines
-from ui.registry import parts, total_minutes
+from ui.registry import LECTURE_PATH, lecture_minutes, parts, total_minutes
 
 st.title("Superposition Lab")
 st.markdown(
@@ -30,6 +30,18 @@ for section, chapters in parts().items():
     for chapter in chapters:
         st.page_link(chapter.page, label=f"{chapter.title} · {chapter.minutes} min")
         st.caption(f"You will be able to: {chapter.objective[0].lower()}{chapter.objective[1:]}")
+
+st.subheader(f"Lecture path ({lecture_minutes()} min, for a room)")
+st.markdown(
+    "Teaching the paper in one session? These chapters, one figure each, make a lecture. "
+    "Each link opens its chapter in **presenter mode** (large charts, key sentences only) in a new tab."
+)
+st.markdown(
+    "\n".join(
+        f"{i}. [{stop.chapter.title}]({stop.link}) · {stop.minutes} min: {stop.figure}"
+        for i, stop in enumerate(LECTURE_PATH, 1)
+    )
+)
 
 if lines := progress_lines():  # the predictions made in this session, per chapter
     st.markdown("\n".join(lines))

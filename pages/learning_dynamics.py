@@ -10,6 +10,7 @@ from ui import predict
 from ui.assets import asset_or_none
 from ui.chapters.learning_dynamics import live_panel, panel_alt, paper_jumps, replay_index
 from ui.export import show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -29,7 +30,7 @@ scale = chart_scale()
 SETTINGS = ["Two correlated triples (n = 6, m = 3)", "Uniform superposition (n = 12, m = 4)"]
 INIT_SCALES = [0.05, 0.1, 0.2, 0.5, 1.0]
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     setting = left.radio("Setting", SETTINGS, key="ld_setting", bind="query-params")
     triples = setting == SETTINGS[0]
@@ -76,13 +77,13 @@ with st.container(border=True):
         bind="query-params",
         help="A log axis spreads out the first few hundred steps, where most of the change happens.",
     )
-preset_button(
-    "Paper settings",
-    {"ld_setting": SETTINGS[0], "ld_tri_density": 0.02, "ld_init": 0.1, "ld_seed": 0, "ld_axis": "log"},
-    key="ld_paper",
-    help="The paper's second experiment: 6 features in 3 dimensions as two correlated triples. The small starting "
-    "weights (0.1 × Xavier) are our choice; the paper does not state its initialisation.",
-)
+    preset_button(
+        "Paper settings",
+        {"ld_setting": SETTINGS[0], "ld_tri_density": 0.02, "ld_init": 0.1, "ld_seed": 0, "ld_axis": "log"},
+        key="ld_paper",
+        help="The paper's second experiment: 6 features in 3 dimensions as two correlated triples. The small starting "
+        "weights (0.1 × Xavier) are our choice; the paper does not state its initialisation.",
+    )
 if triples:
     cfg = learning_dynamics.triples_config(float(density), steps=10_000, snapshot_every=20, seed=int(seed))
 else:
@@ -112,7 +113,8 @@ def render(view: TrainResult) -> None:
 
 
 if triples:
-    predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
+    with predict_box():
+        predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
 live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")

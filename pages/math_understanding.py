@@ -5,6 +5,7 @@ import streamlit as st
 from core.config import ToyConfig
 from ui.chapters import math_understanding_explorer, math_understanding_thomson
 from ui.chapters.math_understanding_live import make_render
+from ui.layout import settings_box
 from ui.live import live_training
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
@@ -52,7 +53,7 @@ SIZES = {
     "80 → 20 (larger variant)": (80, 20),
 }
 DENSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
-with st.container(border=True):
+with settings_box():
     left, mid, right = st.columns(3)
     model_label = left.radio("Model", list(MODELS), key="mu_model", bind="query-params")
     size_label = left.selectbox("Features n → hidden dimensions m", list(SIZES), key="mu_size", bind="query-params")

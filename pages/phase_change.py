@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.chapters import phase_change as ph
 from ui.chapters import phase_change_first_order as phc_first_order
+from ui.layout import settings_box
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -29,7 +30,7 @@ SOURCES = [
     f"Train a coarse diagram live: {ph.LIVE_GRID} × {ph.LIVE_GRID} cells, {ph.LIVE_SEEDS} models each",
 ]
 
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     model = left.radio("Diagram", list(MODELS), key="pc_model", bind="query-params", horizontal=True)
     source = left.radio(
@@ -80,13 +81,18 @@ with st.container(border=True):
         key="pc_steps",
         bind="query-params",
     )
-
-preset_button(
-    "Paper settings",
-    {"pc_source": SOURCES[0], "pc_reduction": list(REDUCTIONS)[0], "pc_seeds": 10, "pc_steps": 10_000, "pc_seed": 0},
-    key="pc_paper",
-    help="The paper's procedure: 10 models per cell, drop the worst, average the rest; 10,000 steps.",
-)
+    preset_button(
+        "Paper settings",
+        {
+            "pc_source": SOURCES[0],
+            "pc_reduction": list(REDUCTIONS)[0],
+            "pc_seeds": 10,
+            "pc_steps": 10_000,
+            "pc_seed": 0,
+        },
+        key="pc_paper",
+        help="The paper's procedure: 10 models per cell, drop the worst, average the rest; 10,000 steps.",
+    )
 
 n = MODELS[model]
 choice = ph.Choice(n, float(ratio), float(density), int(seeds), int(steps), int(seed), REDUCTIONS[reduction])

@@ -6,9 +6,11 @@ from core.chapters import privileged_basis_predict
 from core.presets import privileged_basis as privileged_basis_presets
 from ui import predict
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
+from ui.demonstrating import play_all_button
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, prose, seed_input
 
 st.title("Privileged and non-privileged bases")
 prose(
@@ -26,7 +28,7 @@ Train both models on the same data, then turn the hidden space and compare.
     "Rotating a linear model's hidden space changes nothing; rotating a ReLU layer's hidden space changes the model.",
 )
 
-with st.container(border=True):
+with settings_box():
     c1, c2, c3 = st.columns(3)
     n = c1.slider("Features n", 2, 12, 10, key="pb_n", bind="query-params")
     m = c1.select_slider("Hidden dimensions m", [2, 3, 4, 5, 6], value=5, key="pb_m", bind="query-params")
@@ -66,15 +68,16 @@ with st.container(border=True):
         "of 1000). With dense features the aligned and the half-aligned solutions have almost the same loss, so "
         "this helps less than training longer.",
     )
+    preset_button(
+        "Paper settings",
+        {"pb_n": 10, "pb_m": 5, "pb_density": 1.0, "pb_decay": 0.75, "pb_seed": 0, "pb_steps": 30_000, "pb_nseeds": 1},
+        key="pb_paper",
+        help="The paper's privileged-basis model: n = 10 features, m = 5 neurons, importance 0.75ⁱ, dense features, "
+        "AdamW at lr 0.001 (30,000 steps here, so the ReLU model has time to settle). Set the density lower "
+        "afterwards to see polysemantic neurons.",
+    )
 
-preset_button(
-    "Paper settings",
-    {"pb_n": 10, "pb_m": 5, "pb_density": 1.0, "pb_decay": 0.75, "pb_seed": 0, "pb_steps": 30_000, "pb_nseeds": 1},
-    key="pb_paper",
-    help="The paper's privileged-basis model: n = 10 features, m = 5 neurons, importance 0.75ⁱ, dense features, "
-    "AdamW at lr 0.001 (30,000 steps here, so the ReLU model has time to settle). Set the density lower "
-    "afterwards to see polysemantic neurons.",
-)
+
 cfgs = privileged_basis_presets.privileged_configs(
     n=int(n),
     m=int(m),
@@ -85,14 +88,24 @@ cfgs = privileged_basis_presets.privileged_configs(
     n_seeds=int(n_seeds),
 )
 
-with st.container(border=True):
-    st.markdown("**Rotate the hidden space** (M on the hidden vector, Mᵀ on the weights after it; the data stay fixed)")
-    r1, r2, r3 = st.columns([2, 2, 1])
+if presenting():  # on a projector: predict and Train both on one row, the rotation in one compact row below
+    ask_here, both_here = st.columns([3, 1])
+    rotate_here = st.container(border=True)
+else:
+    rotate_here = st.container(border=True)
+    ask_here = both_here = st.container()
+with rotate_here:
+    if not presenting():
+        st.markdown(
+            "**Rotate the hidden space** (M on the hidden vector, Mᵀ on the weights after it; the data stay fixed)"
+        )
+    r1, r2, r3 = st.columns([3, 2, 1] if presenting() else [2, 2, 1])
     mode = r1.radio(
         "Rotation",
         ["Turn neurons 0 and 1 (a plane)", "Turn all neurons (a random rotation)"],
         key="pb_mode",
         bind="query-params",
+        horizontal=presenting(),
     )
     angle = r2.slider("Angle θ (degrees)", 0, 360, 0, 5, key="pb_angle", bind="query-params")
     rot_seed = r3.number_input(
@@ -109,12 +122,20 @@ with st.container(border=True):
 rot = Rotation("plane" if mode.startswith("Turn neurons") else "random", float(angle), int(rot_seed))
 
 KIND, CONTEXT = "privileged_basis_rotation", "plane45"
-predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
-for model, heading, blurb in [
-    ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
-    ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
-]:
-    with st.container(border=True):
+with ask_here, predict_box():
+    predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
+with both_here:
+    play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
+# On a projector the two models sit side by side: the comparison is the point.
+places = st.columns(2) if presenting() else [st.container(), st.container()]
+for place, (model, heading, blurb) in zip(
+    places,
+    [
+        ("linear", "Linear bottleneck", "h = W x, x' = Wᵀ h + b: nothing acts on single coordinates of h."),
+        ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
+    ],
+):
+    with place, st.container(border=True):
         st.subheader(heading)
         st.caption(blurb)
         cfg = cfgs[model]

@@ -11,6 +11,7 @@ from ui import predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.neurons import counts_alt, describe_labels, kinds_of, neuron_views
 from ui.quiz import self_check
@@ -128,7 +129,7 @@ prose(
     "Watch seven densities train side by side.",
 )
 MODES = ["Sweep: 7 densities", "One density"]
-with st.container(border=True):
+with settings_box():
     left, right = st.columns(2)
     mode = left.radio("What to train", MODES, key="ps_mode", bind="query-params")
     density = left.select_slider(
@@ -154,12 +155,12 @@ with st.container(border=True):
         help="Dense models need about 20,000 steps to settle onto single neurons (see 'What to notice').",
     )
     seed = seed_input(right, "ps_seed")
-preset_button(
-    "Paper settings",
-    {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
-    key="ps_paper",
-    help="n = 10, m = 5, importance 0.75^i, seven densities from 1 to 0.001; best of 8 seeds here (the paper: 1000).",
-)
+    preset_button(
+        "Paper settings",
+        {"ps_mode": MODES[0], "ps_decay": 0.75, "ps_steps": 20_000, "ps_seeds": 8, "ps_seed": 0},
+        key="ps_paper",
+        help="n = 10, m = 5, importance 0.75^i, seven densities from 1 to 0.001; best of 8 seeds here (the paper: 1000).",
+    )
 live_densities = privileged_superposition.SHOWCASE_DENSITIES if mode == MODES[0] else [float(density)]
 cfg = privileged_superposition.privileged_config(live_densities, float(decay), int(steps), int(seed), int(n_seeds))
 inspect_labels = [f"{p:.3g}" for p in live_densities]
@@ -204,7 +205,8 @@ def render(view: TrainResult) -> None:
 
 
 KIND, CONTEXT = "privileged_superposition_mono", f"p{min(live_densities):g}"
-predict.ask(KIND, CONTEXT, started=get_run("ps:run", cfg).trainer.step > 0)
+with predict_box():
+    predict.ask(KIND, CONTEXT, started=get_run("ps:run", cfg).trainer.step > 0)
 live_training("ps:run", cfg, render)
 
 st.subheader("What to notice")

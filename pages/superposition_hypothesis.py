@@ -8,6 +8,7 @@ from core.chapters import superposition_hypothesis_properties as properties
 from core.train import TrainResult
 from ui import predict
 from ui.chapters.superposition_hypothesis import model_panel, orthogonality_panel, sensing_panel, sensing_sentence
+from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
@@ -82,7 +83,7 @@ the space than it has dimensions. Train the paper's model (20 features, 5 dimens
     "A model is in superposition when Wᵀ W, over the features it stores, is not invertible.",
 )
 MODELS = {"ReLU output (the paper's main model)": "relu_output", "ReLU hidden layer (privileged basis)": "relu_hidden"}
-with st.container(border=True):
+with settings_box():
     c1, c2, c3 = st.columns(3)
     model_label = c1.radio("Model", list(MODELS), key="sh_model", bind="query-params")
     density = c2.select_slider(
@@ -103,13 +104,13 @@ with st.container(border=True):
         key=f"sh_steps_{model}",
         bind="query-params",
     )
-preset_button(
-    "Paper settings",
-    {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps_relu_output": 10_000},
-    key="sh_paper",
-    help="The paper's basic-results model: n = 20, m = 5, importance 0.7ⁱ, ReLU output, 10,000 steps, at density "
-    "0.03 (one of its seven densities), best of 4 starts.",
-)
+    preset_button(
+        "Paper settings",
+        {"sh_model": list(MODELS)[0], "sh_density": 0.03, "sh_seed": 0, "sh_steps_relu_output": 10_000},
+        key="sh_paper",
+        help="The paper's basic-results model: n = 20, m = 5, importance 0.7ⁱ, ReLU output, 10,000 steps, at density "
+        "0.03 (one of its seven densities), best of 4 starts.",
+    )
 cfg = hyp.model_config(model, float(density), int(seed), int(steps))
 KIND, CONTEXT = "superposition_hypothesis_gram", f"{model}_p{density:g}_seed{seed}_steps{steps}"
 
@@ -121,7 +122,8 @@ def render(view: TrainResult) -> None:
         predict.reveal(KIND, CONTEXT, verdict, view.steps_done >= cfg.steps)
 
 
-predict.ask(KIND, CONTEXT, started=get_run("sh:run", cfg).trainer.step > 0)
+with predict_box():
+    predict.ask(KIND, CONTEXT, started=get_run("sh:run", cfg).trainer.step > 0)
 live_training("sh:run", cfg, render)
 
 prose(

@@ -5,6 +5,7 @@ import streamlit as st
 from core.chapters import undoing_superposition as chapter
 from core.chapters import undoing_superposition_baseline as baseline
 from ui.chapters import undoing_superposition as widgets
+from ui.layout import settings_box
 from ui.state import prose
 
 st.title("Undoing superposition")
@@ -50,11 +51,12 @@ if not chapter.torch_available():
     st.code(chapter.sae_source(), language="python")
     st.stop()
 
-toy_name, seed, cfg = widgets.controls()
-st.markdown(
-    "**One click to each failure mode** (each sets the 40-in-10 toy model; hover a button to see what to look for):"
-)
-widgets.preset_row()
+with settings_box("Settings and failure modes", border=False):  # the controls draw their own box
+    toy_name, seed, cfg = widgets.controls()
+    st.markdown(
+        "**One click to each failure mode** (each sets the 40-in-10 toy model; hover a button to see what to look for):"
+    )
+    widgets.preset_row()
 look = widgets.look_for(cfg)
 if look and toy_name == widgets.DEFAULT_TOY_NAME:
     st.info("Look for: " + look)

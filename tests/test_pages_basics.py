@@ -6,17 +6,19 @@ Each test moves a page's main controls and checks that the charts (or the report
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.helpers import (
     Chart,
     captions,
     chart_with,
     charts_with,
-    metric_values,
     moved,
     open_page,
     progress_text,
+    progress_texts,
 )
+from ui.chapters.privileged_basis import percent
 
 DIRECTIONS = "pages/features_as_directions.py"
 PRIVILEGED = "pages/privileged_basis.py"
@@ -158,12 +160,35 @@ def test_privileged_rotation_leaves_linear_loss_and_changes_relu_loss() -> None:
             at.button(key=f"pb:{model}:step").click().run()
     assert not at.exception
     at.slider(key="pb_angle").set_value(45).run()
-    linear, relu = metric_values(at, "Relative change")
-    assert linear < 1e-9
-    assert relu > 1e-2
+    linear, relu = percents(at, "Relative change")
+    assert linear < 1e-7  # percent: a relative change below 1e-9
+    assert relu > 1
     at.radio(key="pb_mode").set_value("Turn all neurons (a random rotation)").run()
-    linear, relu = metric_values(at, "Relative change")
-    assert linear < 1e-9 and relu > 1e-2
+    linear, relu = percents(at, "Relative change")
+    assert linear < 1e-7 and relu > 1
+
+
+def percents(at, label: str) -> list[float]:
+    """The metrics called ``label``, which must read as percentages ("587%"), as numbers of percent."""
+    values = [m.value for m in at.metric if m.label == label]
+    assert values and all(v.endswith("%") for v in values), values
+    return [float(v[:-1]) for v in values]
+
+
+def test_privileged_relative_change_reads_as_a_percentage() -> None:
+    assert percent(5.87) == "587%"  # the issue's 5.87e+00
+    assert percent(0.0123) == "1.23%"
+    assert percent(0.0) == "0%"
+    assert float(percent(1.4e-16)[:-1]) == pytest.approx(1.4e-14)  # float64 rounding keeps its exponent
+
+
+def test_privileged_train_both_starts_both_runs() -> None:
+    at = open_page(PRIVILEGED)
+    assert all(p.startswith("Step 0 of") for p in progress_texts(at))
+    at.button(key="pb_play_both").click().run()
+    assert not at.exception
+    texts = progress_texts(at)
+    assert len(texts) == 2 and all(not p.startswith("Step 0 of") for p in texts), texts
 
 
 def test_privileged_rotation_controls_change_the_charts() -> None:

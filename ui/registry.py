@@ -220,6 +220,72 @@ CHAPTERS: tuple[Chapter, ...] = (
 )
 
 
+# ---- the lecture path: six chapters, one figure each, for a 50-minute lecture ------------------------
+# The home page links each stop in presenter mode; tests/test_lecture_path.py opens every link and looks for
+# the figure (``chart`` is a title or axis label the figure's chart carries on its first screen).
+
+
+@dataclass(frozen=True)
+class LectureStop:
+    slug: str
+    minutes: int
+    figure: str  # what to show the room
+    chart: str  # text the figure's chart carries, so a test can find it
+
+    @property
+    def chapter(self) -> Chapter:
+        return by_slug(self.slug)
+
+    @property
+    def link(self) -> str:
+        """The stop's address, opening the chapter in presenter mode."""
+        return f"/{self.chapter.url_path}?presenter=true"
+
+
+LECTURE_PATH: tuple[LectureStop, ...] = (
+    LectureStop(
+        "superposition_hypothesis",
+        7,
+        "How close to orthogonal two random directions are: in high dimensions almost all of them nearly are.",
+        "|cos| between two random unit vectors",
+    ),
+    LectureStop(
+        "five_in_two",
+        10,
+        "The paper's opening figure: five features' weight arrows in two dimensions, dense beside sparse.",
+        "hidden dimension 1",
+    ),
+    LectureStop(
+        "basic_results",
+        8,
+        "Wᵀ W and the bias, linear model beside ReLU-output model, at the same sparsity.",
+        "Wᵀ W and b",
+    ),
+    LectureStop(
+        "phase_change",
+        8,
+        "The phase diagram: drop the extra feature, store it alone, or superpose it; theory beside training.",
+        "Theory: cheapest arrangement",
+    ),
+    LectureStop(
+        "geometry",
+        9,
+        "Dimensions per feature against sparsity, with its sticky plateau at one half (antipodal pairs).",
+        "Dimensions per feature",
+    ),
+    LectureStop(
+        "undoing_superposition",
+        8,
+        "A sparse autoencoder's dictionary scored against the true features.",
+        "cos with matched feature",
+    ),
+)
+
+
+def lecture_minutes() -> int:
+    return sum(stop.minutes for stop in LECTURE_PATH)
+
+
 def parts() -> dict[str, list[Chapter]]:
     """Chapters grouped by part, parts in the order they first appear."""
     grouped: dict[str, list[Chapter]] = {}

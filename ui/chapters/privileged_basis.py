@@ -15,6 +15,7 @@ from core.config import ToyConfig
 from core.train import TrainResult
 from ui.export import show_chart
 from ui.live import untrained
+from ui.state import presenting
 
 EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
 EVAL_SEED = 2024
@@ -66,14 +67,26 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
             st.caption("Untrained: the losses appear once the model has trained.")
         else:
             _loss_metrics(before, after, rot.angle)
-    _bases(cfg.model, Wr, x, scale, untrained(view))
+    if presenting():  # on a projector the loss under rotation is the comparison; the bases are a click away
+        with st.expander("The weights in the neuron and PCA bases"):
+            _bases(cfg.model, Wr, x, scale, untrained(view))
+    else:
+        _bases(cfg.model, Wr, x, scale, untrained(view))
 
 
 def _loss_metrics(before: float, after: float, angle: float) -> None:
     change = privileged_basis.relative_change(before, after)
     st.metric("Loss as trained", f"{before:.6g}")
     st.metric(f"Loss after turning {angle:g}°", f"{after:.6g}")
-    st.metric("Relative change", f"{change:.2e}", help="|after − before| / before, same batch, float64")
+    st.metric("Relative change", percent(change), help="|after − before| / before, same batch, float64")
+
+
+def percent(change: float) -> str:
+    """A relative change as a percentage: 5.87 reads "587%", 0.0123 "1.23%"; rounding-size ones keep their exponent."""
+    pct = 100 * change
+    if pct == 0:
+        return "0%"
+    return f"{pct:.3g}%" if pct >= 0.01 else f"{pct:.1e}%"
 
 
 def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> None:
