@@ -25,6 +25,7 @@ from core.chapters import (
     five_in_two,
     geometry_predict,
     learning_dynamics_predict,
+    math_understanding_predict,
     phase_change_predict,
     privileged_basis_predict,
     privileged_superposition_predict,
@@ -218,6 +219,12 @@ QUESTIONS: dict[str, Question] = {
         prompt=features_as_directions_predict.PROMPT,
         options=features_as_directions_predict.OPTIONS,
         explain=features_as_directions_predict.explain,
+    ),
+    "math_understanding_overlaps": Question(
+        chapter="math_understanding",
+        prompt=math_understanding_predict.PROMPT,
+        options=math_understanding_predict.OPTIONS,
+        explain=math_understanding_predict.explain,
     ),
     "experiment_setup_versus_linear": Question(
         chapter="experiment_setup",

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from core.config import ToyConfig
+from ui import predict
 from ui.chapters import math_understanding_explorer, math_understanding_thomson
-from ui.chapters.math_understanding_live import make_render
-from ui.layout import settings_box
-from ui.live import live_training
+from ui.chapters.math_understanding_live import PREDICT_KIND, make_render
+from ui.layout import predict_box, settings_box
+from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
@@ -105,7 +106,10 @@ cfg = ToyConfig(
     seed=int(seed),
     snapshot_every=max(1, int(steps) // 50),
 )
-live_training("mu:run", cfg, make_render(model, float(p), cfg.broadcast()[1][0], m))
+CONTEXT = f"{model}_n{n}m{m}_p{float(p):g}_r{float(decay):g}_t{int(steps)}_s{int(seed)}"
+with predict_box():
+    predict.ask(PREDICT_KIND, CONTEXT, started=get_run("mu:run", cfg).trainer.step > 0)
+live_training("mu:run", cfg, make_render(model, float(p), cfg.broadcast()[1][0], m, CONTEXT))
 
 st.subheader("What to notice")
 st.markdown(

@@ -8,12 +8,13 @@ import numpy as np
 import streamlit as st
 
 from core import analysis, registry, theory
-from core.chapters import math_understanding
+from core.chapters import math_understanding, math_understanding_predict
 from core.charts import basic_results as basic_results_charts
 from core.charts import common as charts
 from core.charts import math_understanding as math_understanding_charts
 from core.charts import style
 from core.train import TrainResult, history_points
+from ui import predict
 from ui.export import result_downloads, show_chart
 from ui.live import untrained
 from ui.state import chart_scale
@@ -25,8 +26,14 @@ def _linear(model: str) -> bool:
     return registry.get(model).is_linear
 
 
-def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callable[[TrainResult], None]:
-    """The render callback for ``live_training``: charts of the current run, recomputed on every tick."""
+PREDICT_KIND = "math_understanding_overlaps"
+
+
+def make_render(
+    model: str, p: float, importance: np.ndarray, m: int, context: str = ""
+) -> Callable[[TrainResult], None]:
+    """The render callback for ``live_training``: charts of the current run, recomputed on every tick.
+    ``context`` names the prediction this run answers (ui.predict), "" for none."""
 
     def render(view: TrainResult) -> None:
         scale = chart_scale()
@@ -55,6 +62,9 @@ def make_render(model: str, p: float, importance: np.ndarray, m: int) -> Callabl
             _linear_numbers(view, p, importance, m)
         else:
             _relu_numbers(view, p, importance)
+        if context and view.steps_done:
+            answer = math_understanding_predict.overlap_signs(view.W[0])
+            predict.reveal(PREDICT_KIND, context, answer, view.steps_done >= view.config.steps)
         _geometry(model, view, p, importance, scale)
 
     return render
