@@ -63,7 +63,7 @@ def _arrow_frame(W: np.ndarray, importance: np.ndarray | None) -> tuple[pd.DataF
             "norm": np.hypot(W[:, :, 0], W[:, :, 1]).ravel(),
         }
     )
-    tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="||W_i||")]
+    tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="‖Wᵢ‖")]
     if importance is not None:
         df["importance"] = np.tile(np.asarray(importance, dtype=np.float64), k)
         tooltip.append(alt.Tooltip("importance:Q", format=".3g"))
@@ -121,7 +121,7 @@ def _arrow_grid(
 
 
 def feature_arrows(
-    W_k: np.ndarray, title: str = "Feature directions W_i", importance: np.ndarray | None = None, scale: float = 1.0
+    W_k: np.ndarray, title: str = "Feature directions Wᵢ", importance: np.ndarray | None = None, scale: float = 1.0
 ) -> alt.LayerChart:
     """Each feature as a line from the origin to W_i (m = 2), coloured by feature index."""
     return configure(_arrow_layer(W_k, title, axis_limit(W_k, floor=1.0), importance, scale), scale)
@@ -169,7 +169,7 @@ def gram_frames(gram: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.Dat
 
 
 def gram_heatmap(
-    gram: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
+    gram: np.ndarray, b_k: np.ndarray, title: str = "Wᵀ W and bias b", scale: float = 1.0
 ) -> alt.HConcatChart:
     """W^T W [n, n] (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
     cells, bias, limit = gram_frames(gram, b_k)
@@ -182,7 +182,7 @@ def gram_heatmap(
         alt.Chart(cells)
         .mark_rect()
         .encode(x=alt.X("col:O", title="feature j (input)"), y=y, color=color, tooltip=tip)
-        .properties(width=cell * n, height=cell * n, title="W^T W")
+        .properties(width=cell * n, height=cell * n, title="Wᵀ W")
     )
     bias_chart = (
         alt.Chart(bias)
@@ -195,7 +195,7 @@ def gram_heatmap(
 
 
 def norm_bars(
-    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0
+    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ‖Wᵢ‖", scale: float = 1.0
 ) -> alt.Chart:
     """Horizontal bars of ||W_i|| [n]; colour shows how much of feature i's direction other features share
     (``superposition`` [n], Σ_j≠i (Ŵ_i·W_j)², as ``core.analysis.superposition`` computes it).
@@ -214,7 +214,7 @@ def norm_bars(
         .mark_bar()
         .encode(
             y=alt.Y("feature:O", title="feature i"),
-            x=alt.X("norm:Q", title="||W_i||"),
+            x=alt.X("norm:Q", title="‖Wᵢ‖"),
             color=alt.condition(
                 "isValid(datum.colour)",
                 alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
@@ -301,7 +301,7 @@ def dimensionality_scatter(
     n = D.shape[1]
     df = pd.DataFrame({"x": np.repeat(x, n), "D": D.ravel(), "feature": np.tile(np.arange(n), x.size)})
     guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "name": list(DIMENSIONALITY_GUIDES)})
-    y_title = "D_i = ||W_i||² / Σ_j (Ŵ_i·W_j)²"
+    y_title = "Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²"
     rules = alt.Chart(guides).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
     width = 440 * scale
     names = alt.Chart(guides).mark_text(align="left", dx=4, color="#555555", fontSize=10 * scale)

@@ -26,7 +26,7 @@ def weight_heatmap(
     W_k: np.ndarray,
     order: Sequence[int] | None = None,
     title: str = "W: features (rows) x neurons (columns)",
-    value_title: str = "weight W_ij",
+    value_title: str = "weight Wᵢⱼ",
     limit: float | None = None,
     rows: Sequence[int] | None = None,
     scale: float = 1.0,
