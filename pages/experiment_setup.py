@@ -242,7 +242,7 @@ if warn(problems):
             f"input-vs-output-{model}",
             "es_rebuilt",
             alt_text=f"Two heatmaps side by side, {SHOWN} examples by {n} features: the input batch and the model's "
-            f"output after {view.steps_done:,} steps; colour is the value from 0 to 1, grey is exactly 0.",
+            f"output after {view.steps_done:,} steps; colour is the value from 0 to 1, grey is 0.00 or below.",
         )
         weights(view)
         result_downloads(view, [model_label(model)], f"experiment-setup-{model}", "es_dl")

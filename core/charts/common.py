@@ -30,9 +30,12 @@ from core.charts.style import (
 )
 
 DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
+GUIDES_MIDDLE = ["1", "3/4", "2/3", "1/2"]  # far enough apart to sit centred on their rules
 
 
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
+LABEL_INK = "#333333"  # text labels on white: contrast 12.6
+LABEL_MIN_REACH = 0.2  # a point nearer the origin than this share of the farthest one gets no text label
 
 
 HIDDEN_AXES = ("hidden dimension 1", "hidden dimension 2")
@@ -42,10 +45,10 @@ def _arrow_marks(base: alt.Chart, scale: float) -> list[alt.Chart]:
     """A line from the origin to W_i, a dot at its tip and the feature's number: the three layers."""
     lines = base.mark_rule(strokeWidth=2.5 * scale).encode(x2="x0:Q", y2="y0:Q")
     tips = base.mark_circle(size=70 * scale**2, opacity=1)
-    labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold").encode(
-        text="feature:N"
-    )
-    return [lines, tips, labels]
+    # The number is dark, not the feature's colour: Okabe-Ito yellow text on white is unreadable (contrast 1.2);
+    # the dot beside it carries the colour.
+    labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold", color=LABEL_INK)
+    return [lines, tips, labels.encode(text="feature:N", color=alt.value(LABEL_INK))]
 
 
 def _arrow_frame(W: np.ndarray, importance: np.ndarray | None) -> tuple[pd.DataFrame, list]:
@@ -261,6 +264,14 @@ def loss_curve(
     return configure(chart, scale)
 
 
+def _labels_off_origin(coords: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The labels of points away from the origin; "" for those near it (features a model barely stores all
+    sit there, and their numbers would pile into one unreadable blot; the tooltip still names them)."""
+    reach = np.hypot(coords[:, 0], coords[:, 1])
+    far = reach >= LABEL_MIN_REACH * (reach.max() if reach.size else 0.0)
+    return [label if keep else "" for label, keep in zip(labels, far)]
+
+
 def pca_scatter(
     coords: np.ndarray,
     labels: Sequence[str],
@@ -273,12 +284,14 @@ def pca_scatter(
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     labels = [str(x) for x in labels]
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
+    df["shown"] = _labels_off_origin(coords, labels)
     names = pc_titles(ratio)
     x, y = square_axes(axis_limit(coords, floor=1.0), names)
     color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
-    text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
+    text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale, color=LABEL_INK)
+    text = text.encode(text="shown:N", color=alt.value(LABEL_INK))
     side = 300 * scale
     return configure(alt.layer(points, text).properties(width=side, height=side, title=title), scale)
 
@@ -286,7 +299,7 @@ def pca_scatter(
 def dimensionality_scatter(
     x: np.ndarray,
     D: np.ndarray,
-    title: str = "Feature dimensionality D_i",
+    title: str = "Feature dimensionality Dᵢ",
     x_title: str = "1/(1−S) = 1/p (inverse feature density, log scale)",
     scale: float = 1.0,
 ) -> alt.LayerChart:
@@ -304,10 +317,19 @@ def dimensionality_scatter(
     y_title = "Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²"
     rules = alt.Chart(guides).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
     width = 440 * scale
-    names = alt.Chart(guides).mark_text(align="left", dx=4, color="#555555", fontSize=10 * scale)
-    names = names.encode(
-        y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width)
-    )  # labels just right of the plot
+    # labels just right of the plot; 2/5 and 3/8 are 0.025 apart, closer than a line of text, so 2/5 sits
+    # above its rule and 3/8 below its own
+    names = [
+        alt.Chart(guides)
+        .transform_filter(alt.FieldOneOfPredicate(field="name", oneOf=group))
+        .mark_text(align="left", baseline=baseline, dx=4, color="#555555", fontSize=10 * scale)
+        .encode(y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width))
+        for group, baseline in (
+            (GUIDES_MIDDLE, "middle"),
+            (["2/5"], "bottom"),
+            (["3/8"], "top"),
+        )
+    ]
     points = (
         alt.Chart(df)
         .mark_circle(size=30 * scale**2, opacity=0.6, color=OKABE_ITO[0])
@@ -317,7 +339,7 @@ def dimensionality_scatter(
             tooltip=["feature:O", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("D:Q", format=".3f")],
         )
     )
-    chart = alt.layer(rules, names, points).properties(width=width, height=280 * scale, title=title)
+    chart = alt.layer(rules, *names, points).properties(width=width, height=280 * scale, title=title)
     return configure(chart, scale)
 
 
