@@ -27,7 +27,8 @@ def _superposition_color(legend: bool = True) -> alt.Color:
     return alt.Color(
         "sup_clipped:Q",
         scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]),
-        legend=alt.Legend(title=SUPERPOSITION_TITLE) if legend else None,
+        # below the bars: beside them, the long title pushed the chart past a half column
+        legend=alt.Legend(title=SUPERPOSITION_TITLE, orient="bottom") if legend else None,
     )
 
 

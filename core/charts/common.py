@@ -211,7 +211,8 @@ def norm_bars(
     )
     # A feature that is not represented has no meaningful direction: grey, not a superposition colour.
     df["colour"] = np.where(df["norm"] > 0.5, np.clip(sup, 0.0, 1.0), np.nan)
-    legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
+    # below the bars, not beside them: beside, the long title pushed the chart past a half column
+    legend = alt.Legend(title="superposition Σⱼ≠ᵢ(Ŵᵢ·Wⱼ)² (≥ 1 clipped)", orient="bottom", gradientLength=200 * scale)
     chart = (
         alt.Chart(df)
         .mark_bar()

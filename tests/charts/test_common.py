@@ -14,7 +14,7 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
-from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles
+from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles, walk
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:
@@ -274,3 +274,11 @@ def test_pca_scatter_labels_only_points_away_from_the_origin() -> None:
     rows = dataset_with(spec, "label")
     assert [r["shown"] for r in rows] == ["a", "b", "", "", ""]  # 0.05 and less is near the origin next to 1.0
     assert [r["label"] for r in rows] == list("abcde")  # the tooltip still names every point
+
+
+def test_norm_bars_legend_sits_below_so_the_chart_fits_a_half_column() -> None:
+    """Beside the bars, the superposition legend's long title made the chart ~560 px wide: over half a page."""
+    spec = charts.norm_bars(np.array([1.0, 0.2, 0.9]), np.array([0.0, 0.5, 2.0])).to_dict()
+    legends = [node["legend"] for node in walk(spec) if "field" in node and isinstance(node.get("legend"), dict)]
+    assert legends and all(leg["orient"] == "bottom" for leg in legends)
+    assert spec["width"] <= 260
