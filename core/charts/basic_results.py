@@ -93,7 +93,9 @@ def pca_features(
     coords = np.asarray(coords, dtype=np.float64)
     df["x"], df["y"] = coords[:, 0], coords[:, 1]
     df["x0"], df["y0"] = 0.0, 0.0
-    df["label"] = np.where(df["represented"], df["feature"].astype(str), "")
+    # a represented feature can still project near the origin (it lies along a third axis): no label there
+    off_origin = np.array(common.labels_off_origin(coords, ["x"] * len(df))) != ""
+    df["label"] = np.where(df["represented"] & off_origin, df["feature"].astype(str), "")
     limit = axis_limit(coords, floor=1.0)
     sc = alt.Scale(domain=[-limit, limit], nice=False)
     names = pc_titles(ratio, digits=0, of="‖W‖²")

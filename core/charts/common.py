@@ -265,7 +265,7 @@ def loss_curve(
     return configure(chart, scale)
 
 
-def _labels_off_origin(coords: np.ndarray, labels: Sequence[str]) -> list[str]:
+def labels_off_origin(coords: np.ndarray, labels: Sequence[str]) -> list[str]:
     """The labels of points away from the origin; "" for those near it (features a model barely stores all
     sit there, and their numbers would pile into one unreadable blot; the tooltip still names them)."""
     reach = np.hypot(coords[:, 0], coords[:, 1])
@@ -285,7 +285,7 @@ def pca_scatter(
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     labels = [str(x) for x in labels]
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
-    df["shown"] = _labels_off_origin(coords, labels)
+    df["shown"] = labels_off_origin(coords, labels)
     names = pc_titles(ratio)
     x, y = square_axes(axis_limit(coords, floor=1.0), names)
     color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)

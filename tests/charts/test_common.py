@@ -282,3 +282,8 @@ def test_norm_bars_legend_sits_below_so_the_chart_fits_a_half_column() -> None:
     legends = [node["legend"] for node in walk(spec) if "field" in node and isinstance(node.get("legend"), dict)]
     assert legends and all(leg["orient"] == "bottom" for leg in legends)
     assert spec["width"] <= 260
+
+
+def test_labels_off_origin_blanks_points_within_a_fifth_of_the_farthest() -> None:
+    coords = np.array([[0.0, 2.0], [0.2, 0.2], [0.5, 0.0], [0.0, 0.0]])  # reaches 2, 0.28, 0.5, 0; cut at 0.4
+    assert charts.labels_off_origin(coords, list("abcd")) == ["a", "", "c", ""]
