@@ -75,7 +75,6 @@ def overflows(page) -> list[tuple[str, str]]:
 
 
 KNOWN_OVERFLOW: dict[str, set[str]] = {
-    "/basic-results": {"Feature norms ‖Wᵢ‖"},
     "/basic-results?presenter=true": {
         "Feature directions: Linear m",
         "Feature directions: ReLU-out",
@@ -90,7 +89,7 @@ KNOWN_OVERFLOW: dict[str, set[str]] = {
         "The motif",
         "W1 at p = 0.215  (1/(1−S) = ",
     },
-    "/experiment-setup": {"Feature norms ‖Wᵢ‖", "input x (the same examples a"},
+    "/experiment-setup": {"input x (the same examples a"},
     "/experiment-setup?presenter=true": {
         "Feature norms ‖Wᵢ‖",
         "Wᵀ W | b | Untrained: random",
@@ -107,7 +106,7 @@ KNOWN_OVERFLOW: dict[str, set[str]] = {
         "The same h, neuron by neuron",
         "Your input: h = Σ xᵢ Wᵢ, tip",
     },
-    "/five-in-two": {"Feature norms ‖Wᵢ‖", "p = 1  (1/(1−S) = 1) · paper"},
+    "/five-in-two": {"p = 1  (1/(1−S) = 1) · paper"},
     "/five-in-two?presenter=true": {
         "Feature norms ‖Wᵢ‖",
         "Wᵀ W | b | p = 0.05  (1/(1−S",
@@ -127,8 +126,6 @@ KNOWN_OVERFLOW: dict[str, set[str]] = {
         "Cost of packing k points in ",
         "Lowest energy found: 5 point",
         "L₁ per active feature",
-        "Measured loss against theory",
-        "ReLU model: the 1-sparse los",
         "Thomson solution, 5 points i",
         "Trained model, p = 0.05",
         "Where your point's loss come",
