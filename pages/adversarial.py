@@ -158,7 +158,7 @@ self_check(
         ),
         (
             "A feature has norm 1 and a dimension to itself. How much leverage does the attacker get on it?",
-            "Exactly 1: its column of WᵀW has a single non-zero entry, ‖W_i‖² = 1. Only overlaps with other "
+            "Exactly 1: its column of WᵀW has a single non-zero entry, ‖Wᵢ‖² = 1. Only overlaps with other "
             "features can make the column longer.",
         ),
         (

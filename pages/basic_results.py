@@ -150,13 +150,13 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
         f"gram-{model}-p{p:g}",
         f"br_{model}_gram",
         alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b for the {title}; blue is negative, "
-        "orange positive, the diagonal is each ||Wᵢ||².",
+        "orange positive, the diagonal is each ‖Wᵢ‖².",
     )
     show_chart(
         basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
         f"feature-norms-{model}-p{p:g}",
         f"br_{model}_norms",
-        alt_text=f"Horizontal bars of each feature's length ||Wᵢ|| for the {title}, coloured by superposition; "
+        alt_text=f"Horizontal bars of each feature's length ‖Wᵢ‖ for the {title}, coloured by superposition; "
         f"{kept} of {n} features represented (length above 0.5), the rest grey.",
     )
     if m >= 2:
@@ -219,7 +219,7 @@ def overview() -> None:
         alt_text=overview_alt(summaries),
     )
     st.caption(
-        "Left: how many features have ||Wᵢ|| > 0.5. Middle: the superposition of all kept features added up "
+        "Left: how many features have ‖Wᵢ‖ > 0.5. Middle: the superposition of all kept features added up "
         "(0 = every kept feature has a direction of its own). Right: loss divided by the best loss any linear "
         "model can reach (1 = that best). This chart refreshes when a run finishes or you press Pause."
     )
@@ -232,7 +232,7 @@ if warn(basic_results.settings_problems(n, m, densities)):
 st.subheader("What to notice")
 st.markdown(
     """
-- **Linear, every density**: exactly the five most important features, each with ||Wᵢ|| = 1 and its own
+- **Linear, every density**: exactly the five most important features, each with ‖Wᵢ‖ = 1 and its own
   direction (dark bars, an identity block in Wᵀ W), and nothing else. The dropped features' biases sit at their
   mean, *p*/2. This is what PCA would keep, and its loss matches the closed form at every density.
 - **ReLU output, dense (*p* = 1)**: the same five features and the same loss as the linear model.
@@ -252,7 +252,7 @@ n = {n} features, m = {m} hidden dimensions, importance *I*ᵢ = {decay:g}ⁱ, d
 {", ".join(f"{p:g}" for p in densities) or "(none chosen)"} (sparsity S = 1 − p), one model per density.
 Linear: x' = WᵀWx + b. ReLU output: x' = ReLU(WᵀWx + b). Data: each feature 0 with probability S, else uniform on
 [0, 1], fresh every step. Loss: importance-weighted squared error averaged over batch and features. AdamW, learning
-rate 0.001, weight decay 0.01, batch 1024, {steps:,} steps, seed {seed}. "Represented" means ||Wᵢ|| > 0.5.
+rate 0.001, weight decay 0.01, batch 1024, {steps:,} steps, seed {seed}. "Represented" means ‖Wᵢ‖ > 0.5.
 The paper's figure: n = 20, m = 5, I = 0.7ⁱ, densities 1, .3, .1, .03, .01, .003, .001; its larger variant uses
 n = 80, m = 20, I = 0.9ⁱ.
 """

@@ -242,7 +242,7 @@ if warn(problems):
             f"input-vs-output-{model}",
             "es_rebuilt",
             alt_text=f"Two heatmaps side by side, {SHOWN} examples by {n} features: the input batch and the model's "
-            f"output after {view.steps_done:,} steps; colour is the value from 0 to 1, grey is exactly 0.",
+            f"output after {view.steps_done:,} steps; colour is the value from 0 to 1, grey is 0.00 or below.",
         )
         weights(view)
         result_downloads(view, [model_label(model)], f"experiment-setup-{model}", "es_dl")
@@ -262,14 +262,14 @@ if warn(problems):
                 f"gram-{model}",
                 "es_gram",
                 alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "
-                "positive. The diagonal is each feature's squared length ||Wᵢ||².",
+                "positive. The diagonal is each feature's squared length ‖Wᵢ‖².",
             )
         with right:
             show_chart(
                 basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
                 f"feature-norms-{model}",
                 "es_norms",
-                alt_text=f"Horizontal bars of each feature's length ||Wᵢ||, coloured by superposition; {kept} of "
+                alt_text=f"Horizontal bars of each feature's length ‖Wᵢ‖, coloured by superposition; {kept} of "
                 f"{n} features are represented (length above 0.5), the rest are grey.",
             )
         if m >= 2:

@@ -109,7 +109,7 @@ def render(view: TrainResult) -> None:
     else:
         _arrows(view.W, list(range(len(densities))), scale, "f52_arrows")
     st.caption(
-        "Each panel is one model. A line is a feature's direction W_i in the 2-D hidden space; its length is how "
+        "Each panel is one model. A line is a feature's direction Wᵢ in the 2-D hidden space; its length is how "
         "strongly the feature is stored. Panels marked 'paper' are the densities of the paper's three panels. "
         + arrangement_text(view)
     )
@@ -131,7 +131,7 @@ def render(view: TrainResult) -> None:
             charts.norm_bars(analysis.feature_norms(view.W[pick]), analysis.superposition(view.W[pick]), scale=scale),
             "norms",
             "f52_norms",
-            alt_text=f"Bar chart of each feature's norm ||W_i|| for the model at {short[pick]}.",
+            alt_text=f"Bar chart of each feature's norm ‖Wᵢ‖ for the model at {short[pick]}.",
         )
     _hidden_view(view, pick, scale)
     result_downloads(view, short, "five-in-two", "f52_dl")
@@ -158,7 +158,7 @@ def arrangement_text(view: TrainResult) -> str:
     counts = analysis.n_represented(view.W)
     when = "after training" if view.steps_done >= cfg.steps else f"at step {view.steps_done:,}"
     text = (
-        f"Features represented (||W_i|| > 0.5) {when}, from densest to sparsest: "
+        f"Features represented (‖Wᵢ‖ > 0.5) {when}, from densest to sparsest: "
         + ", ".join(str(int(c)) for c in counts)
         + ". Arrangements: "
         + "; ".join(f"p = {p:.3g}: {five_in_two.describe(a)}" for p, a in zip(densities, found))
@@ -240,7 +240,7 @@ Data: each feature is 0 with probability 1 − p, otherwise uniform on [0, 1], f
 Loss: importance-weighted squared error averaged over batch and features. AdamW, learning rate 0.001,
 weight decay 0.01, batch 1024, {cfg.steps:,} steps, seed {cfg.seed}. Best of {cfg.n_seeds} random start(s) per
 density: the panel shows the start with the lowest training loss over the last 50 steps. Arrangement names (read
-from the weights): a feature is stored if ||W_i|| > 0.5; two stored features form an antipodal pair when each is the
+from the weights): a feature is stored if ‖Wᵢ‖ > 0.5; two stored features form an antipodal pair when each is the
 other's most opposite partner with cosine below −0.9; "at right angles" allows |cos| < 0.2; a pentagon needs every
 angle between neighbouring directions within 10° of 72°.
 """

@@ -17,7 +17,7 @@ Give many features **the same importance** and the same density, and squeeze the
 purely geometric: how do you arrange many directions in a small space when they may overlap a little?
 
 Two numbers help. **Dimensions per feature**, m / ‖W‖²_F, is how much room the model gives each feature on
-average (‖W‖²_F roughly counts the stored features). **Feature dimensionality D_i**: ‖W_i‖² / Σⱼ (Ŵ_i·W_j)²,
+average (‖W‖²_F roughly counts the stored features). **Feature dimensionality Dᵢ**: ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²,
 the share of a dimension feature *i* owns: 1 if it has a direction to itself, ½ if it shares one with an
 opposite partner, 2/5 as a corner of a pentagon. Summed over all features it is at most m, and equals m only
 when the features are packed efficiently.
@@ -66,15 +66,15 @@ if fine is not None:
     prose(
         f"""
 - **Dense features get no dimension of their own.** At 1/(1−S) = 1 every feature is always on and all are
-  equally important, so the model stores a blend: each feature gets a thin slice (small ‖W_i‖, small D_i).
+  equally important, so the model stores a blend: each feature gets a thin slice (small ‖Wᵢ‖, small Dᵢ).
 - **A short 1, a sticky ½.** {geometry_sweep_claims.plateau_note(fine.summary, paper and paper.summary)} On the ½
-  plateau every stored feature is in an antipodal pair, two features per dimension, and the D_i sit on the ½ line.
+  plateau every stored feature is in an antipodal pair, two features per dimension, and the Dᵢ sit on the ½ line.
 - **Shapes, in the order the data shows them.** {geometry_sweep_claims.order_note(fine.summary, paper and paper.summary)}
   Pick the fine sweep above and look inside the model at 1/p = 1.4 or 1.5 to see a tetrahedron. A point between
   the guide lines usually belongs to a shape that is not quite regular, or to a bigger tangle of features.
 - **Tegum factors.** The feature graph splits into separate clusters: each is a small polytope living in its own
   subspace, orthogonal to all the others. The whole arrangement is a product of these pieces.
-- **Σ D_i ≤ m.** {geometry_sweep_claims.packing_note(fine.summary, fine.m, paper and paper.summary, paper and paper.m)}
+- **Σ Dᵢ ≤ m.** {geometry_sweep_claims.packing_note(fine.summary, fine.m, paper and paper.summary, paper and paper.m)}
 """,
         "Dimensions per feature sticks at ½ (antipodal pairs); tetrahedra (3/4) and triangles (2/3) come before it, "
         "pentagons (2/5) and square antiprisms (3/8) after.",
@@ -139,19 +139,19 @@ AdamW, learning rate 0.001, weight decay 0.01, batch 1024, 10,000 steps. Uniform
 feature; the paper's n = 400, m = 30 at 24 densities 100^−linspace(0, 1, 24) (1 down to 0.01); the notebook's
 n = 200, m = 20 at 20 densities 20^−linspace(0, 1, 20); the live n = {geo.LIVE_N}, m = {geo.LIVE_M} at
 {geo.LIVE_K} densities 20^−linspace(0, 1, {geo.LIVE_K}); the fine sweep n = 60, m = 6 at 17 densities 1/p = 1 to 4,
-30,000 steps. A feature is stored if ‖W_i‖ > 0.5; two stored features are linked when
-|W_i·W_j| ≥ {geometry.EDGE_THRESHOLD:g} (a trained tetrahedron's edges are only about 0.25-0.28: its norms are about
+30,000 steps. A feature is stored if ‖Wᵢ‖ > 0.5; two stored features are linked when
+|Wᵢ·Wⱼ| ≥ {geometry.EDGE_THRESHOLD:g} (a trained tetrahedron's edges are only about 0.25-0.28: its norms are about
 0.9), and a cluster is named after the regular shape with the same number of features,
-the same span and mean D_i within 0.1 of d/k. Non-uniform experiments: importance 1, best of 3 random starts (8 for
+the same span and mean Dᵢ within 0.1 of d/k. Non-uniform experiments: importance 1, best of 3 random starts (8 for
 the correlated and anticorrelated pairs; three correlated pairs at p = 0.3, 0.1, 0.02, 0.01, 0.005, 0.003),
 seed {nu_seed}; pentagon base density 0.05 with feature 0's density times 0.1 to 10.
 """
     )
 
-st.subheader("Local almost-orthogonal bases: W^T W in blocks")
+st.subheader("Local almost-orthogonal bases: Wᵀ W in blocks")
 prose(
     """
-Step back from single polytopes and look at the whole feature-by-feature matrix W^T W of one model, with the
+Step back from single polytopes and look at the whole feature-by-feature matrix Wᵀ W of one model, with the
 features grouped by the tegum factor they belong to. The matrix falls apart into blocks along the diagonal: features
 in the same factor interfere with each other (coloured entries inside a block), while features in different factors
 barely see each other (near-white outside the blocks). Each factor has, in effect, its own small set of dimensions,
@@ -160,10 +160,10 @@ and the factors sit almost at right angles to each other: a local, almost-orthog
 An aside that links the two views. A block is the Gram matrix of its factor's directions, and *k* directions that
 span only *d* dimensions give a *k* × *k* Gram matrix of rank *d*. A polytope is therefore a low-rank block: a
 pentagon is a 5 × 5 block of rank 2, a digon a 2 × 2 block of rank 1, a square antiprism an 8 × 8 block of rank 3.
-Superposition shows up in W^T W as blocks that are bigger than their rank, and the tegum product as blocks that
+Superposition shows up in Wᵀ W as blocks that are bigger than their rank, and the tegum product as blocks that
 do not touch.
 """,
-    "Grouped by tegum factor, W^T W is block-diagonal, and each polytope is a low-rank block (rank = the dimensions it spans).",
+    "Grouped by tegum factor, Wᵀ W is block-diagonal, and each polytope is a low-rank block (rank = the dimensions it spans).",
 )
 geo_bases.block_section()
 

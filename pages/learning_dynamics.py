@@ -19,10 +19,10 @@ st.title("Learning dynamics")
 prose(
     """
 The earlier chapters looked at models *after* training. Here we watch the geometry form. The tool is each
-feature's **dimensionality** D_i = ||W_i||² / Σⱼ (Ŵ_i·W_j)²: the share of a hidden dimension that feature *i*
+feature's **dimensionality** Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²: the share of a hidden dimension that feature *i*
 owns (1 alone on its axis, ½ in an antipodal pair, ⅓ when three features share one direction, 0 when dropped).
-The paper found that D_i tend to sit on such values and **jump** between them, and that the loss often drops when
-they do. Below, the D_i of every feature are drawn over training, with the loss underneath on the same time axis.
+The paper found that Dᵢ tend to sit on such values and **jump** between them, and that the loss often drops when
+they do. Below, the Dᵢ of every feature are drawn over training, with the loss underneath on the same time axis.
 """,
     "Each feature's dimensionality D_i sits on simple fractions and jumps between them, often as the loss drops.",
 )
@@ -157,7 +157,7 @@ else:
         f"{len(table)} jumps detected; during {hits} of them the loss fell at least twice as fast as its average "
         "over the run (per doubling of the step count); they are the dashed orange lines, the black line is the "
         "replay step. "
-        f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (||W_i|| > 0.5)."
+        f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (‖Wᵢ‖ > 0.5)."
     )
     show_chart(
         learning_dynamics_charts.dimensionality_strip(

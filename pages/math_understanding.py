@@ -176,7 +176,7 @@ sums over features and over which feature is on, as in the paper; the prediction
 and P(only feature i on) = p(1 − p)ⁿ⁻¹ and divides by n. The explorer reports summed losses (both features added).
 
 **Thomson comparison:** n = {THOMSON.n_features}, m = {THOMSON.n_hidden}, Iᵢ = 1, {THOMSON.steps:,} steps, best of
-{THOMSON.n_seeds} seeds, features with ||Wᵢ|| > 0.5.
+{THOMSON.n_seeds} seeds, features with ‖Wᵢ‖ > 0.5.
 """
     )
 
@@ -189,9 +189,9 @@ self_check(
             "interference; the best linear model keeps the top m features on orthogonal directions and drops the rest.",
         ),
         (
-            "In L₁, why does an antipodal pair (W₁ = −W₂) cost nothing, while W₁ = W₂ costs a lot?",
-            "When only feature 1 is on, output 2 receives (W₁·W₂)x + b₂. Antipodal means W₁·W₂ < 0, so with b₂ = 0 that "
-            "is negative for every x > 0 and the ReLU outputs exactly 0: no interference. With W₁ = W₂ the leak is "
+            "In L₁, why does an antipodal pair (W₀ = −W₁) cost nothing, while W₀ = W₁ costs a lot?",
+            "When only feature 0 is on, output 1 receives (W₀·W₁)x + b₁. Antipodal means W₀·W₁ < 0, so with b₁ = 0 that "
+            "is negative for every x > 0 and the ReLU outputs exactly 0: no interference. With W₀ = W₁ the leak is "
             "positive and passes straight through.",
         ),
         (

@@ -189,8 +189,8 @@ with st.expander("The settings, exactly"):
 0{", 1" if n == 3 else ""} have importance 1 and the extra feature (the last) importance *r*. Model
 x′ = ReLU(WᵀWx + b), loss = importance-weighted squared error averaged over batch and features.
 AdamW, learning rate 0.001, weight decay 0.01, batch 1024. Grid: *r* = 10^linspace(−1, 1, 20),
-*p* = 10^−linspace(0, 2, 20). Phase of a model: ‖W_extra‖ ≤ {ph.phase_change.NORM_THRESHOLD} → not learned; otherwise
-superposition Σⱼ (Ŵ_extra·Wⱼ)² > {ph.phase_change.SUPERPOSITION_THRESHOLD} → superposition, else dedicated. A cell's phase comes
+*p* = 10^−linspace(0, 2, 20). Phase of a model, with Wₑ the extra feature's row: ‖Wₑ‖ ≤ {ph.phase_change.NORM_THRESHOLD} → not learned; otherwise
+superposition Σⱼ (Ŵₑ·Wⱼ)² > {ph.phase_change.SUPERPOSITION_THRESHOLD} → superposition, else dedicated. A cell's phase comes
 from the norm and superposition averaged over all its models but the one with the highest loss.
 Live cell: {seeds} models, {steps:,} steps, seed {seed}.
 """

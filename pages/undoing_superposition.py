@@ -16,7 +16,7 @@ A toy model squeezes many features into few dimensions. Can we take them back ou
 entries, so that h ≈ Σ_j f_j d_j + b. If the features are sparse, the sparsest good explanation of h is
 "these two or three features are on", and the dictionary should line up with the true feature directions.
 
-In a real network nobody knows the true features. Here we do: the toy model's rows W_i. So every SAE can be
+In a real network nobody knows the true features. Here we do: the toy model's rows Wᵢ. So every SAE can be
 *scored*: each true feature is matched to one latent (Hungarian matching on the cosine), and a feature counts
 as recovered when its latent points within cos > 0.9 of it.
 """,
@@ -67,7 +67,7 @@ widgets.live_panel(toy, cfg)
 with st.expander("How to read the scores"):
     st.markdown(
         """
-- **Features recovered**: stored features (‖W_i‖ > 0.5) whose matched latent has cosine above 0.9 with them.
+- **Features recovered**: stored features (‖Wᵢ‖ > 0.5) whose matched latent has cosine above 0.9 with them.
 - **Dead latents**: latents that never fire on 8,192 fresh samples; they cost parameters and explain nothing.
 - **L0**: latents active per sample. The data has about 2 active features per sample (40 × 0.05), so a
   dictionary of single features should need about that many.

@@ -267,13 +267,13 @@ def test_hypothesis_sensing_controls() -> None:
 def test_hypothesis_model_and_checklist() -> None:
     at = open_page(HYPOTHESIS)
     assert "checked on this model" not in " ".join(m.value for m in at.markdown)  # untrained: no verdicts yet
-    gram = chart_with(at, "W^T W and bias b")
+    gram = chart_with(at, "Wᵀ W and bias b")
     at.button(key="sh:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
     text = " ".join(m.value for m in at.markdown)
     assert "Basis-aligned" in text and "not applicable" in text
-    trained = chart_with(at, "W^T W and bias b")
+    trained = chart_with(at, "Wᵀ W and bias b")
     assert diagonal(trained).mean() > diagonal(gram).mean()  # features gained length: ||W_i||^2 grew
     assert charts_with(at, "Eigenvalues of W")
     at.radio(key="sh_model").set_value("ReLU hidden layer (privileged basis)").run()

@@ -27,7 +27,8 @@ def _superposition_color(legend: bool = True) -> alt.Color:
     return alt.Color(
         "sup_clipped:Q",
         scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]),
-        legend=alt.Legend(title=SUPERPOSITION_TITLE) if legend else None,
+        # below the bars: beside them, the long title pushed the chart past a half column
+        legend=alt.Legend(title=SUPERPOSITION_TITLE, orient="bottom") if legend else None,
     )
 
 
@@ -45,7 +46,7 @@ def _feature_frame(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def norm_bars_superposition(
-    features: pd.DataFrame, threshold: float, title: str = "Feature norms ||Wᵢ||", scale: float = 1.0
+    features: pd.DataFrame, threshold: float, title: str = "Feature norms ‖Wᵢ‖", scale: float = 1.0
 ) -> alt.LayerChart:
     """||W_i|| bars coloured by superposition; grey bars are features the model does not represent.
 
@@ -58,7 +59,7 @@ def norm_bars_superposition(
     bars = (
         alt.Chart(df)
         .mark_bar()
-        .encode(y=alt.Y("feature:O", title="feature i"), x=alt.X("norm:Q", title="||Wᵢ||"), color=color, tooltip=tip)
+        .encode(y=alt.Y("feature:O", title="feature i"), x=alt.X("norm:Q", title="‖Wᵢ‖"), color=color, tooltip=tip)
     )
     cut = pd.DataFrame({"x": [threshold]})
     rule = alt.Chart(cut).mark_rule(strokeDash=[4, 3], color="#555555").encode(x="x:Q")
@@ -66,7 +67,7 @@ def norm_bars_superposition(
         title,
         subtitle=[
             "dark: own direction · yellow: shared (≥ 1)",
-            f"grey: not represented (||Wᵢ|| ≤ {threshold:g}, dashed)",
+            f"grey: not represented (‖Wᵢ‖ ≤ {threshold:g}, dashed)",
         ],
         subtitleFontSize=11 * scale,
     )
@@ -92,10 +93,12 @@ def pca_features(
     coords = np.asarray(coords, dtype=np.float64)
     df["x"], df["y"] = coords[:, 0], coords[:, 1]
     df["x0"], df["y0"] = 0.0, 0.0
-    df["label"] = np.where(df["represented"], df["feature"].astype(str), "")
+    # a represented feature can still project near the origin (it lies along a third axis): no label there
+    off_origin = np.array(common.labels_off_origin(coords, ["x"] * len(df))) != ""
+    df["label"] = np.where(df["represented"] & off_origin, df["feature"].astype(str), "")
     limit = axis_limit(coords, floor=1.0)
     sc = alt.Scale(domain=[-limit, limit], nice=False)
-    names = pc_titles(ratio, digits=0, of="||W||²")
+    names = pc_titles(ratio, digits=0, of="‖W‖²")
     x, y = alt.X("x:Q", scale=sc, title=names[0]), alt.Y("y:Q", scale=sc, title=names[1])
     color = alt.when(alt.datum.represented).then(_superposition_color(legend=False)).otherwise(alt.value(DROPPED_GREY))
     tip = ["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")]
@@ -139,7 +142,7 @@ def sweep_overview(table: pd.DataFrame, m: int, scale: float = 1.0) -> alt.HConc
     tip = ["model:N", alt.Tooltip("density:Q", title="density p", format=".3g")]
     panels = []
     specs = [
-        ("represented", "features represented (||Wᵢ|| > 0.5)", m, f"m = {m} dimensions"),
+        ("represented", "features represented (‖Wᵢ‖ > 0.5)", m, f"m = {m} dimensions"),
         ("superposition", "total superposition of kept features", None, None),
         ("relative loss", "loss ÷ best linear loss (closed form)", 1.0, "best linear model"),
     ]

@@ -14,7 +14,7 @@ def arrangements(W_yours: np.ndarray, W_trained: np.ndarray | None, importance: 
     """Your feature arrows, and the trained model's beside them (same axis range, so lengths compare)."""
     if W_trained is None:
         return common.feature_arrows(
-            W_yours, title="Your model: feature directions W_i", importance=importance, scale=scale
+            W_yours, title="Your model: feature directions Wᵢ", importance=importance, scale=scale
         )
     W = np.stack([W_yours, W_trained])
     return common.arrows_row(W, ["Your model", "Trained model (best of 4)"], importance=importance, scale=scale)

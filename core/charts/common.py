@@ -30,9 +30,12 @@ from core.charts.style import (
 )
 
 DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
+GUIDES_MIDDLE = ["1", "3/4", "2/3", "1/2"]  # far enough apart to sit centred on their rules
 
 
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
+LABEL_INK = "#333333"  # text labels on white: contrast 12.6
+LABEL_MIN_REACH = 0.2  # a point nearer the origin than this share of the farthest one gets no text label
 
 
 HIDDEN_AXES = ("hidden dimension 1", "hidden dimension 2")
@@ -42,10 +45,10 @@ def _arrow_marks(base: alt.Chart, scale: float) -> list[alt.Chart]:
     """A line from the origin to W_i, a dot at its tip and the feature's number: the three layers."""
     lines = base.mark_rule(strokeWidth=2.5 * scale).encode(x2="x0:Q", y2="y0:Q")
     tips = base.mark_circle(size=70 * scale**2, opacity=1)
-    labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold").encode(
-        text="feature:N"
-    )
-    return [lines, tips, labels]
+    # The number is dark, not the feature's colour: Okabe-Ito yellow text on white is unreadable (contrast 1.2);
+    # the dot beside it carries the colour.
+    labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold", color=LABEL_INK)
+    return [lines, tips, labels.encode(text="feature:N", color=alt.value(LABEL_INK))]
 
 
 def _arrow_frame(W: np.ndarray, importance: np.ndarray | None) -> tuple[pd.DataFrame, list]:
@@ -63,7 +66,7 @@ def _arrow_frame(W: np.ndarray, importance: np.ndarray | None) -> tuple[pd.DataF
             "norm": np.hypot(W[:, :, 0], W[:, :, 1]).ravel(),
         }
     )
-    tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="||W_i||")]
+    tooltip = ["feature:N", alt.Tooltip("norm:Q", format=".3f", title="‖Wᵢ‖")]
     if importance is not None:
         df["importance"] = np.tile(np.asarray(importance, dtype=np.float64), k)
         tooltip.append(alt.Tooltip("importance:Q", format=".3g"))
@@ -121,7 +124,7 @@ def _arrow_grid(
 
 
 def feature_arrows(
-    W_k: np.ndarray, title: str = "Feature directions W_i", importance: np.ndarray | None = None, scale: float = 1.0
+    W_k: np.ndarray, title: str = "Feature directions Wᵢ", importance: np.ndarray | None = None, scale: float = 1.0
 ) -> alt.LayerChart:
     """Each feature as a line from the origin to W_i (m = 2), coloured by feature index."""
     return configure(_arrow_layer(W_k, title, axis_limit(W_k, floor=1.0), importance, scale), scale)
@@ -169,7 +172,7 @@ def gram_frames(gram: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.Dat
 
 
 def gram_heatmap(
-    gram: np.ndarray, b_k: np.ndarray, title: str = "W^T W and bias b", scale: float = 1.0
+    gram: np.ndarray, b_k: np.ndarray, title: str = "Wᵀ W and bias b", scale: float = 1.0
 ) -> alt.HConcatChart:
     """W^T W [n, n] (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
     cells, bias, limit = gram_frames(gram, b_k)
@@ -182,7 +185,7 @@ def gram_heatmap(
         alt.Chart(cells)
         .mark_rect()
         .encode(x=alt.X("col:O", title="feature j (input)"), y=y, color=color, tooltip=tip)
-        .properties(width=cell * n, height=cell * n, title="W^T W")
+        .properties(width=cell * n, height=cell * n, title="Wᵀ W")
     )
     bias_chart = (
         alt.Chart(bias)
@@ -195,7 +198,7 @@ def gram_heatmap(
 
 
 def norm_bars(
-    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ||W_i||", scale: float = 1.0
+    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ‖Wᵢ‖", scale: float = 1.0
 ) -> alt.Chart:
     """Horizontal bars of ||W_i|| [n]; colour shows how much of feature i's direction other features share
     (``superposition`` [n], Σ_j≠i (Ŵ_i·W_j)², as ``core.analysis.superposition`` computes it).
@@ -208,13 +211,14 @@ def norm_bars(
     )
     # A feature that is not represented has no meaningful direction: grey, not a superposition colour.
     df["colour"] = np.where(df["norm"] > 0.5, np.clip(sup, 0.0, 1.0), np.nan)
-    legend = alt.Legend(title="superposition Σ(Ŵi·Wj)² (≥1 clipped)")
+    # below the bars, not beside them: beside, the long title pushed the chart past a half column
+    legend = alt.Legend(title="superposition Σⱼ≠ᵢ(Ŵᵢ·Wⱼ)² (≥ 1 clipped)", orient="bottom", gradientLength=200 * scale)
     chart = (
         alt.Chart(df)
         .mark_bar()
         .encode(
             y=alt.Y("feature:O", title="feature i"),
-            x=alt.X("norm:Q", title="||W_i||"),
+            x=alt.X("norm:Q", title="‖Wᵢ‖"),
             color=alt.condition(
                 "isValid(datum.colour)",
                 alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
@@ -261,6 +265,14 @@ def loss_curve(
     return configure(chart, scale)
 
 
+def labels_off_origin(coords: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The labels of points away from the origin; "" for those near it (features a model barely stores all
+    sit there, and their numbers would pile into one unreadable blot; the tooltip still names them)."""
+    reach = np.hypot(coords[:, 0], coords[:, 1])
+    far = reach >= LABEL_MIN_REACH * (reach.max() if reach.size else 0.0)
+    return [label if keep else "" for label, keep in zip(labels, far)]
+
+
 def pca_scatter(
     coords: np.ndarray,
     labels: Sequence[str],
@@ -273,12 +285,14 @@ def pca_scatter(
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     labels = [str(x) for x in labels]
     df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
+    df["shown"] = labels_off_origin(coords, labels)
     names = pc_titles(ratio)
     x, y = square_axes(axis_limit(coords, floor=1.0), names)
     color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
-    text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
+    text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale, color=LABEL_INK)
+    text = text.encode(text="shown:N", color=alt.value(LABEL_INK))
     side = 300 * scale
     return configure(alt.layer(points, text).properties(width=side, height=side, title=title), scale)
 
@@ -286,7 +300,7 @@ def pca_scatter(
 def dimensionality_scatter(
     x: np.ndarray,
     D: np.ndarray,
-    title: str = "Feature dimensionality D_i",
+    title: str = "Feature dimensionality Dᵢ",
     x_title: str = "1/(1−S) = 1/p (inverse feature density, log scale)",
     scale: float = 1.0,
 ) -> alt.LayerChart:
@@ -301,13 +315,22 @@ def dimensionality_scatter(
     n = D.shape[1]
     df = pd.DataFrame({"x": np.repeat(x, n), "D": D.ravel(), "feature": np.tile(np.arange(n), x.size)})
     guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "name": list(DIMENSIONALITY_GUIDES)})
-    y_title = "D_i = ||W_i||² / Σ_j (Ŵ_i·W_j)²"
+    y_title = "Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²"
     rules = alt.Chart(guides).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
     width = 440 * scale
-    names = alt.Chart(guides).mark_text(align="left", dx=4, color="#555555", fontSize=10 * scale)
-    names = names.encode(
-        y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width)
-    )  # labels just right of the plot
+    # labels just right of the plot; 2/5 and 3/8 are 0.025 apart, closer than a line of text, so 2/5 sits
+    # above its rule and 3/8 below its own
+    names = [
+        alt.Chart(guides)
+        .transform_filter(alt.FieldOneOfPredicate(field="name", oneOf=group))
+        .mark_text(align="left", baseline=baseline, dx=4, color="#555555", fontSize=10 * scale)
+        .encode(y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width))
+        for group, baseline in (
+            (GUIDES_MIDDLE, "middle"),
+            (["2/5"], "bottom"),
+            (["3/8"], "top"),
+        )
+    ]
     points = (
         alt.Chart(df)
         .mark_circle(size=30 * scale**2, opacity=0.6, color=OKABE_ITO[0])
@@ -317,7 +340,7 @@ def dimensionality_scatter(
             tooltip=["feature:O", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("D:Q", format=".3f")],
         )
     )
-    chart = alt.layer(rules, names, points).properties(width=width, height=280 * scale, title=title)
+    chart = alt.layer(rules, *names, points).properties(width=width, height=280 * scale, title=title)
     return configure(chart, scale)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from core.charts.style import OKABE_ITO, SEQUENTIAL, configure
 
 ZERO_GREY = "#e3e6ec"
+ZERO_BELOW = 0.005  # a cell that reads 0.00 (or less): a model's output is rarely exactly 0, an input often is
 
 
 def _cell(n: int, scale: float, most: float = 18.0, total: float = 420.0) -> float:
@@ -29,18 +30,19 @@ def batch_heatmap(
 ) -> alt.HConcatChart:
     """Examples (rows) by features (columns), one panel per array [rows, n], on one shared colour scale.
 
-    Cells that are exactly 0 are light grey, so the sparsity of a batch is visible at a glance.
+    Cells that round to 0 (below ZERO_BELOW, negative included) are light grey, in every panel alike, so the
+    sparsity of a batch, and of a model's output beside it, is visible at a glance.
     """
     if len(panels) != len(titles):
         raise ValueError(f"need one title per panel ({len(panels)}), got {len(titles)}")
     color = (
-        alt.when(alt.datum.value == 0)
+        alt.when(alt.datum.value < ZERO_BELOW)
         .then(alt.value(ZERO_GREY))
         .otherwise(
             alt.Color(
                 "value:Q",
                 scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1], clamp=True),
-                legend=alt.Legend(title=f"{legend_title} (grey = exactly 0)"),
+                legend=alt.Legend(title=f"{legend_title} (grey = 0.00 or below)"),
             )
         )
     )

@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.charts import common
 from core.charts.common import headed_arrows, segments
 from core.charts.style import GREY, INK, OKABE_ITO, axis_limit, configure, feature_color, pc_titles, square_axes, titled
 
@@ -50,7 +51,7 @@ def sum_of_directions(
     layers.append(
         alt.Chart(labels)
         .mark_text(dx=8 * scale, dy=-8 * scale, fontSize=12 * scale, fontWeight="bold")
-        .encode(x=x, y=y, color=color, text="text:N")
+        .encode(x=x, y=y, color=alt.value(common.LABEL_INK), text="text:N")  # dark: yellow text is unreadable
     )
     side = 300 * scale
     key = "dashed: each direction Wᵢ · solid: xᵢWᵢ, tip to tail · black: the sum h"

@@ -200,7 +200,7 @@ def feature_graph(layout: GraphLayout, kind_names: Sequence[str], scale: float =
     )
     side = 300 * scale
     key = "dot colour: the kind of tegum factor, as in the D_i chart · thicker line: larger overlap"
-    title = style.titled("Feature graph (edges: |W_i · W_j|)", key, scale)
+    title = style.titled("Feature graph (edges: |Wᵢ · Wⱼ|)", key, scale)
     chart = alt.layer(lines, dots).properties(width=side, height=side, title=title)
     return style.configure(chart, scale)
 
@@ -280,7 +280,7 @@ def norms_vs_density(ratios: np.ndarray, norms: np.ndarray, scale: float = 1.0) 
         x=alt.X(
             "ratio:Q", scale=alt.Scale(type="log"), title="density of feature 0 ÷ density of the others (log scale)"
         ),
-        y=alt.Y("norm:Q", title="‖W_i‖"),
+        y=alt.Y("norm:Q", title="‖Wᵢ‖"),
         color=colour,
         tooltip=["feature:N", alt.Tooltip("ratio:Q", format=".3g"), alt.Tooltip("norm:Q", format=".3f")],
     )
@@ -338,7 +338,7 @@ def factor_blocks(gram: np.ndarray, block: np.ndarray, title: str, scale: float 
     rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     cells = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "value": g.ravel()})
     limit = float(max(np.abs(g).max(initial=0), 1e-9))
-    colour = alt.Color("value:Q", scale=style.diverging(limit), legend=alt.Legend(title="W_i · W_j"))
+    colour = alt.Color("value:Q", scale=style.diverging(limit), legend=alt.Legend(title="Wᵢ · Wⱼ"))
     size = 420 * scale
     x = alt.X("col:Q", title="feature position (grouped by tegum factor)", scale=alt.Scale(domain=[0, n]))
     y = alt.Y("row:Q", title="feature position", scale=alt.Scale(domain=[n, 0]))

@@ -30,6 +30,9 @@ TERM_COLOURS = {
 }
 
 
+HALF_WIDTH = 270  # these charts sit two to a row: plot + axis titles fit a half column (about 380 px) at 1280 px
+
+
 def _colours(names: Sequence[str]) -> list[str]:
     spare = iter(c for c in style.OKABE_ITO if c not in TERM_COLOURS.values())
     return [TERM_COLOURS.get(name) or next(spare, style.OKABE_ITO[5]) for name in names]
@@ -73,7 +76,7 @@ def loss_terms_over_training(
     dash = alt.StrokeDash(
         "term:N",
         scale=alt.Scale(domain=names, range=[[6, 3] if n in dashed else [1, 0] for n in names]),
-        legend=alt.Legend(title="term", orient="bottom", columns=2),
+        legend=alt.Legend(title="term", orient="bottom", columns=1, labelLimit=0),
     )
     chart = (
         alt.Chart(df)
@@ -84,12 +87,12 @@ def loss_terms_over_training(
             color=alt.Color(
                 "term:N",
                 scale=alt.Scale(domain=names, range=_colours(names)),
-                legend=alt.Legend(title="term", orient="bottom", columns=2),
+                legend=alt.Legend(title="term", orient="bottom", columns=1, labelLimit=0),
             ),
             strokeDash=dash,
             tooltip=["term:N", "step:Q", alt.Tooltip("value:Q", format=".4g")],
         )
-        .properties(width=400 * scale, height=250 * scale, title=title)
+        .properties(width=HALF_WIDTH * scale, height=250 * scale, title=title)
     )
     return style.configure(chart, scale)
 

@@ -26,7 +26,7 @@ def weight_heatmap(
     W_k: np.ndarray,
     order: Sequence[int] | None = None,
     title: str = "W: features (rows) x neurons (columns)",
-    value_title: str = "weight W_ij",
+    value_title: str = "weight Wᵢⱼ",
     limit: float | None = None,
     rows: Sequence[int] | None = None,
     scale: float = 1.0,
@@ -102,7 +102,7 @@ def neuron_stack(
     df = pd.DataFrame({"feature": np.repeat(np.arange(n), m), "neuron": np.tile(np.arange(m), n), "w": W_k.ravel()})
     df["size"] = df["w"].abs()
     df = df[df["size"] > 1e-3]
-    step = max(8.0, min(40.0, 520.0 / m)) * scale
+    step = max(8.0, min(40.0, 440.0 / m)) * scale
     x = alt.X("neuron:O", sort=cols, title="neuron j", axis=alt.Axis(labels=m <= 40, labelAngle=0))
     bars = (
         alt.Chart(df)
@@ -118,7 +118,10 @@ def neuron_stack(
     )
     strip = _kind_strip(list(kinds), cols, step, title, scale)
     chart = alt.vconcat(strip, bars, spacing=3).resolve_scale(color="independent")
-    return configure(chart, scale)
+    # legends below the bars: beside them, the feature legend ran past the page's edge ("featu")
+    out = configure(chart, scale)
+    out.config.legend.orient, out.config.legend.direction = "bottom", "horizontal"
+    return out
 
 
 def _seed_dots(inv: np.ndarray, seed_counts: np.ndarray, x: alt.X, y: alt.Y) -> alt.Chart:

@@ -169,7 +169,7 @@ def seed_lines(
     W = np.asarray(W, dtype=np.float64)[..., 0]  # [S, n]
     df = _seed_frame(W, np.asarray(losses, dtype=np.float64), np.asarray(kept), feature_names)
     limit = float(max(1.2, np.abs(W).max(initial=0) * 1.1))
-    x = alt.X("w:Q", scale=alt.Scale(domain=[-limit, limit]), title="position on the one hidden dimension (W_i)")
+    x = alt.X("w:Q", scale=alt.Scale(domain=[-limit, limit]), title="position on the one hidden dimension (Wᵢ)")
     y = alt.Y("seed:N", sort=list(dict.fromkeys(df["seed"])), title=None, axis=alt.Axis(labelLimit=0))
     colour = style.category_color("feature", feature_names, "feature")
     opacity = alt.Opacity("status:N", scale=alt.Scale(domain=["used", "left out"], range=[1.0, 0.3]), legend=None)

@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.charts import common
 from core.charts.common import headed_arrows, segments
 from core.charts.style import GREY, OKABE_ITO, axis_limit, configure, diverging, feature_color, square_axes, titled
 
@@ -115,7 +116,7 @@ def plane_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale:
     color = feature_color(n).legend(None)
     long = df[df["length"] >= 0.25]
     text = alt.Chart(long).mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale, fontWeight="bold")
-    text = text.encode(x=x, y=y, text="feature:N", color=color)
+    text = text.encode(x=x, y=y, text="feature:N", color=alt.value(common.LABEL_INK))  # dark: yellow text is unreadable
     side = 240 * scale
     chart = alt.layer(headed_arrows(df, x, y, color, 2.2 * scale), text).properties(
         width=side, height=side, title=title

@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.charts import style
 
-STORED = "features stored (‖W_i‖ > 0.5)"
+STORED = "features stored (‖Wᵢ‖ > 0.5)"
 MONO = "monosemantic neurons (one feature drives ≥ 90% of its input variance)"
 
 

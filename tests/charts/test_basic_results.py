@@ -50,7 +50,7 @@ def test_pca_features_places_arrows_and_labels_only_represented() -> None:
     np.testing.assert_allclose([[r["x"], r["y"]] for r in rows], coords)
     assert [r["label"] for r in rows] == ["0", "1", ""]
     assert all(r["x0"] == 0 and r["y0"] == 0 for r in rows)
-    assert axis_titles(spec, "x") == {"PC1 (80% of ||W||²)"}
+    assert axis_titles(spec, "x") == {"PC1 (80% of ‖W‖²)"}
     lo, hi = next(e["scale"]["domain"] for e in encodings(spec, "x") if "scale" in e)
     assert lo == -hi and hi == pytest.approx(2.0 * 1.15)
     assert "Directions" in titles(spec)

@@ -33,7 +33,7 @@ def test_arrangements_yours_alone_or_beside_the_trained_model() -> None:
     alone = spec_of(optimiser_charts.arrangements(pentagon(), None, importance))
     rows = dataset_with(alone, "x")
     np.testing.assert_allclose([[r["x"], r["y"]] for r in rows], pentagon())
-    assert "Your model: feature directions W_i" in titles(alone)
+    assert "Your model: feature directions Wᵢ" in titles(alone)
     both = spec_of(optimiser_charts.arrangements(pentagon(), pentagon(2.0), importance))
     assert panel_titles(both) == ["Your model", "Trained model (best of 4)"]
     rows = next(iter(both["datasets"].values()))

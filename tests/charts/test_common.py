@@ -5,6 +5,8 @@ Each test checks what the chart carries (its rows, scales, titles), not only tha
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
-from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles
+from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles, walk
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:
@@ -29,13 +31,18 @@ def test_feature_arrows_geometry_and_square_axes() -> None:
     assert spec["width"] == spec["height"]
     assert "Pentagon" in titles(spec)
     assert any(e.get("legend", {}).get("title") == "feature i" for e in encodings(spec, "color"))
-    assert all(e["scale"]["range"] == charts.OKABE_ITO[:5] for e in encodings(spec, "color"))
+    fields = [e for e in encodings(spec, "color") if "field" in e]
+    assert fields and all(e["scale"]["range"] == charts.OKABE_ITO[:5] for e in fields)
+    # the feature numbers are dark ink, not the palette (Okabe-Ito yellow text on white is unreadable)
+    text = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert [t["encoding"]["color"] for t in text] == [{"value": charts.LABEL_INK}]
 
 
 def test_many_features_fall_back_to_sequential_palette() -> None:
     W = np.random.default_rng(0).normal(size=(12, 2))
     spec = charts.feature_arrows(W).to_dict()
-    assert all(e["scale"].get("scheme") == charts.SEQUENTIAL for e in encodings(spec, "color"))
+    fields = [e for e in encodings(spec, "color") if "field" in e]
+    assert fields and all(e["scale"].get("scheme") == charts.SEQUENTIAL for e in fields)
 
 
 def test_arrows_row_one_panel_per_instance_shared_axes() -> None:
@@ -243,3 +250,40 @@ def test_segments_and_headed_arrows_point_from_start_to_end() -> None:
     kinds = [layer["mark"]["type"] for layer in spec["layer"]]
     assert kinds == ["rule", "point"]
     assert spec["layer"][0]["mark"]["strokeDash"] == [4, 3] and spec["layer"][1]["mark"]["shape"] == "triangle"
+
+
+def _text_baselines(svg: str) -> dict[str, float]:
+    """The y of each text mark's baseline in a rendered SVG, by its text."""
+    found = re.finditer(r'<text[^>]*transform="translate\([-\d.]+,([-\d.]+)\)"[^>]*>([^<]+)</text>', svg)
+    return {m.group(2): float(m.group(1)) for m in found}
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_close_dimensionality_guides_get_labels_a_line_apart(scale: float) -> None:
+    """2/5 and 3/8 are 0.025 apart (under 7 px on a 280 px axis): centred on their rules, the names overlap."""
+    x, D = np.array([1.0, 3.0, 10.0]), np.array([[1.0, 0.5], [0.75, 0.4], [0.375, 0.0]])
+    y = _text_baselines(vlc.vegalite_to_svg(charts.dimensionality_scatter(x, D, scale=scale).to_dict()))
+    font = 10 * scale
+    assert y["3/8"] - y["2/5"] >= font  # 3/8 sits lower on screen, a whole line below 2/5
+    assert y["2/5"] - y["1/2"] >= font
+
+
+def test_pca_scatter_labels_only_points_away_from_the_origin() -> None:
+    coords = np.array([[1.0, 0.0], [0.0, -0.8], [0.05, 0.02], [-0.01, 0.0], [0.0, 0.0]])
+    spec = charts.pca_scatter(coords, list("abcde"), np.array([0.6, 0.4])).to_dict()
+    rows = dataset_with(spec, "label")
+    assert [r["shown"] for r in rows] == ["a", "b", "", "", ""]  # 0.05 and less is near the origin next to 1.0
+    assert [r["label"] for r in rows] == list("abcde")  # the tooltip still names every point
+
+
+def test_norm_bars_legend_sits_below_so_the_chart_fits_a_half_column() -> None:
+    """Beside the bars, the superposition legend's long title made the chart ~560 px wide: over half a page."""
+    spec = charts.norm_bars(np.array([1.0, 0.2, 0.9]), np.array([0.0, 0.5, 2.0])).to_dict()
+    legends = [node["legend"] for node in walk(spec) if "field" in node and isinstance(node.get("legend"), dict)]
+    assert legends and all(leg["orient"] == "bottom" for leg in legends)
+    assert spec["width"] <= 260
+
+
+def test_labels_off_origin_blanks_points_within_a_fifth_of_the_farthest() -> None:
+    coords = np.array([[0.0, 2.0], [0.2, 0.2], [0.5, 0.0], [0.0, 0.0]])  # reaches 2, 0.28, 0.5, 0; cut at 0.4
+    assert charts.labels_off_origin(coords, list("abcd")) == ["a", "", "c", ""]

@@ -78,3 +78,11 @@ def test_circuit_graph_edges_above_the_cut_and_three_node_columns() -> None:
     width = next(e for e in encodings(spec, "strokeWidth"))
     assert width["scale"]["domain"] == [0, 1.0]
     assert "Circuit" in titles(spec)
+
+
+def test_neuron_stack_puts_its_legends_below_the_bars() -> None:
+    """Beside a wide stack the feature legend ran past the page's edge; below it, it has the whole width."""
+    W = np.random.default_rng(0).normal(size=(6, 20))
+    spec = neuron_charts.neuron_stack(W, ["polysemantic"] * 20, scale=1.6).to_dict()
+    assert spec["config"]["legend"]["orient"] == "bottom"
+    assert spec["config"]["legend"]["labelFontSize"] == 11 * 1.6  # the shared presenter sizes are kept

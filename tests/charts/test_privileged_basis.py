@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.charts import common, style
 from core.charts import privileged_basis as pb_charts
-from core.charts import style
 from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
 
 
@@ -58,5 +58,6 @@ def test_plane_arrows_drop_tiny_ones_and_label_only_long_ones() -> None:
     assert [r["feature"] for r in arrows] == ["0", "1", "3"]  # feature 2 (length 0.01) is not drawn
     labels = next(rows for rows in datasets_with(spec, "length") if "angle" not in rows[0])
     assert [r["feature"] for r in labels] == ["0", "3"]  # 0.2 is too short for a label
-    assert all(e.get("legend", "x") is None for e in encodings(spec, "color"))
+    assert all(e.get("legend", "x") is None for e in encodings(spec, "color") if "field" in e)
+    assert {"value": common.LABEL_INK} in encodings(spec, "color")  # dark numbers: yellow text is unreadable
     assert axis_titles(spec, "x") == {"neuron 0"}

@@ -206,7 +206,7 @@ def training_result(rows: list[dict], p: float, seed: int) -> None:
     plain, strong = rows[0], rows[-1]
     st.caption(
         f"p = {p:g}, seed {seed}. Ordinary training: {plain['stored']} of {LIVE_N} features stored "
-        f"(‖W_i‖ > 0.5), {plain['fpd']:.2f} features per dimension, vulnerability {plain['vul']:.2f}, clean loss "
+        f"(‖Wᵢ‖ > 0.5), {plain['fpd']:.2f} features per dimension, vulnerability {plain['vul']:.2f}, clean loss "
         f"{plain['loss']:.4f}. Strongest adversarial training: {strong['stored']} stored, {strong['fpd']:.2f} "
         f"features per dimension, vulnerability {strong['vul']:.2f}, clean loss {strong['loss']:.4f}."
     )

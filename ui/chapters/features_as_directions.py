@@ -81,7 +81,7 @@ def _numbers(W: np.ndarray, x_input: np.ndarray, contribs: np.ndarray, ratio: np
     pairs = [f"W{i}·W{j} angle cos = {cos[i, j]:+.2f}" for i in range(len(W)) for j in range(i + 1, len(W))]
     st.caption(
         f"Your input x = {_fmt(x_input)} gives h = {_fmt(contribs.sum(axis=0))} in neuron coordinates. "
-        f"Lengths ||Wᵢ|| = {', '.join(f'{v:.2f}' for v in norms)}; {'; '.join(pairs)}. "
+        f"Lengths ‖Wᵢ‖ = {', '.join(f'{v:.2f}' for v in norms)}; {'; '.join(pairs)}. "
         f"The two principal axes hold {100 * ratio[:2].sum():.1f}% of the cloud's variance. Dots are projected "
         "without shifting, so the origin is the all-zero input."
     )

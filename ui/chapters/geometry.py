@@ -205,9 +205,9 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
     stored = sum(f.features.size for f in factors)
     found = ", ".join(f"{v} × {k}" for k, v in counts.items()) or "none"
     st.markdown(
-        f"**At 1/(1−S) = {1 / density:.3g}:** {stored} of {W_k.shape[0]} features are stored (‖W_i‖ > "
+        f"**At 1/(1−S) = {1 / density:.3g}:** {stored} of {W_k.shape[0]} features are stored (‖Wᵢ‖ > "
         f"{geometry.NORM_THRESHOLD}); they form {len(factors)} tegum factors: {found}. "
-        f"Σ D_i = {analysis.feature_dimensionality(W_k).sum():.2f} (m = {m})."
+        f"Σ Dᵢ = {analysis.feature_dimensionality(W_k).sum():.2f} (m = {m})."
     )
     left, right = st.columns([1, 1.3])
     with left:
@@ -218,12 +218,12 @@ def factors_at(W_k: np.ndarray, density: float, m: int) -> None:
             f"feature-graph-density-{density:.3g}",
             "geo_graph",
             alt_text=f"Network diagram of the {stored} stored features at 1/(1−S) = {1 / density:.3g}: dots coloured "
-            f"by the kind of tegum factor, lines joining features with |W_i · W_j| ≥ {geometry.EDGE_THRESHOLD}; "
+            f"by the kind of tegum factor, lines joining features with |Wᵢ · Wⱼ| ≥ {geometry.EDGE_THRESHOLD}; "
             f"{len(factors)} separate clusters ({found}).",
         )
         st.caption(
-            f"Each dot is a stored feature; a line joins two features with |W_i · W_j| ≥ {geometry.EDGE_THRESHOLD} "
-            "(thicker = larger), coloured as in the D_i chart. Features in different clusters are (almost) orthogonal: "
+            f"Each dot is a stored feature; a line joins two features with |Wᵢ · Wⱼ| ≥ {geometry.EDGE_THRESHOLD} "
+            "(thicker = larger), coloured as in the Dᵢ chart. Features in different clusters are (almost) orthogonal: "
             "each cluster is a tegum factor, drawn in its own plane."
         )
     with right:
@@ -308,7 +308,7 @@ def _pentagon_panel(view: TrainResult) -> None:
         geometry_charts.norms_vs_density(PENTAGON_RATIOS, norms, scale=scale),
         "perturbed-pentagon-norms",
         "geo_nu_norms",
-        alt_text="Line chart of each feature's length ‖W_i‖ against feature 0's density divided by the others' (log "
+        alt_text="Line chart of each feature's length ‖Wᵢ‖ against feature 0's density divided by the others' (log "
         f"scale, {PENTAGON_RATIOS[0]:.2g} to {PENTAGON_RATIOS[-1]:.2g}), one line per feature; feature 0's length "
         f"goes from {norms[0, 0]:.2f} to {norms[-1, 0]:.2f}.",
         where=left,
@@ -334,8 +334,8 @@ def pentagon_drop_caption(view: TrainResult) -> str:
     switch = geometry_claims.drop_switch(PENTAGON_RATIOS, view.W)
     when = "after training" if view.steps_done >= view.config.steps else f"at step {view.steps_done:,}"
     if switch.highest_dropped is None:
-        return f"In this run ({when}) feature 0 is stored (||W_0|| > 0.5) at every ratio."
-    text = f"In this run ({when}) feature 0 is dropped (||W_0|| ≤ 0.5) up to ×{switch.highest_dropped:.2g}"
+        return f"In this run ({when}) feature 0 is stored (‖W₀‖ > 0.5) at every ratio."
+    text = f"In this run ({when}) feature 0 is dropped (‖W₀‖ ≤ 0.5) up to ×{switch.highest_dropped:.2g}"
     if switch.kept_from is not None:
         text += f" and stored from ×{switch.kept_from:.2g} up"
     return text + (

@@ -35,10 +35,10 @@ def block_section() -> None:
     if not view.names:
         st.caption(f"At 1/p = {inverse[pick]:.3g} no feature is represented.")
         return
-    title = f"W^T W grouped by tegum factor, 1/p = {inverse[pick]:.3g}"
+    title = f"Wᵀ W grouped by tegum factor, 1/p = {inverse[pick]:.3g}"
     chart = geometry_charts.factor_blocks(view.gram, view.block, title, scale=chart_scale())
     alt_text = (
-        f"W^T W of the n = {c['n_features']}, m = {c['n_hidden']} model at 1/p = {inverse[pick]:.3g}, reordered into "
+        f"Wᵀ W of the n = {c['n_features']}, m = {c['n_hidden']} model at 1/p = {inverse[pick]:.3g}, reordered into "
         f"{len(view.names)} diagonal blocks, one per tegum factor."
     )
     show_chart(chart, f"wtw-blocks-{inverse[pick]:.3g}", "geo_blocks", alt_text=alt_text)
@@ -52,7 +52,7 @@ def block_caption(view: geometry_bases.BlockView, m: int) -> str:
     kinds = ", ".join(f"{v} {k}{'s' if v > 1 else ''}" for k, v in counts.items())
     text = f"{rep} represented features in {len(view.names)} tegum factors ({kinds}). "
     if np.isfinite(view.within):
-        text += f"Inside a factor the mean |W_i·W_j| is {view.within:.2f}; "
+        text += f"Inside a factor the mean |Wᵢ·Wⱼ| is {view.within:.2f}; "
     if np.isfinite(view.between):
         text += f"between factors it is {view.between:.3f} (at most {view.between_max:.2f}). "
     agree = bool(np.all(view.ranks == view.spans))

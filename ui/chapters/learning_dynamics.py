@@ -74,11 +74,11 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
         ),
         f"dynamics-triples-directions-step-{step}",
         "ld_tri_arrows",
-        alt_text=f"Three arrow plots of the six feature directions W_i at step {step:,}, seen on the final "
+        alt_text=f"Three arrow plots of the six feature directions Wᵢ at step {step:,}, seen on the final "
         "model's principal axes 1 and 2, 1 and 3, 2 and 3; features 0–2 form one triple, 3–5 the other.",
     )
     st.caption(
-        f"Step {step:,}: the six directions W_i seen from three sides (the final model's principal axes, so the "
+        f"Step {step:,}: the six directions Wᵢ seen from three sides (the final model's principal axes, so the "
         "frame stays put while you replay). Features 0–2 form one correlated triple, 3–5 the other."
     )
     _gram(W_t[i], b_t[i], step, scale, "ld_tri_gram")
@@ -105,7 +105,7 @@ def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale:
             charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale),
             f"dynamics-feature-pca-step-{step}",
             "ld_uni_pca",
-            alt_text=f"Scatter plot of the {len(labels)} feature directions W_i on their first two principal "
+            alt_text=f"Scatter plot of the {len(labels)} feature directions Wᵢ on their first two principal "
             f"components at step {step:,}, one labelled point per feature.",
         )
     st.caption(
@@ -171,11 +171,11 @@ def stored_caption(step: int, W_k: np.ndarray, total_steps: int) -> str:
     stored, D = learning_dynamics.stored_dimensionalities(W_k)
     when = "At the end of training" if step >= total_steps else f"At step {step:,} (latest snapshot)"
     if not len(stored):
-        return f"{when} no feature is stored yet (||W_i|| > 0.5)."
+        return f"{when} no feature is stored yet (‖Wᵢ‖ > 0.5)."
     at_half = int(np.sum(np.abs(D - 0.5) < 0.05))
     values = ", ".join(f"{d:.2f}" for d in np.sort(D)[::-1])
     return (
-        f"{when}: {len(stored)} of {W_k.shape[0]} features stored (||W_i|| > 0.5), with D_i = {values}; "
+        f"{when}: {len(stored)} of {W_k.shape[0]} features stored (‖Wᵢ‖ > 0.5), with Dᵢ = {values}; "
         f"{at_half} of them within 0.05 of ½ (one half of an antipodal pair)."
     )
 
@@ -195,7 +195,7 @@ def triple_measures(steps: np.ndarray, W_t: np.ndarray, i: int, log_x: bool, sca
     """Length, within-triple alignment and cross-triple antipodality of the directions over training."""
     ms = learning_dynamics.triple_measures(W_t)
     named = {
-        "mean length ||W_i||": ms["norm"],
+        "mean length ‖Wᵢ‖": ms["norm"],
         "same triple: mean |cos|": ms["within"],
         "other triple: best antipode (−min cos)": ms["antipodal"],
     }

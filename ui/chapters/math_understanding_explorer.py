@@ -32,10 +32,10 @@ def _set(values: dict[str, object]) -> None:
 
 
 def _quick_buttons(p: float) -> None:
-    """Named starting points; "drop" gives output 2 the bias p/2, the best it can do without the feature."""
+    """Named starting points; "drop" gives output 1 the bias p/2, the best it can do without the feature."""
     presets = [
         ("Antipodal pair", (1.0, -1.0, 0.0, 0.0), "anti", "W = [1, −1], b = 0: the shape sparse models choose."),
-        ("Drop feature 2", (1.0, 0.0, 0.0, round(p / 2, 2)), "drop", "Keep feature 1; output 2 predicts its mean p/2."),
+        ("Drop feature 1", (1.0, 0.0, 0.0, round(p / 2, 2)), "drop", "Keep feature 0; output 1 predicts its mean p/2."),
         ("Same direction", (1.0, 1.0, 0.0, 0.0), "same", "W = [1, 1]: each feature leaks fully into the other output."),
         (
             "Weak overlap + negative bias",
@@ -53,12 +53,12 @@ def controls() -> dict[str, float | str]:
     """The explorer's widgets; returns their values."""
     with st.container(border=True):
         c1, c2, c3 = st.columns(3)
-        w1 = c1.slider("W₁ (feature 1's weight)", -LIMIT, LIMIT, 1.0, 0.05, key="mu_w1", bind="query-params")
-        w2 = c1.slider("W₂ (feature 2's weight)", -LIMIT, LIMIT, -1.0, 0.05, key="mu_w2", bind="query-params")
-        b1 = c2.slider("b₁ (output 1's bias)", -1.0, 1.0, 0.0, 0.01, key="mu_b1", bind="query-params")
-        b2 = c2.slider("b₂ (output 2's bias)", -1.0, 1.0, 0.0, 0.01, key="mu_b2", bind="query-params")
+        w1 = c1.slider("W₀ (feature 0's weight)", -LIMIT, LIMIT, 1.0, 0.05, key="mu_w1", bind="query-params")
+        w2 = c1.slider("W₁ (feature 1's weight)", -LIMIT, LIMIT, -1.0, 0.05, key="mu_w2", bind="query-params")
+        b1 = c2.slider("b₀ (output 0's bias)", -1.0, 1.0, 0.0, 0.01, key="mu_b1", bind="query-params")
+        b2 = c2.slider("b₁ (output 1's bias)", -1.0, 1.0, 0.0, 0.01, key="mu_b2", bind="query-params")
         imp2 = c3.select_slider(
-            "Importance of feature 2 (feature 1 has 1)", IMPORTANCES, 1.0, key="mu_imp2", bind="query-params"
+            "Importance of feature 1 (feature 0 has 1)", IMPORTANCES, 1.0, key="mu_imp2", bind="query-params"
         )
         view = c3.radio("Landscape", VIEWS, key="mu_view", bind="query-params")
         p = c3.select_slider(
@@ -75,10 +75,10 @@ def controls() -> dict[str, float | str]:
 
 def _pieces(v: dict, terms: math_understanding.PairTerms) -> tuple[list[str], np.ndarray, list[str], str]:
     names = [
+        "only 0 on: own error",
         "only 1 on: own error",
-        "only 2 on: own error",
-        "only 1 on: leak into output 2",
-        "only 2 on: leak into output 1",
+        "only 0 on: leak into output 1",
+        "only 1 on: leak into output 0",
     ]
     values = np.array([terms.benefit1, terms.benefit2, terms.leak12, terms.leak21], dtype=np.float64)
     kinds = ["feature benefit", "feature benefit", "interference", "interference"]
@@ -102,7 +102,7 @@ def _responses(v: dict) -> list[tuple[str, np.ndarray, dict[str, np.ndarray]]]:
         x, _, own = math_understanding.relu_response(w[i] ** 2, b[i])
         _, pre, post = math_understanding.relu_response(w[i] * w[j], b[j])
         curves = {"target x": x, "own output": own, "other output before ReLU": pre, "other output after ReLU": post}
-        panels.append((f"Only feature {i + 1} on", x, curves))
+        panels.append((f"Only feature {i} on", x, curves))
     return panels
 
 
@@ -128,21 +128,21 @@ def _breakdown(v: dict, terms: math_understanding.PairTerms, land: math_understa
         p, r = v["p"], v["imp2"]
         st.caption(
             f"Theory at p = {p:g}: an antipodal pair costs (1 + r)p²/6 = {float(theory.antipodal_cost(1.0, r, p)):.4g}; "
-            f"dropping feature 2 (with b₂ = p/2) costs r(p/3 − p²/4) = {float(theory.drop_cost(r, p)):.4g}; "
-            f"dropping feature 1 costs {float(theory.drop_cost(1.0, p)):.4g}."
+            f"dropping feature 1 (with b₁ = p/2) costs r(p/3 − p²/4) = {float(theory.drop_cost(r, p)):.4g}; "
+            f"dropping feature 0 costs {float(theory.drop_cost(1.0, p)):.4g}."
         )
 
 
 def _landscape(v: dict, land: math_understanding.Landscape, scale: float) -> None:
-    """The loss surface over (W₁, W₂) at the chosen biases, with the current point and the grid's lowest cell."""
+    """The loss surface over (W₀, W₁) at the chosen biases, with the current point and the grid's lowest cell."""
     bx, by, _ = land.best
     what = "1-sparse loss L₁" if v["view"] == VIEWS[0] else f"expected summed loss at p = {v['p']:g}"
     chart = math_understanding_charts.loss_heatmap(
         land.x,
         land.y,
         land.loss,
+        "W₀",
         "W₁",
-        "W₂",
         [("your point", v["w1"], v["w2"]), ("lowest on the grid", bx, by)],
         f"Loss landscape at b = ({v['b1']:g}, {v['b2']:g}): {what}",
         guide=((-LIMIT, LIMIT), (LIMIT, -LIMIT)),
@@ -152,9 +152,9 @@ def _landscape(v: dict, land: math_understanding.Landscape, scale: float) -> Non
         chart,
         "two-features-loss-landscape",
         "mu_landscape",
-        alt_text=f"Heatmap of the {what} over the weights W₁ (x axis) and W₂ (y axis) from −{LIMIT:g} to "
+        alt_text=f"Heatmap of the {what} over the weights W₀ (x axis) and W₁ (y axis) from −{LIMIT:g} to "
         f"{LIMIT:g}, dark is low; your point is at ({v['w1']:g}, {v['w2']:g}), the lowest grid cell at "
-        f"({bx:.2f}, {by:.2f}); a dashed diagonal marks the antipodal line W₂ = −W₁.",
+        f"({bx:.2f}, {by:.2f}); a dashed diagonal marks the antipodal line W₁ = −W₀.",
     )
 
 
@@ -179,7 +179,7 @@ def explorer() -> None:
     )
     st.caption(
         "Each panel switches on one feature with value x (the horizontal axis). Blue: that feature's own output, "
-        "which should follow the grey target. Vermillion: what leaks into the other output, (W₁W₂)x + b, dashed "
+        "which should follow the grey target. Vermillion: what leaks into the other output, (W₀W₁)x + b, dashed "
         "before the ReLU and solid after it. Only the solid vermillion line costs anything: whatever the ReLU "
         "sends to zero is free."
     )

@@ -178,7 +178,7 @@ def _geometry(model: str, view: TrainResult, p: float, importance: np.ndarray, s
             f"interference-map-{model}",
             "mu_gram",
             alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange positive; "
-            "the diagonal is each ||Wᵢ||², off-diagonal cells are overlaps Wᵢ·Wⱼ.",
+            "the diagonal is each ‖Wᵢ‖², off-diagonal cells are overlaps Wᵢ·Wⱼ.",
         )
     with right:
         show_chart(
@@ -214,7 +214,7 @@ def _geometry_note(model: str, W_k: np.ndarray) -> None:
     )
     st.markdown(
         f"**Reading the geometry.** The model stores **{stored}** of its {W_k.shape[0]} features "
-        f"(||Wᵢ|| > 0.5) in {W_k.shape[1]} dimensions. In the map, the diagonal is each ||Wᵢ||² and every "
+        f"(‖Wᵢ‖ > 0.5) in {W_k.shape[1]} dimensions. In the map, the diagonal is each ‖Wᵢ‖² and every "
         f"off-diagonal cell Wᵢ·Wⱼ is an overlap: {overlaps}. The bars split each feature's share of the loss by "
         "term. The scatter shows the feature directions projected onto their two main axes."
     )

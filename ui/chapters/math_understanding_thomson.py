@@ -131,7 +131,7 @@ def _notes(k: int, d: int, energy: str, angles: np.ndarray) -> None:
     elif energy == "interference" and np.any(angles < 1):
         st.info(
             "Some points sit on top of each other. With unit lengths forced on every point, sharing a direction "
-            "can cost less than squeezing in one more; a real model has a cheaper way out: it drops the feature (||W_i|| → 0)."
+            "can cost less than squeezing in one more; a real model has a cheaper way out: it drops the feature (‖Wᵢ‖ → 0)."
         )
 
 
@@ -169,7 +169,7 @@ def trained_vs_thomson() -> None:
         f"They differ by at most {comp.max_angle_gap:.1f} degrees.",
     )
     st.markdown(
-        f"The model stores **{k}** of its 5 features (||W_i|| > 0.5). Their sorted pairwise angles differ from "
+        f"The model stores **{k}** of its 5 features (‖Wᵢ‖ > 0.5). Their sorted pairwise angles differ from "
         f"the Thomson solution's by at most **{comp.max_angle_gap:.1f}°**. Interference energy of the model's "
         f"directions (lengths set to 1): **{_num(comp.model_energy)}**; of the Thomson solution: **{_num(comp.solution.energy)}**."
     )
@@ -190,7 +190,7 @@ def _norm_bias(comp: math_understanding_thomson.ThomsonComparison, W: np.ndarray
         land.x,
         land.y,
         land.loss,
-        "length r of every W_i",
+        "length r of every Wᵢ",
         "shared bias b",
         markers,
         "1-sparse loss L₁ of the Thomson shape, scaled and shifted",

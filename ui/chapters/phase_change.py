@@ -86,7 +86,7 @@ def _show_diagram(
     diagram: phase_change.PhaseDiagram, choice: Choice, title: str, name: str, in_fragment: bool = False
 ) -> None:
     details = {
-        "mean ‖W_extra‖": diagram.norm,
+        "mean ‖Wₑ‖ (extra feature)": diagram.norm,
         "mean superposition": diagram.superposition,
         "share of models agreeing": diagram.agreement,
     }
@@ -220,7 +220,7 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
             f"phase-cell-weights-n2-m1-r{choice.ratio:.3g}-p{choice.density:.3g}",
             "pc_cell_weights",
             alt_text=f"Bar chart, one row per model ({len(losses)} models, {int(np.sum(kept))} used): each "
-            "feature's weight W_i on the single hidden dimension, feature 0 and the extra feature in two "
+            "feature's weight Wᵢ on the single hidden dimension, feature 0 and the extra feature in two "
             "colours; faded rows are left out of the cell's summary.",
         )
     else:
@@ -230,7 +230,7 @@ def _cell_panel(choice: Choice, view: TrainResult) -> None:
             charts.arrows_row(view.W, titles, scale=0.85 * scale, columns=5),
             f"phase-cell-arrows-n3-m2-r{choice.ratio:.3g}-p{choice.density:.3g}",
             "pc_cell_arrows",
-            alt_text=f"{len(losses)} small arrow plots, one per model: the three features' directions W_i in the "
+            alt_text=f"{len(losses)} small arrow plots, one per model: the three features' directions Wᵢ in the "
             "2-D hidden space; feature 2 is the extra feature.",
         )
         st.caption("Feature 2 is the extra feature; features 0 and 1 have importance 1.")
@@ -252,7 +252,7 @@ def _verdict(choice: Choice, W: np.ndarray, losses: np.ndarray) -> None:
     expected = phase_change.PHASES[int(phase_change.theory_codes(choice.n, choice.ratio, choice.density))]
     agree = "agrees with" if got == expected else "differs from"
     st.markdown(
-        f"After {REDUCTION_WORDS[choice.reduction]}: ‖W_extra‖ = **{mean_norm:.2f}**, superposition = "
+        f"After {REDUCTION_WORDS[choice.reduction]}: the extra feature's length ‖Wₑ‖ = **{mean_norm:.2f}**, superposition = "
         f"**{mean_sup:.2f}**, so the extra feature is **{got}**. This {agree} the theory for "
         f"r = {choice.ratio:.3g}, p = {choice.density:.3g}: **{expected}**."
     )

@@ -110,7 +110,7 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> 
         elif stored.size:
             _alignment(model, views, stored, Wr, scale)
         else:
-            st.caption("No feature is stored yet (every ||Wᵢ|| ≤ 0.5): train a little longer.")
+            st.caption("No feature is stored yet (every ‖Wᵢ‖ ≤ 0.5): train a little longer.")
 
 
 def _alignment(model: str, views, stored: np.ndarray, Wr: np.ndarray, scale: float) -> None:
