@@ -130,6 +130,20 @@ def _arrangement(prediction: str, result: str) -> str:
     return f"It drew {result}: this run stopped in another arrangement; try more starts."
 
 
+def _choice(module) -> Question:
+    """A choice question whose prompt, options and explanations live in a chapter's ``<slug>_predict`` module."""
+    return Question(chapter=_slug(module), prompt=module.PROMPT, options=module.OPTIONS, explain=module.explain)
+
+
+def _count(module, high: int) -> Question:
+    """A count question (0..high) whose prompt and explanations live in a chapter's ``<slug>_predict`` module."""
+    return Question(chapter=_slug(module), prompt=module.PROMPT, low=0, high=high, explain=module.explain)
+
+
+def _slug(module) -> str:
+    return module.__name__.rsplit(".", 1)[-1].removesuffix("_predict")
+
+
 QUESTIONS: dict[str, Question] = {
     "five_in_two_arrangement": Question(
         chapter="five_in_two",
@@ -152,18 +166,8 @@ QUESTIONS: dict[str, Question] = {
         tolerance=1,
         explain=_basic_results,
     ),
-    "phase_change_cell": Question(
-        chapter="phase_change",
-        prompt=phase_change_predict.PROMPT,
-        options=phase_change_predict.OPTIONS,
-        explain=phase_change_predict.explain,
-    ),
-    "privileged_basis_rotation": Question(
-        chapter="privileged_basis",
-        prompt=privileged_basis_predict.PROMPT,
-        options=privileged_basis_predict.OPTIONS,
-        explain=privileged_basis_predict.explain,
-    ),
+    "phase_change_cell": _choice(phase_change_predict),
+    "privileged_basis_rotation": _choice(privileged_basis_predict),
     "geometry_correlated_pair": Question(
         chapter="geometry",
         prompt=geometry_predict.PROMPTS["correlated"],
@@ -176,62 +180,15 @@ QUESTIONS: dict[str, Question] = {
         options=geometry_predict.OPTIONS,
         explain=geometry_predict.explain_anticorrelated,
     ),
-    "learning_dynamics_final_share": Question(
-        chapter="learning_dynamics",
-        prompt=learning_dynamics_predict.PROMPT,
-        options=learning_dynamics_predict.OPTIONS,
-        explain=learning_dynamics_predict.explain,
-    ),
-    "computation_circuits": Question(
-        chapter="computation",
-        prompt=computation_predict.PROMPT,
-        low=0,
-        high=3,
-        explain=computation_predict.explain,
-    ),
-    "privileged_superposition_mono": Question(
-        chapter="privileged_superposition",
-        prompt=privileged_superposition_predict.PROMPT,
-        low=0,
-        high=5,
-        explain=privileged_superposition_predict.explain,
-    ),
-    "undoing_superposition_recovered": Question(
-        chapter="undoing_superposition",
-        prompt=undoing_superposition_predict.PROMPT,
-        options=undoing_superposition_predict.OPTIONS,
-        explain=undoing_superposition_predict.explain,
-    ),
-    "adversarial_peak": Question(
-        chapter="adversarial",
-        prompt=adversarial_predict.PROMPT,
-        options=adversarial_predict.OPTIONS,
-        explain=adversarial_predict.explain,
-    ),
-    "superposition_hypothesis_gram": Question(
-        chapter="superposition_hypothesis",
-        prompt=superposition_hypothesis_predict.PROMPT,
-        options=superposition_hypothesis_predict.OPTIONS,
-        explain=superposition_hypothesis_predict.explain,
-    ),
-    "features_as_directions_angle": Question(
-        chapter="features_as_directions",
-        prompt=features_as_directions_predict.PROMPT,
-        options=features_as_directions_predict.OPTIONS,
-        explain=features_as_directions_predict.explain,
-    ),
-    "math_understanding_overlaps": Question(
-        chapter="math_understanding",
-        prompt=math_understanding_predict.PROMPT,
-        options=math_understanding_predict.OPTIONS,
-        explain=math_understanding_predict.explain,
-    ),
-    "experiment_setup_versus_linear": Question(
-        chapter="experiment_setup",
-        prompt=experiment_setup_predict.PROMPT,
-        options=experiment_setup_predict.OPTIONS,
-        explain=experiment_setup_predict.explain,
-    ),
+    "learning_dynamics_final_share": _choice(learning_dynamics_predict),
+    "computation_circuits": _count(computation_predict, high=3),
+    "privileged_superposition_mono": _count(privileged_superposition_predict, high=5),
+    "undoing_superposition_recovered": _choice(undoing_superposition_predict),
+    "adversarial_peak": _choice(adversarial_predict),
+    "superposition_hypothesis_gram": _choice(superposition_hypothesis_predict),
+    "features_as_directions_angle": _choice(features_as_directions_predict),
+    "math_understanding_overlaps": _choice(math_understanding_predict),
+    "experiment_setup_versus_linear": _choice(experiment_setup_predict),
 }
 
 

@@ -89,3 +89,4 @@ def test_every_question_belongs_to_a_registered_chapter():
 
     slugs = {c.slug for c in CHAPTERS}
     assert {q.chapter for q in predictions.QUESTIONS.values()} <= slugs
+    assert all(kind.startswith(q.chapter + "_") for kind, q in predictions.QUESTIONS.items())  # named by chapter
