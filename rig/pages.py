@@ -84,6 +84,16 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
         wait_for_rerun(page, timeout_ms)
 
 
+def reveal(page, locator, timeout_ms: int = 10_000) -> None:
+    """Make `locator` visible: open the closed expander that holds it, if any (presenter mode folds a chapter's
+    settings and its prediction box into closed expanders; their widgets are in the page but hidden)."""
+    if locator.is_visible():
+        return
+    expander = page.locator('[data-testid="stExpander"]').filter(has=locator).last  # the innermost one
+    expander.locator("summary").first.click()
+    locator.wait_for(state="visible", timeout=timeout_ms)
+
+
 def main_text(page) -> str:
     """The rendered text of the main area (the sidebar excluded), as a reader sees it."""
     return page.locator('[data-testid="stMain"]').inner_text()

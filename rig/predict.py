@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rig.pages import APP_IDLE_TIMEOUT_MS, click_button, main_text, wait_for_main_text, wait_for_rerun
+from rig.pages import APP_IDLE_TIMEOUT_MS, click_button, main_text, reveal, wait_for_main_text, wait_for_rerun
 
 # "You predicted **3**; the trained model: **5**. ..." as rendered text (the bold is gone)
 COMPARISON_RE = re.compile(r"You predicted (\S+); the trained model: (\S+?)\.")
@@ -14,6 +14,7 @@ REVEAL_LABEL = "Reveal the result"
 def enter_prediction(page, kind: str, value: int) -> None:
     """Type a number into the box of question `kind` (ui.predict's widget key starts predict_<kind>_) and commit it."""
     box = page.locator(f'[class*="st-key-predict_{kind}_"] input[type="number"]').first
+    reveal(page, box)  # in presenter mode the question sits in a closed expander
     box.fill(str(value))
     box.press("Enter")  # a number input sends its value on Enter (or on leaving the field)
     wait_for_rerun(page, APP_IDLE_TIMEOUT_MS)

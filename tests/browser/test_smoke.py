@@ -29,6 +29,7 @@ from rig.pages import (
     control_value,
     control_values,
     goto_app,
+    reveal,
     wait_for_app,
     wait_for_control_value,
 )
@@ -143,7 +144,10 @@ def test_presenter_link_hides_chosen_control(page, page_log, app_url):
     seed = page.locator(".st-key-f52_seed")
     assert seed.count() == 1 and seed.is_hidden(), "?hide=f52_seed should hide the seed control"
     assert page.locator(".st-key-f52_seed_new").is_hidden(), "the seed's New seed button goes with it"
-    assert page.locator(".st-key-f52_decay").is_visible(), "only the named control should be hidden"
+    decay = page.locator(".st-key-f52_decay")
+    reveal(page, decay)  # presenter mode folds the settings into a closed expander: open it
+    assert decay.is_visible(), "only the named control should be hidden"
+    assert seed.is_hidden(), "the hidden control stays hidden with its settings box open"
 
     click_button(page, "Step")  # the page still trains
     assert read_step(page) > 0
