@@ -84,13 +84,14 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
         wait_for_rerun(page, timeout_ms)
 
 
-def reveal(page, locator, timeout_ms: int = 10_000) -> None:
+def reveal(page, locator, timeout_ms: int = 30_000) -> None:
     """Make `locator` visible: open the closed expander that holds it, if any (presenter mode folds a chapter's
-    settings and its prediction box into closed expanders; their widgets are in the page but hidden)."""
-    if locator.is_visible():
-        return
-    expander = page.locator('[data-testid="stExpander"]').filter(has=locator).last  # the innermost one
-    expander.locator("summary").first.click()
+    settings and its prediction box into closed expanders; their widgets are in the page but hidden).
+    Waits for the element first: right after a load it may not be drawn yet, which is not the same as folded."""
+    locator.wait_for(state="attached", timeout=timeout_ms)
+    expanders = page.locator('[data-testid="stExpander"]').filter(has=locator)
+    if not locator.is_visible() and expanders.count():
+        expanders.last.locator("summary").first.click()  # the innermost expander holding it
     locator.wait_for(state="visible", timeout=timeout_ms)
 
 
