@@ -26,7 +26,7 @@ from core.config import ToyConfig
 from core.data import feature_groups
 from core.models import init_params
 from core.torch_models import load_params, loss_per_instance, make_model, target_of
-from core.train import MAX_WEIGHT, DeviceUnavailableError, ProgressFn, StopFn, TrainResult, lr_at
+from core.train import MAX_WEIGHT, DeviceUnavailableError, ProgressFn, StopFn, TrainResult, chunks, lr_at
 
 DEVICE_TYPES = ("cpu", "cuda", "mps")
 EVAL_CHUNK = 2048  # evaluation rows per pass: a paper-scale eval batch would not fit in memory at once
@@ -125,12 +125,11 @@ class TorchTrainer:
             return 0
         backup = (copy.deepcopy(self.model.state_dict()), copy.deepcopy(self.opt.state_dict()))
         start, every = self.step, self.cfg.snapshot_every
-        while self.step < start + n_steps:
-            stop = min(start + n_steps, (self.step // every + 1) * every) if every else start + n_steps
-            lrs = lr_at(self.cfg, np.arange(self.step, stop))
+        for first, stop in chunks(start, n_steps, every):
+            lrs = lr_at(self.cfg, np.arange(first, stop))
             losses = torch.stack([self._one_step(float(lr)) for lr in lrs])  # one device sync per chunk
-            self.history[self.step : stop] = losses.cpu().numpy()
-            if not (np.isfinite(self.history[self.step : stop]).all() and self._weights_sane()):
+            self.history[first:stop] = losses.cpu().numpy()
+            if not (np.isfinite(self.history[first:stop]).all() and self._weights_sane()):
                 self._restore(backup, start)
                 return 0
             self.step = stop

@@ -85,6 +85,16 @@ def lr_at(cfg: ToyConfig, steps: np.ndarray) -> np.ndarray:
     return np.full(steps.shape, cfg.lr)
 
 
+def chunks(start: int, n_steps: int, every: int):
+    """(first, stop) step ranges covering start .. start + n_steps, cut at each multiple of ``every`` (the
+    snapshot steps; every = 0: one range). Both engines train chunk by chunk and snapshot at a chunk's end."""
+    step, end = start, start + n_steps
+    while step < end:
+        stop = min(end, (step // every + 1) * every) if every else end
+        yield step, stop
+        step = stop
+
+
 class Trainer:
     """Holds the weights and optimiser state of a run so it can advance a few steps at a time."""
 
@@ -130,12 +140,9 @@ class Trainer:
             return 0
         backup = (self.We.copy(), self.Wd.copy(), self.b.copy(), self.opt.copy())
         start, every = self.step, self.cfg.snapshot_every
-        while self.step < start + n_steps:
-            stop = start + n_steps
-            if every:
-                stop = min(stop, (self.step // every + 1) * every)
-            lrs = lr_at(self.cfg, np.arange(self.step, stop)).astype(np.float64)
-            losses = self.history[self.step : stop]
+        for first, stop in chunks(start, n_steps, every):
+            lrs = lr_at(self.cfg, np.arange(first, stop)).astype(np.float64)
+            losses = self.history[first:stop]
             self._run_parallel(lrs, losses)
             if not (np.all(np.isfinite(losses)) and self._weights_sane()):
                 self._restore(backup, start)
