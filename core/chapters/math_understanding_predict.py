@@ -57,5 +57,6 @@ def explain(prediction: str, result: str) -> str:
     return (
         "Both signs. Negative overlaps are free (the ReLU cuts them off), but when features are this rare two are "
         "seldom on together, and a negative bias trims most of what a positive overlap leaks, so the model also "
-        "accepts positive ones to fit more features. At a denser setting (p = 0.1) they all turn negative."
+        "accepts positive ones to fit more features. Make the features denser and positive overlaps cost more often: "
+        "train again and count how many are left."
     )
