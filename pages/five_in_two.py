@@ -6,7 +6,7 @@ from core import analysis, data, presets
 from core.chapters import five_in_two
 from core.charts import common as charts
 from core.train import TrainResult, history_points
-from ui import predict
+from ui import linked, predict
 from ui.export import result_downloads, show_chart
 from ui.layout import predict_box, settings_box
 from ui.live import live_training
@@ -102,6 +102,7 @@ short = [f"p = {p:.3g}" for p in densities]
 
 def render(view: TrainResult) -> None:
     scale = chart_scale()
+    linked.follow_bar("f52", cfg.n_features)
     if presenting() and len(densities) > 2:  # on a projector: the densest beside the sparsest, the rest a click away
         _arrows(view.W, [0, len(densities) - 1], scale, "f52_arrows_ends")
         with st.expander(f"All {len(densities)} densities"):
@@ -118,20 +119,25 @@ def render(view: TrainResult) -> None:
         chart = charts.loss_curve(steps_x, losses, short, legend_title="model", scale=scale)
         show_chart(chart, "five-in-two-loss", "f52_loss", alt_text="Training loss of each model, log scale.")
     pick = _chosen_instance()
+    followed = linked.followed("f52")
     left, right = st.columns(2)
     with left:
+        gram = analysis.gram(view.W[pick])
         show_chart(
-            charts.gram_heatmap(analysis.gram(view.W[pick]), view.b[pick], title=titles[pick], scale=scale),
+            charts.gram_heatmap(gram, view.b[pick], titles[pick], scale, followed, pickable=True),
             "gram",
             "f52_gram",
             alt_text=f"Heatmap of W transpose W and the bias b for the model at {short[pick]}.",
+            **linked.link("f52", "gram"),
         )
     with right:
+        norms, sup = analysis.feature_norms(view.W[pick]), analysis.superposition(view.W[pick])
         show_chart(
-            charts.norm_bars(analysis.feature_norms(view.W[pick]), analysis.superposition(view.W[pick]), scale=scale),
+            charts.norm_bars(norms, sup, scale=scale, followed=followed, pickable=True),
             "norms",
             "f52_norms",
             alt_text=f"Bar chart of each feature's norm ‖Wᵢ‖ for the model at {short[pick]}.",
+            **linked.link("f52", "norms"),
         )
     _hidden_view(view, pick, scale)
     result_downloads(view, short, "five-in-two", "f52_dl")
@@ -140,11 +146,13 @@ def render(view: TrainResult) -> None:
 
 
 def _arrows(W, which: list[int], scale: float, key: str) -> None:
+    followed = linked.followed("f52")
     show_chart(
-        charts.arrows_row(W[which], [titles[i] for i in which], importance=importance, scale=scale),
+        charts.arrows_row(W[which], [titles[i] for i in which], importance, scale, followed=followed, pickable=True),
         "five-in-two-arrows" if len(which) == len(densities) else "five-in-two-arrows-densest-sparsest",
         key,
         alt_text="Feature directions of each trained model, one panel per density shown.",
+        **linked.link("f52", key),
     )
 
 

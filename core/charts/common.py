@@ -25,6 +25,8 @@ from core.charts.style import (
     category_color,
     configure,
     diverging,
+    emphasis,
+    feature_pick,
     pc_titles,
     square_axes,
 )
@@ -41,10 +43,19 @@ LABEL_MIN_REACH = 0.2  # a point nearer the origin than this share of the farthe
 HIDDEN_AXES = ("hidden dimension 1", "hidden dimension 2")
 
 
-def _arrow_marks(base: alt.Chart, scale: float) -> list[alt.Chart]:
-    """A line from the origin to W_i, a dot at its tip and the feature's number: the three layers."""
+def _arrow_marks(
+    base: alt.Chart, scale: float, followed: int | None = None, pickable: bool = False, legend: bool = False
+) -> list[alt.Chart]:
+    """A line from the origin to W_i, a dot at its tip and the feature's number: the three layers.
+
+    ``followed``: the feature a linked view follows (the others fade); ``pickable``: a click on a tip (or a
+    legend entry) picks its feature (the selection ``style.FEATURE_PICK``).
+    """
+    base = base.encode(opacity=emphasis(followed))
     lines = base.mark_rule(strokeWidth=2.5 * scale).encode(x2="x0:Q", y2="y0:Q")
-    tips = base.mark_circle(size=70 * scale**2, opacity=1)
+    tips = base.mark_circle(size=70 * scale**2)
+    if pickable:
+        tips = tips.add_params(feature_pick(legend=legend))
     # The number is dark, not the feature's colour: Okabe-Ito yellow text on white is unreadable (contrast 1.2);
     # the dot beside it carries the colour.
     labels = base.mark_text(dx=9 * scale, dy=-9 * scale, fontSize=12 * scale, fontWeight="bold", color=LABEL_INK)
@@ -102,7 +113,14 @@ GRID_SIDE, GRID_SPACING = 250, 8  # five panels and one y axis fit a laptop-widt
 
 
 def _arrow_grid(
-    W: np.ndarray, titles: Sequence[str], limit: float, importance: np.ndarray | None, scale: float, columns: int
+    W: np.ndarray,
+    titles: Sequence[str],
+    limit: float,
+    importance: np.ndarray | None,
+    scale: float,
+    columns: int,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.FacetChart:
     """All panels from one table, faceted: about ten times cheaper to build and serialise than a concat
     of separate charts, which matters because live pages redraw this several times a second."""
@@ -119,7 +137,8 @@ def _arrow_grid(
         labelAnchor="start",
         labelLimit=0,
     )
-    layered = alt.layer(*_arrow_marks(base, scale), data=df).properties(width=side, height=side)
+    marks = _arrow_marks(base, scale, followed, pickable, legend=W.shape[1] <= LABELLED_LEGEND_MAX)
+    layered = alt.layer(*marks, data=df).properties(width=side, height=side)
     return layered.facet(facet=alt.Facet("panel:O", header=header), columns=columns, spacing=GRID_SPACING)
 
 
@@ -137,8 +156,12 @@ def arrows_row(
     scale: float = 1.0,
     columns: int = 5,
     axes: Sequence[tuple[str, str]] | None = None,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.ConcatChart | alt.FacetChart:
     """Small multiples for a sweep, W [instances, n, 2], ``columns`` per row; one shared axis range so sizes compare.
+
+    ``followed`` and ``pickable`` link the grid to the page's other charts (see ``_arrow_marks``; hidden axes only).
 
     ``axes`` names each panel's x and y axes when they are not the hidden dimensions (e.g. principal axes).
     """
@@ -152,7 +175,8 @@ def arrows_row(
     # Bigger panels (presenter mode) get fewer per row, so the row keeps about the same width.
     per_row = max(1, min(columns, int(columns / scale + 0.5)) if scale > 1 else columns)
     if all(tuple(a) == HIDDEN_AXES for a in axes):
-        return configure(_arrow_grid(W, titles, limit, importance, scale * 0.6, per_row), scale)
+        grid = _arrow_grid(W, titles, limit, importance, scale * 0.6, per_row, followed, pickable)
+        return configure(grid, scale)
     panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6, tuple(axes[k])) for k, t in enumerate(titles)]
     return configure(alt.concat(*panels, columns=per_row), scale)
 
@@ -172,9 +196,18 @@ def gram_frames(gram: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.Dat
 
 
 def gram_heatmap(
-    gram: np.ndarray, b_k: np.ndarray, title: str = "Wᵀ W and bias b", scale: float = 1.0
+    gram: np.ndarray,
+    b_k: np.ndarray,
+    title: str = "Wᵀ W and bias b",
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.HConcatChart:
-    """W^T W [n, n] (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale."""
+    """W^T W [n, n] (diagonal ||W_i||², off-diagonal interference) beside the bias column, on one diverging scale.
+
+    ``followed``: the feature a linked view follows (its row and column stay, the rest fade); ``pickable``: a
+    click on a cell picks the feature of its row (the selection ``style.FEATURE_PICK``, field ``row``).
+    """
     cells, bias, limit = gram_frames(gram, b_k)
     n = len(bias)
     color = alt.Color("value:Q", scale=diverging(limit), legend=alt.Legend(title="value (blue < 0 < orange)"))
@@ -184,13 +217,27 @@ def gram_heatmap(
     heat = (
         alt.Chart(cells)
         .mark_rect()
-        .encode(x=alt.X("col:O", title="feature j (input)"), y=y, color=color, tooltip=tip)
+        .encode(
+            x=alt.X("col:O", title="feature j (input)"),
+            y=y,
+            color=color,
+            tooltip=tip,
+            opacity=emphasis(followed, "row", "col"),
+        )
         .properties(width=cell * n, height=cell * n, title="Wᵀ W")
     )
+    if pickable:
+        heat = heat.add_params(feature_pick("row"))
     bias_chart = (
         alt.Chart(bias)
         .mark_rect()
-        .encode(x=alt.X("col:N", title="bias"), y=alt.Y("row:O", title=None), color=color, tooltip=tip)
+        .encode(
+            x=alt.X("col:N", title="bias"),
+            y=alt.Y("row:O", title=None),
+            color=color,
+            tooltip=tip,
+            opacity=emphasis(followed, "row"),
+        )
         .properties(width=cell, height=cell * n, title="b")
     )
     chart = alt.hconcat(heat, bias_chart).resolve_scale(color="shared").properties(title=title)
@@ -198,19 +245,27 @@ def gram_heatmap(
 
 
 def norm_bars(
-    norms: np.ndarray, superposition: np.ndarray, title: str = "Feature norms ‖Wᵢ‖", scale: float = 1.0
+    norms: np.ndarray,
+    superposition: np.ndarray,
+    title: str = "Feature norms ‖Wᵢ‖",
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.Chart:
     """Horizontal bars of ||W_i|| [n]; colour shows how much of feature i's direction other features share
     (``superposition`` [n], Σ_j≠i (Ŵ_i·W_j)², as ``core.analysis.superposition`` computes it).
 
-    Features with ||W_i|| <= 0.5 (not represented) are grey.
+    Features with ||W_i|| <= 0.5 (not represented) are grey. ``followed`` and ``pickable`` link the bars to the
+    page's other charts (the followed feature's bar stays, the rest fade; a click on a bar picks its feature).
     """
     sup = np.asarray(superposition, dtype=np.float64)
     df = pd.DataFrame(
         {"feature": np.arange(sup.size), "norm": np.asarray(norms, dtype=np.float64), "superposition": sup}
     )
-    # A feature that is not represented has no meaningful direction: grey, not a superposition colour.
-    df["colour"] = np.where(df["norm"] > 0.5, np.clip(sup, 0.0, 1.0), np.nan)
+    # A feature that is not represented has no meaningful direction: grey, not a superposition colour. (Not a NaN
+    # colour: Vega-Lite drops a mark whose quantitative colour is invalid, and the bar would vanish.)
+    df["represented"] = df["norm"] > 0.5
+    df["colour"] = np.where(df["represented"], np.clip(sup, 0.0, 1.0), 0.0)
     # below the bars, not beside them: beside, the long title pushed the chart past a half column
     legend = alt.Legend(title="superposition Σⱼ≠ᵢ(Ŵᵢ·Wⱼ)² (≥ 1 clipped)", orient="bottom", gradientLength=200 * scale)
     chart = (
@@ -220,15 +275,18 @@ def norm_bars(
             y=alt.Y("feature:O", title="feature i"),
             x=alt.X("norm:Q", title="‖Wᵢ‖"),
             color=alt.condition(
-                "isValid(datum.colour)",
+                "datum.represented",
                 alt.Color("colour:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), legend=legend),
                 alt.value("#bbbbbb"),
             ),
             tooltip=["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")],
+            opacity=emphasis(followed),
         )
         # A step height (per bar), not a total: Streamlit overrides fixed heights on discrete axes.
         .properties(width=260 * scale, height=alt.Step(max(6.0, min(22.0, 320.0 / sup.size)) * scale), title=title)
     )
+    if pickable:
+        chart = chart.add_params(feature_pick())
     return configure(chart, scale)
 
 

@@ -127,3 +127,25 @@ def ranked_feature_color(n: int, title: str = "feature i (0 = most important)") 
 def pc_titles(ratio: Sequence[float], digits: int = 1, of: str = "variance") -> tuple[str, str]:
     """Axis titles for the top two principal axes, each with its share of ``of`` in percent."""
     return (f"PC1 ({100 * ratio[0]:.{digits}f}% of {of})", f"PC2 ({100 * ratio[1]:.{digits}f}% of {of})")
+
+
+# Linked views: a click on a feature's mark (or its legend entry) in one chart picks that feature, and the
+# page redraws every linked chart with it emphasised, so "feature 3" can be followed from chart to chart.
+FEATURE_PICK = "feature_pick"  # the name of that click selection in every chart that offers it
+FADED = 0.2  # opacity of the features not followed
+
+
+def feature_pick(field: str = "feature", legend: bool = False) -> alt.Parameter:
+    """The click selection that picks one feature by ``field`` (bound to the legend too when it has one)."""
+    return alt.selection_point(
+        name=FEATURE_PICK, fields=[field], on="click", clear=False, bind="legend" if legend else alt.Undefined
+    )
+
+
+def emphasis(followed: int | None, *fields: str) -> dict:
+    """Opacity for a linked view: full for the followed feature (any of ``fields``, default ``feature``, equal to
+    it), faded for the others; everything at full opacity when no feature is followed."""
+    if followed is None:
+        return alt.value(1.0)
+    test = " || ".join(f"datum.{field} == {int(followed)}" for field in fields or ("feature",))
+    return alt.condition(test, alt.value(1.0), alt.value(FADED))

@@ -5,6 +5,7 @@ Each test checks what the chart carries (its rows, scales, titles), not only tha
 
 from __future__ import annotations
 
+import json
 import re
 
 import altair as alt
@@ -103,7 +104,10 @@ def test_norm_bars_values_and_superposition_colour() -> None:
     np.testing.assert_allclose([r["superposition"] for r in rows], [1.5] * 5 + [0.0], atol=1e-12)
     colours = [r["colour"] for r in rows]
     np.testing.assert_allclose(colours[:5], [1.0] * 5, atol=1e-12)  # clipped at 1
-    assert colours[5] is None or np.isnan(colours[5])  # not represented: no superposition colour (grey)
+    assert [r["represented"] for r in rows] == [True] * 5 + [False]
+    # Drawn: every feature has its bar, and the one not represented is grey (a NaN colour once made it vanish).
+    fills = re.findall(r'aria-roledescription="bar"[^>]*fill="([^"]+)"', vlc.vegalite_to_svg(json.dumps(spec)))
+    assert len(fills) == 6 and fills.count("#bbbbbb") == 1
     (color,) = encodings(spec, "color")
     assert color["condition"]["scale"]["domain"] == [0, 1] and "superposition" in color["condition"]["legend"]["title"]
     assert color["value"] == "#bbbbbb"
@@ -287,3 +291,58 @@ def test_norm_bars_legend_sits_below_so_the_chart_fits_a_half_column() -> None:
 def test_labels_off_origin_blanks_points_within_a_fifth_of_the_farthest() -> None:
     coords = np.array([[0.0, 2.0], [0.2, 0.2], [0.5, 0.0], [0.0, 0.0]])  # reaches 2, 0.28, 0.5, 0; cut at 0.4
     assert charts.labels_off_origin(coords, list("abcd")) == ["a", "", "c", ""]
+
+
+def _opacity_by_feature(svg: str, label: str) -> dict[int, set[float]]:
+    """{feature: opacities drawn} for the SVG's marks whose aria-label names ``label: k``."""
+    found: dict[int, set[float]] = {}
+    for mark in re.findall(r"<(?:path|circle|line)\b[^>]*>", svg):
+        number = re.search(rf"\b{label}: (\d+)[;\"]", mark)
+        if number:
+            opacity = re.search(r'\sopacity="([0-9.]+)"', mark)
+            found.setdefault(int(number.group(1)), set()).add(float(opacity.group(1)) if opacity else 1.0)
+    return found
+
+
+@pytest.mark.parametrize("followed", [0, 3])
+def test_linked_views_fade_every_feature_but_the_followed_one(followed: int) -> None:
+    W = pentagon(1.0)
+    norms, sup = np.array([1.0, 0.9, 0.8, 0.3, 0.7]), np.zeros(5)  # feature 3 is grey (not represented)
+    drawn = {
+        "bars": _opacity_by_feature(
+            vlc.vegalite_to_svg(charts.norm_bars(norms, sup, followed=followed).to_json()), "feature"
+        ),
+        "arrows": _opacity_by_feature(
+            vlc.vegalite_to_svg(charts.arrows_row(W[None], ["one"], followed=followed).to_json()), "feature"
+        ),
+    }
+    for name, found in drawn.items():
+        assert sorted(found) == [0, 1, 2, 3, 4], name
+        assert found[followed] == {1.0}, name
+        assert all(found[i] == {style.FADED} for i in found if i != followed), name
+    heat = vlc.vegalite_to_svg(charts.gram_heatmap(W @ W.T, np.zeros(5), followed=followed).to_json())
+    cells = re.findall(r'aria-label="[^"]*\bi: (\d+); j: ([0-9b]+)"[^>]*?\sopacity="([0-9.]+)"', heat)
+    assert len(cells) == 25 + 5  # every cell of W^T W and of b drawn with an opacity
+    for i, j, opacity in cells:
+        kept = int(i) == followed or j == str(followed)
+        assert float(opacity) == (1.0 if kept else style.FADED), (i, j)
+
+
+def test_no_followed_feature_draws_everything_opaque_and_pickable_adds_the_click() -> None:
+    W = pentagon(1.0)
+    plain = charts.norm_bars(np.ones(5), np.zeros(5)).to_dict()
+    drawn = _opacity_by_feature(vlc.vegalite_to_svg(json.dumps(plain)), "feature")
+    assert sorted(drawn) == [0, 1, 2, 3, 4] and all(found == {1.0} for found in drawn.values())
+    assert style.FEATURE_PICK not in str(plain)
+    picks = {
+        "bars": charts.norm_bars(np.ones(5), np.zeros(5), pickable=True).to_dict(),
+        "arrows": charts.arrows_row(W[None], ["one"], pickable=True).to_dict(),
+        "gram": charts.gram_heatmap(W @ W.T, np.zeros(5), pickable=True).to_dict(),
+    }
+    fields = {"bars": ["feature"], "arrows": ["feature"], "gram": ["row"]}
+    for name, spec in picks.items():
+        params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+        assert len(params) == 1, name
+        assert params[0]["select"]["fields"] == fields[name] and params[0]["select"]["on"] == "click", name
+    arrows_param = [d for d in walk(picks["arrows"]) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    assert arrows_param[0]["bind"] == "legend"  # five features: the grid has a legend to click

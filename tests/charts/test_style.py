@@ -57,3 +57,20 @@ def test_axis_limit_floor_margin_and_nan() -> None:
 def test_pc_titles() -> None:
     assert style.pc_titles([0.625, 0.25]) == ("PC1 (62.5% of variance)", "PC2 (25.0% of variance)")
     assert style.pc_titles([0.5, 0.3], digits=0, of="||W||²") == ("PC1 (50% of ||W||²)", "PC2 (30% of ||W||²)")
+
+
+def test_emphasis_keeps_only_the_followed_feature_opaque() -> None:
+    assert style.emphasis(None) == alt.value(1.0)
+    rule = style.emphasis(2, "row", "col")
+    # evaluate the Vega expression on a grid of cells: kept exactly where row or column is feature 2
+    expression = rule["condition"]["test"].replace("||", "or").replace("datum.", "")
+    kept = {(r, c) for r in range(4) for c in range(4) if eval(expression, {}, {"row": r, "col": c})}
+    assert kept == {(r, c) for r in range(4) for c in range(4) if 2 in (r, c)}
+    assert rule["condition"]["value"] == 1.0 and rule["value"] == style.FADED < 0.5
+
+
+def test_feature_pick_is_a_click_on_the_feature_field_optionally_on_the_legend() -> None:
+    plain, legend = style.feature_pick("row").param.to_dict(), style.feature_pick(legend=True).param.to_dict()
+    assert plain["name"] == legend["name"] == style.FEATURE_PICK
+    assert plain["select"]["fields"] == ["row"] and legend["select"]["fields"] == ["feature"]
+    assert "bind" not in plain and legend["bind"] == "legend"

@@ -1,0 +1,73 @@
+"""Linked views (issue 18): on "5 in 2", a click on a feature's bar follows that feature in every chart of the
+panel: its arrows, its row and column of Wᵀ W and its bar stay opaque while the other features fade."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rig.pages import assert_no_exception, click_button, goto_app, main_text, wait_for_main_text
+
+pytestmark = pytest.mark.browser
+
+URL = "/five-in-two?f52_mode=One+density&f52_density=0.05&f52_steps=1000"
+FADED = "0.2"  # core.charts.style.FADED, as Vega writes it into the SVG
+
+
+def _chart(page, title: str):
+    return page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text=title)).first
+
+
+def _opacity_by_feature(chart, label: str) -> dict[int, set[str]]:
+    marks = chart.locator(f'svg [aria-label*="{label}: "]')
+    found: dict[int, set[str]] = {}
+    for aria, opacity in marks.evaluate_all(
+        "els => els.map(e => [e.getAttribute('aria-label'), e.getAttribute('opacity')])"
+    ):
+        number = re.search(rf"\b{label}: (\d+)(;|$)", aria)
+        if number:
+            found.setdefault(int(number.group(1)), set()).add(opacity or "1")
+    return found
+
+
+def _wait_until_faded(page, followed: int, timeout_ms: int = 20_000) -> None:
+    """The caption comes with the rerun; the charts redraw a moment later."""
+    for _ in range(timeout_ms // 250):
+        drawn = _opacity_by_feature(_chart(page, "Feature norms"), "feature")
+        if drawn.get(followed) == {"1"} and any(FADED in o for o in drawn.values()):
+            return
+        page.wait_for_timeout(250)
+
+
+def test_a_click_on_a_bar_follows_that_feature_in_every_chart(page, app_url):
+    goto_app(page, app_url + URL)
+    click_button(page, "Step")
+    assert_no_exception(page)
+    norms = _chart(page, "Feature norms")
+    bars = norms.locator('svg path[aria-roledescription="bar"]')
+    bars.first.wait_for(timeout=30_000)
+    target = bars.nth(2)
+    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
+    target.click()
+    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    _wait_until_faded(page, followed)
+    for title, label in (("Feature norms", "feature"), ("p = 0.05", "feature")):
+        drawn = _opacity_by_feature(_chart(page, title), label)
+        assert set(drawn) == set(range(5)), (title, drawn)
+        assert drawn[followed] == {"1"}, (title, drawn)
+        assert all(drawn[i] == {FADED} for i in drawn if i != followed), (title, drawn)
+    # Wᵀ W: the followed feature's row and column stay, the other cells fade
+    cells = _chart(page, "Wᵀ W").locator('svg path[aria-label*="; i: "]')
+    for aria, opacity in cells.evaluate_all(
+        "els => els.map(e => [e.getAttribute('aria-label'), e.getAttribute('opacity')])"
+    ):
+        i, j = re.search(r"\bi: (\d+); j: (\w+)", aria).groups()
+        assert (opacity or "1") == ("1" if followed in (int(i), j if j == "b" else int(j)) else FADED), aria
+    click_button(page, "Stop following")
+    assert wait_for_main_text(page, r"Click a feature's dot"), main_text(page)[:600]
+    for _ in range(80):  # the bars redraw opaque
+        if all(o == {"1"} for o in _opacity_by_feature(_chart(page, "Feature norms"), "feature").values()):
+            break
+        page.wait_for_timeout(250)
+    assert all(o == {"1"} for o in _opacity_by_feature(_chart(page, "Feature norms"), "feature").values())
