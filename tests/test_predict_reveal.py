@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests import helpers
 from tests.helpers import APP_TIMEOUT_S, ROOT, captions
 
-FIVE = "pages/five_in_two.py"
+FIVE = "views/five_in_two.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
 PRESENTER = {**SHORT, "presenter": "true"}
 BOX = "predict_five_in_two_count_p0.05"
@@ -100,7 +100,7 @@ def test_a_bad_reveal_value_is_named_and_the_hiding_stays_on():
 
 def test_basic_results_hides_its_count_line_until_revealed():
     """The ReLU panel's "k of 20 features represented" line answers the question, so it waits too."""
-    at = open_page("pages/basic_results.py", {"presenter": "true", "br_steps": "1000"})
+    at = open_page("views/basic_results.py", {"presenter": "true", "br_steps": "1000"})
     [box] = [n.key for n in at.number_input if n.key and n.key.startswith("predict_basic_results_relu_kept")]
     at.number_input(key=box).set_value(6).run()
     at.button(key=f"{box}_lock").click().run()
