@@ -34,6 +34,7 @@ def opened_from_link(page: str, presenter: str) -> AppTest:
     every chart's text.)"""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.query_params["presenter"] = presenter
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at

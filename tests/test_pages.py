@@ -184,6 +184,7 @@ def test_presenter_mode_keeps_key_sentences_and_drops_download_chrome(page: str)
 
     shown = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     shown.query_params["presenter"] = "true"  # an instructor's link, opened in a new session
+    shown.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     shown.switch_page(page).run()
     shown_texts = _texts_after_a_step(shown)
     assert shown.get("download_button") == [], "no download buttons on a projector"

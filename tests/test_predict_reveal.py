@@ -24,6 +24,7 @@ def open_page(page: str, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     for key, raw in query.items():
         at.query_params[key] = raw
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at

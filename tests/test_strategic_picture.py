@@ -93,6 +93,7 @@ def test_home_page_has_no_paper_section_link() -> None:
 def test_presenter_mode_keeps_figures_and_key_sentences(page: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["presenter"] = "true"
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception
     assert at.get("vega_lite_chart") and at.get("download_button") == []
