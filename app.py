@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.handout import begin as begin_handout
+from ui.handout import handout_button
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
@@ -31,5 +33,8 @@ chapter = by_url_path(page.url_path)
 if chapter is not None and chapter.paper_section:  # one shared place: every chapter links its part of the paper
     st.caption(f":material/menu_book: Paper section: [{chapter.section_title}]({chapter.paper_section})")
 notice = st.empty()  # at the top of the page, filled once the page has run
+begin_handout()
 page.run()
+if chapter is not None:
+    handout_button(chapter)
 report_refused(notice, link)

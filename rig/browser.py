@@ -6,9 +6,10 @@ Every session blocks requests to hosts other than loopback and records what a cl
 Environment: SPL_CHROMIUM is the Chromium executable (default /usr/bin/chromium; Playwright never
 downloads a browser).
 
-Known Streamlit issue (streamlit/streamlit#9992): in the FIRST browser session after a server starts,
-opening a deep link such as /five-in-two shows a "Page not found" modal over the right page, and the
-page behind it ignores clicks. warm_up() loads "/" once in a throwaway session so no real session hits it.
+warm_up() loads "/" (and any extra paths) once in a throwaway session, so the server has imported everything
+and filled its caches before a measured or tested session starts. (It was once also the workaround for
+streamlit#9992, a "Page not found" box over a first deep link; the page files' folder is no longer named
+pages/, which caused it, and tests/browser/test_deep_link.py checks a cold server.)
 """
 
 from __future__ import annotations
@@ -150,8 +151,7 @@ def _on_websocket(ws, log: PageLog) -> None:
 def warm_up(browser, url: str, paths: list[str] | None = None) -> None:
     """Load "/" (then any `paths`) once in a throwaway session, waiting for each to finish running.
 
-    Works around streamlit/streamlit#9992: the first session after a server start that opens a deep
-    link gets a "Page not found" modal and an inert page. Extra paths also fill the server's caches.
+    Measurements and tests then start on a server that has done its imports and filled its caches.
     """
     context, page = open_session(browser)
     try:

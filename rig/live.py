@@ -113,7 +113,7 @@ def five_in_two_reference(
     seed: int, decay: float = 0.9, density: float | None = None, steps: int = 10_000
 ) -> tuple[str, str]:
     """(readout loss text, represented counts text) the /five-in-two page must show when a run of this
-    config finishes, computed here with core/ exactly as pages/five_in_two.py and ui/live.py do
+    config finishes, computed here with core/ exactly as views/five_in_two.py and ui/live.py do
     (training is deterministic given the config and seed, whatever the chunking)."""
     from core import analysis, presets
     from core.train import Trainer

@@ -114,7 +114,9 @@ def assert_no_exception(page) -> None:
 def assert_no_page_not_found(page) -> None:
     """The streamlit#9992 modal ("Page not found") must not be up: the page behind it would be inert."""
     dialogs = page.locator('[role="dialog"]').filter(has_text="Page not found")
-    assert dialogs.count() == 0, "a 'Page not found' modal covers the page (streamlit#9992; warm-up missing?)"
+    assert dialogs.count() == 0, (
+        "a 'Page not found' modal covers the page (streamlit#9992: a pages/ folder beside app.py?)"
+    )
 
 
 def wait_for_main_text(page, pattern: str, timeout_ms: int = 30_000) -> bool:

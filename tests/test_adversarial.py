@@ -196,7 +196,7 @@ def test_strongest_attack_picks_the_most_harmful_feature_per_input() -> None:
 
 
 def test_page_runs_steps_and_trains() -> None:
-    at = open_page("pages/adversarial.py")
+    at = open_page("views/adversarial.py")
     caption = next(c.value for c in at.caption if "times as vulnerable" in c.value)
     assert "agrees with the paper" in caption
     at.button(key="adv:live:step").click().run()
@@ -212,10 +212,10 @@ def test_page_runs_steps_and_trains() -> None:
 def test_links_set_the_controls_and_refuse_bad_values() -> None:
     from tests.test_links import link_warnings, open_with_link
 
-    good = open_with_link("pages/adversarial.py", {"adv_seed": "3", "adv_density": "0.05"})
+    good = open_with_link("views/adversarial.py", {"adv_seed": "3", "adv_density": "0.05"})
     assert link_warnings(good) == []
     assert (good.session_state["adv_seed"], good.session_state["adv_density"]) == (3, 0.05)
-    bad = open_with_link("pages/adversarial.py", {"adv_seed": "-4", "adv_density": "0.7"})
+    bad = open_with_link("views/adversarial.py", {"adv_seed": "-4", "adv_density": "0.7"})
     assert (bad.session_state["adv_seed"], bad.session_state["adv_density"]) == (0, 0.1)
     [message] = link_warnings(bad)
     assert "`adv_seed`" in message and "`adv_density`" in message

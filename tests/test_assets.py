@@ -57,7 +57,7 @@ def test_pages_fall_back_to_live_training_when_assets_are_missing(tmp_path, monk
     root = Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/privileged_superposition.py").run()
+    at.switch_page("views/privileged_superposition.py").run()
     ui_assets._load.clear()
     assert not at.exception
     notes = " ".join(i.value for i in at.info)

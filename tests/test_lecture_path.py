@@ -34,6 +34,7 @@ def opened_from_link(page: str, presenter: str) -> AppTest:
     every chart's text.)"""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.query_params["presenter"] = presenter
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -46,7 +47,7 @@ def title_size(chart) -> float:
 @pytest.fixture(scope="module")
 def normal_title_size() -> float:
     """Chart axis-title size outside presenter mode (the five-in-two page, the cheapest to open)."""
-    return title_size(page_charts(opened_from_link("pages/five_in_two.py", "false"))[0])
+    return title_size(page_charts(opened_from_link("views/five_in_two.py", "false"))[0])
 
 
 @pytest.mark.parametrize("stop", LECTURE_PATH, ids=lambda stop: stop.slug)
@@ -63,7 +64,7 @@ def test_each_lecture_link_opens_its_chapter_in_presenter_mode_with_its_figure(s
 def test_presenter_five_in_two_shows_densest_beside_sparsest_and_tucks_controls_away() -> None:
     """Figure first on a projector: the controls and the prediction sit in closed expanders, the first figure
     is the densest and the sparsest panel side by side, and every density is one click away."""
-    at = opened_from_link("pages/five_in_two.py", "true")
+    at = opened_from_link("views/five_in_two.py", "true")
     closed = {e.label: e for e in at.expander}
     assert {"Settings", "Predict before you train", "All 12 densities"} <= set(closed), list(closed)
     assert at.slider(key="f52_decay").value == 0.9  # the controls still run inside the closed box
@@ -71,6 +72,6 @@ def test_presenter_five_in_two_shows_densest_beside_sparsest_and_tucks_controls_
     assert first.panel_titles()[0].startswith("p = 1 ") and first.panel_titles()[1].startswith("p = 0.05 ")
     assert len(first.panel_titles()) == 2
     assert any(len(c.panel_titles()) == 12 for c in rest if "facet" in c.spec)
-    normal = opened_from_link("pages/five_in_two.py", "false")
+    normal = opened_from_link("views/five_in_two.py", "false")
     assert "Settings" not in {e.label for e in normal.expander}
     assert len(page_charts(normal)[0].panel_titles()) == 12  # normally the whole row, as the paper draws it

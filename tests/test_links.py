@@ -44,14 +44,14 @@ def link_warnings(at: AppTest) -> list[str]:
 # (page, hostile value per key, the value each control must fall back to)
 BAD_LINKS = [
     (
-        "pages/five_in_two.py",
+        "views/five_in_two.py",
         {"f52_seed": "-4", "f52_decay": "NaN", "f52_steps": "1e309", "f52_mode": "' OR 1=1 --"},
         {"f52_seed": 0, "f52_decay": 0.9, "f52_steps": 10_000, "f52_mode": "Sweep: 12 densities (the paper's figure)"},
     ),
-    ("pages/five_in_two.py", {"f52_seed": LONG, "f52_decay": "inf"}, {"f52_seed": 0, "f52_decay": 0.9}),
-    ("pages/five_in_two.py", {"f52_starts": "3"}, {"f52_starts": 4}),
-    ("pages/phase_change.py", {"pc_seed": "2.5e99", "pc_steps": "<script>alert(1)</script>"}, {"pc_seed": 0}),
-    ("pages/basic_results.py", {"br_seed": "[]", "presenter": "maybe"}, {"br_seed": 0, "presenter": False}),
+    ("views/five_in_two.py", {"f52_seed": LONG, "f52_decay": "inf"}, {"f52_seed": 0, "f52_decay": 0.9}),
+    ("views/five_in_two.py", {"f52_starts": "3"}, {"f52_starts": 4}),
+    ("views/phase_change.py", {"pc_seed": "2.5e99", "pc_steps": "<script>alert(1)</script>"}, {"pc_seed": 0}),
+    ("views/basic_results.py", {"br_seed": "[]", "presenter": "maybe"}, {"br_seed": 0, "presenter": False}),
 ]
 
 
@@ -68,18 +68,18 @@ def test_refused_link_values_are_named_and_defaults_used(page: str, params: dict
 
 
 def test_a_good_link_gives_no_warning_and_sets_the_controls() -> None:
-    at = open_with_link("pages/five_in_two.py", {"f52_seed": "5", "f52_decay": "0.8", "f52_mode": "One density"})
+    at = open_with_link("views/five_in_two.py", {"f52_seed": "5", "f52_decay": "0.8", "f52_mode": "One density"})
     assert link_warnings(at) == []
     assert (at.session_state["f52_seed"], at.session_state["f52_decay"]) == (5, 0.8)
 
 
 def test_unknown_parameters_are_ignored_without_a_warning() -> None:
-    at = open_with_link("pages/five_in_two.py", {"utm_source": "mail", "ld_seed": "3"})  # another page's key
+    at = open_with_link("views/five_in_two.py", {"utm_source": "mail", "ld_seed": "3"})  # another page's key
     assert link_warnings(at) == []
 
 
 def test_the_check_runs_once_per_page_visit_not_on_every_click() -> None:
-    at = open_with_link("pages/five_in_two.py", {"f52_seed": "abc"})
+    at = open_with_link("views/five_in_two.py", {"f52_seed": "abc"})
     assert len(link_warnings(at)) == 1
     at.button(key="f52:run:step").click().run()
     assert link_warnings(at) == []  # the learner's own clicks are not a link

@@ -55,7 +55,7 @@ def test_bad_predictions_get_a_message_not_a_grade(bad):
 
 
 def test_math_understanding_predict_train_compare():
-    at = open_page("pages/math_understanding.py", {"mu_model": "Linear: x' = WᵀWx + b", "mu_steps": "1000"})
+    at = open_page("views/math_understanding.py", {"mu_model": "Linear: x' = WᵀWx + b", "mu_steps": "1000"})
     [box] = [r.key for r in at.radio if r.key and r.key.startswith("predict_math_understanding_overlaps")]
     at.radio(key=box).set_value(mu.NEGATIVE).run()
     at.button(key=f"{box}_lock").click().run()

@@ -1,7 +1,7 @@
 """One notation (issue 14): what a learner reads writes the weights in Unicode (Wᵀ W, ‖Wᵢ‖, Wᵢ), never in the
 ASCII forms W^T, ||W_ or W_i that drifted into chart titles and prose.
 
-Two checks: every string literal that reaches a reader (pages/, ui/chapters/, core/charts/; docstrings and
+Two checks: every string literal that reaches a reader (views/, ui/chapters/, core/charts/; docstrings and
 LaTeX left out, since LaTeX renders its own symbols), and the specs of the shared charts built with their
 default titles."""
 
@@ -18,7 +18,7 @@ from core.charts import common
 from tests.helpers import spec_of
 
 ROOT = Path(__file__).resolve().parents[1]
-READER_FACING = ["pages", "ui/chapters", "core/charts"]
+READER_FACING = ["views", "ui/chapters", "core/charts"]
 ASCII_FORMS = re.compile(r"W\^T|\|\|W|W_(?:[ij0-9]|extra)")
 LATEX_COMMAND = re.compile(r"\\[A-Za-z|]")
 INLINE_MATH = re.compile(r"\$[^$]*\$")

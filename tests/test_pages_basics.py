@@ -20,9 +20,9 @@ from tests.helpers import (
 )
 from ui.chapters.privileged_basis import percent
 
-DIRECTIONS = "pages/features_as_directions.py"
-PRIVILEGED = "pages/privileged_basis.py"
-HYPOTHESIS = "pages/superposition_hypothesis.py"
+DIRECTIONS = "views/features_as_directions.py"
+PRIVILEGED = "views/privileged_basis.py"
+HYPOTHESIS = "views/superposition_hypothesis.py"
 
 
 def arrow_lengths(chart: Chart) -> np.ndarray:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import markdown_text, open_page
 
-PAGE = "pages/be_the_optimiser.py"
+PAGE = "views/be_the_optimiser.py"
 
 
 def your_loss(at) -> float:

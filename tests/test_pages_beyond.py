@@ -13,9 +13,9 @@ from core.assets import load_asset
 from core.chapters import computation
 from tests.helpers import Chart, captions, chart_with, moved, open_page, page_charts, progress_text
 
-DYNAMICS = "pages/learning_dynamics.py"
-PRIVILEGED = "pages/privileged_superposition.py"
-COMPUTATION = "pages/computation.py"
+DYNAMICS = "views/learning_dynamics.py"
+PRIVILEGED = "views/privileged_superposition.py"
+COMPUTATION = "views/computation.py"
 
 
 def marker(chart: Chart) -> float:

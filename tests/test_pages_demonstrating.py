@@ -7,8 +7,8 @@ import numpy as np
 from tests.helpers import Chart, chart_with, charts_with, moved, open_page, warnings
 from tests.helpers import progress_texts as progress
 
-SETUP = "pages/experiment_setup.py"
-RESULTS = "pages/basic_results.py"
+SETUP = "views/experiment_setup.py"
+RESULTS = "views/basic_results.py"
 
 
 def dataset_rows(at, text: str) -> list[int]:

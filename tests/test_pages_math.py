@@ -6,7 +6,7 @@ import numpy as np
 
 from tests.helpers import Chart, metric_labels, moved, open_page, page_charts, progress_text
 
-PAGE = "pages/math_understanding.py"
+PAGE = "views/math_understanding.py"
 RUN = "mu:run"
 
 

@@ -29,7 +29,7 @@ def phases(chart: Chart) -> Counter:
 
 
 def test_phase_page_shows_both_diagrams_and_trains_a_cell() -> None:
-    at = open_page("pages/phase_change.py")
+    at = open_page("views/phase_change.py")
     before = page_charts(at)
     assert len(before) == 5  # trained diagram, theory diagram, the chosen cell's models, two candidate-loss charts
     assert before[0].spec["params"][0]["name"] == "cell"  # the trained diagram is clickable
@@ -47,7 +47,7 @@ def test_phase_page_shows_both_diagrams_and_trains_a_cell() -> None:
 
 
 def test_phase_page_controls_change_what_is_shown() -> None:
-    at = open_page("pages/phase_change.py", {"predict": "off"})  # with a prediction to make, a picked cell waits
+    at = open_page("views/phase_change.py", {"predict": "off"})  # with a prediction to make, a picked cell waits
     first = page_charts(at)
     at.select_slider(key="pc_p").set_value(ph.P_OPTIONS[2]).run()  # a dense cell
     dense = page_charts(at)
@@ -66,7 +66,7 @@ def test_phase_page_controls_change_what_is_shown() -> None:
 
 
 def test_phase_page_live_diagram_and_paper_settings() -> None:
-    at = open_page("pages/phase_change.py")
+    at = open_page("views/phase_change.py")
     at.radio(key="pc_source").set_value(at.radio(key="pc_source").options[1]).run()
     assert len(progress_texts(at)) == 2  # the coarse diagram and the cell each have a run
     untrained = page_charts(at)[0]
@@ -82,7 +82,7 @@ def test_phase_page_live_diagram_and_paper_settings() -> None:
 
 
 def test_geometry_page_precomputed_sweeps() -> None:
-    at = open_page("pages/geometry.py")
+    at = open_page("views/geometry.py")
     paper = page_charts(at)
     # dimensions per feature, D_i, feature graph, polytope gallery; then the pentagon experiment's
     # arrows, arrow lengths and angles; last, W^T W grouped by tegum factor
@@ -107,7 +107,7 @@ def test_geometry_page_precomputed_sweeps() -> None:
 
 
 def test_geometry_page_live_sweep_and_nonuniform() -> None:
-    at = open_page("pages/geometry.py")
+    at = open_page("views/geometry.py")
     at.radio(key="geo_source").set_value("live").run()
     assert progress_texts(at)[0].startswith("Step 0 of 10,000")
     before = page_charts(at)
@@ -133,7 +133,7 @@ def test_geometry_page_fine_sweep_shows_a_tetrahedron_and_says_where_shapes_appe
     from core.chapters import geometry, geometry_sweep_claims
     from ui.chapters import geometry as geo
 
-    at = open_page("pages/geometry.py")
+    at = open_page("views/geometry.py")
     fine = geo.quiet_sweep("dense_end")
     text = markdown_text(at)
     assert geometry_sweep_claims.order_sentence(geometry_sweep_claims.shape_spans(fine.summary)) in text

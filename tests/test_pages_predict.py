@@ -6,8 +6,8 @@ import numpy as np
 
 from tests.helpers import markdown_text, open_page
 
-FIVE = "pages/five_in_two.py"
-RESULTS = "pages/basic_results.py"
+FIVE = "views/five_in_two.py"
+RESULTS = "views/basic_results.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
 BOX = "predict_five_in_two_count_p0.05"
 
@@ -33,7 +33,7 @@ def test_predict_lock_train_and_compare():
     kept = _kept(at)
     shown = [e.value for e in (at.success if kept == 2 else at.warning) if "You predicted" in e.value]
     assert shown and f"the trained model: **{kept}**" in shown[0], (kept, [w.value for w in at.warning])
-    at.switch_page("pages/home.py").run()
+    at.switch_page("views/home.py").run()
     assert "5 features in 2 dimensions: 1 prediction, 1 graded, " + ("1" if kept == 2 else "0") + " matched" in (
         markdown_text(at)
     )

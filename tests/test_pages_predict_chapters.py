@@ -12,7 +12,7 @@ from core.chapters import privileged_basis_predict as pb
 from tests.helpers import markdown_text, open_page, progress_texts, sample_x
 from ui.chapters import phase_change as ph
 
-PHASE = "pages/phase_change.py"
+PHASE = "views/phase_change.py"
 PHASE_SHORT = {"pc_seeds": "3", "pc_steps": "2000"}
 PHASE_BOX = "predict_phase_change_cell_n2_r2.98_p0.0336_paper"  # the page's default cell
 
@@ -63,7 +63,7 @@ def test_a_picked_cell_waits_for_the_prediction():
     assert not progress_texts(at)[0].startswith("Step 0 of")  # with predictions off, picking a cell trains it
 
 
-PRIVILEGED = "pages/privileged_basis.py"
+PRIVILEGED = "views/privileged_basis.py"
 PB_BOX = "predict_privileged_basis_rotation_plane45"
 
 
@@ -92,7 +92,7 @@ def test_privileged_basis_predict_train_compare():
     assert f"the trained model: **{expected}**" in text and not matched, text
 
 
-COMPUTATION = "pages/computation.py"
+COMPUTATION = "views/computation.py"
 CS_BOX = "predict_computation_circuits_steps2000_best1_seed0"
 
 
@@ -124,7 +124,7 @@ def test_computation_predict_train_compare():
 
 def test_learning_dynamics_asks_only_about_the_triples():
     # (training this page to the end and redrawing it takes over 10 s, too long for this file)
-    at = open_page("pages/learning_dynamics.py")
+    at = open_page("views/learning_dynamics.py")
     assert [r.key for r in at.radio if r.key and r.key.startswith("predict_")] == [
         "predict_learning_dynamics_final_share_p0.02_init0.1_seed0"
     ]
@@ -133,14 +133,14 @@ def test_learning_dynamics_asks_only_about_the_triples():
 
 
 def test_geometry_asks_about_correlated_pairs():
-    at = open_page("pages/geometry.py")
+    at = open_page("views/geometry.py")
     at.radio(key="geo_nonuniform").set_value("correlated").run()
     assert [r.key for r in at.radio if r.key and r.key.startswith("predict_")] == [
         "predict_geometry_correlated_pair_seed0"
     ]
 
 
-DIRECTIONS = "pages/features_as_directions.py"
+DIRECTIONS = "views/features_as_directions.py"
 FAD_BOX = "predict_features_as_directions_angle_n2_m3_p1_seed0_steps1000"
 
 

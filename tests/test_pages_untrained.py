@@ -74,7 +74,7 @@ def page_text(at) -> str:
 
 @pytest.mark.parametrize("slug", list(FORBIDDEN))
 def test_untrained_page_shows_no_results_and_one_step_shows_them(slug: str) -> None:
-    at = open_page(f"pages/{slug}.py")
+    at = open_page(f"views/{slug}.py")
     before = page_text(at)
     assert "untrained" in before.lower()
     shared = () if slug in PRECOMPUTED else SHARED

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests import helpers
 from tests.helpers import APP_TIMEOUT_S, ROOT, captions
 
-FIVE = "pages/five_in_two.py"
+FIVE = "views/five_in_two.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
 PRESENTER = {**SHORT, "presenter": "true"}
 BOX = "predict_five_in_two_count_p0.05"
@@ -24,6 +24,7 @@ def open_page(page: str, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     for key, raw in query.items():
         at.query_params[key] = raw
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -100,7 +101,7 @@ def test_a_bad_reveal_value_is_named_and_the_hiding_stays_on():
 
 def test_basic_results_hides_its_count_line_until_revealed():
     """The ReLU panel's "k of 20 features represented" line answers the question, so it waits too."""
-    at = open_page("pages/basic_results.py", {"presenter": "true", "br_steps": "1000"})
+    at = open_page("views/basic_results.py", {"presenter": "true", "br_steps": "1000"})
     [box] = [n.key for n in at.number_input if n.key and n.key.startswith("predict_basic_results_relu_kept")]
     at.number_input(key=box).set_value(6).run()
     at.button(key=f"{box}_lock").click().run()

@@ -45,12 +45,12 @@ sys.meta_path.insert(0, Block())
 for name in {RUNTIME_MODULES!r}:
     importlib.import_module(name)
 from streamlit.testing.v1 import AppTest
-pages = sorted(p.name for p in __import__("pathlib").Path("pages").glob("*.py"))
+pages = sorted(p.name for p in __import__("pathlib").Path("views").glob("*.py"))
 shown = {{}}
 for page in pages:
     at = AppTest.from_file("app.py", default_timeout=240)
     at.run()
-    at.switch_page("pages/" + page).run()
+    at.switch_page("views/" + page).run()
     assert not at.exception, (page, [e.message for e in at.exception])
     if any(e.label == "The model in PyTorch" for e in at.expander):
         shown[page] = [c.value for c in at.code if "nn.Module" in c.value]

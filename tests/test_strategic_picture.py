@@ -40,7 +40,7 @@ def test_first_without_monosemantic_on_hand_made_counts() -> None:
 
 
 def test_strategic_page_shows_its_figure_links_and_questions() -> None:
-    at = open_page("pages/strategic_picture.py")
+    at = open_page("views/strategic_picture.py")
     assert len(at.get("vega_lite_chart")) == 1
     caption = next(c.value for c in at.caption if "privileged-basis" in c.value)
     assert "stores 5 of 10 features and 5 of its 5 neurons" in caption
@@ -89,10 +89,11 @@ def test_home_page_has_no_paper_section_link() -> None:
     assert not [c for c in at.caption if "Paper section" in c.value]
 
 
-@pytest.mark.parametrize("page", ["pages/strategic_picture.py", "pages/adversarial.py"])
+@pytest.mark.parametrize("page", ["views/strategic_picture.py", "views/adversarial.py"])
 def test_presenter_mode_keeps_figures_and_key_sentences(page: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["presenter"] = "true"
+    at.run()  # app.py's first run registers the pages (st.navigation): only then can a test switch
     at.switch_page(page).run()
     assert not at.exception
     assert at.get("vega_lite_chart") and at.get("download_button") == []

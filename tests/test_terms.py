@@ -43,7 +43,7 @@ def literals(source: str) -> list[str]:
 
 
 def chapter_prose(slug: str) -> str:
-    files = [ROOT / "pages" / f"{slug}.py", *sorted((ROOT / "ui" / "chapters").glob(f"{slug}*.py"))]
+    files = [ROOT / "views" / f"{slug}.py", *sorted((ROOT / "ui" / "chapters").glob(f"{slug}*.py"))]
     return "\n".join(s for f in files if f.exists() for s in literals(f.read_text()))
 
 

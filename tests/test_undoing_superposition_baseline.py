@@ -100,7 +100,7 @@ def test_page_without_torch_shows_the_precomputed_curve_and_runs_the_baseline(mo
     from tests.helpers import markdown_text, open_page
 
     monkeypatch.setattr(chapter, "torch_available", lambda: False)
-    at = open_page("pages/undoing_superposition.py")
+    at = open_page("views/undoing_superposition.py")
     titles = [json.dumps(json.loads(c.proto.spec).get("title")) for c in at.get("vega_lite_chart")]
     assert any("Sparsity against reconstruction" in t and "precomputed" in t for t in titles)
     assert "Non-negative codes recovered" not in markdown_text(at)  # no result before the run

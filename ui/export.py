@@ -17,6 +17,7 @@ import streamlit as st
 
 from core import analysis
 from core.train import TrainResult
+from ui import handout
 from ui.state import presenting
 
 PNG_SCALE = 2.0  # twice the screen size: crisp on slides
@@ -67,6 +68,7 @@ def show_chart(
     if widget_key is not None:
         chart_kwargs["key"] = widget_key
     shown = where.altair_chart(chart, width="content", alt=alt_text, **chart_kwargs)
+    handout.note_chart(key, chart, alt_text)
     registry = LIVE_EXPORTS.get()
     if registry is not None:
         registry.setdefault("charts", {})[key] = (chart, name)

@@ -1,7 +1,7 @@
 """The chapter registry: every chapter once, in the order a learner takes them.
 
 app.py builds the navigation from it, the home page's learning path lists it, and the tests read
-it to find every page. A chapter's ``slug`` is its name in every layer: ``pages/<slug>.py``,
+it to find every page. A chapter's ``slug`` is its name in every layer: ``views/<slug>.py``,
 ``core/chapters/<slug>.py`` (its science), ``core/charts/<slug>.py`` (its charts) and, where it has
 widgets of its own, ``ui/chapters/<slug>.py``. ``url_path`` is what links and bookmarks use.
 ``paper_section`` is the address of the paper's section the chapter follows (app.py links it at the top
@@ -28,10 +28,10 @@ class Chapter:
     @property
     def page(self) -> str:
         """The page file Streamlit routes to."""
-        return f"pages/{self.slug}.py"
+        return f"views/{self.slug}.py"
 
 
-HOME = "pages/home.py"
+HOME = "views/home.py"
 PAPER = "https://transformer-circuits.pub/2022/toy_model/index.html"
 
 DEFINITIONS = "Definitions and motivation"
@@ -317,7 +317,7 @@ def total_minutes() -> int:
 # A learner reads the chapters in order, so a term must not be *used* before the chapter that defines
 # it. TERMS maps each term to (the slug of the chapter that defines it, regexes that find it in a
 # page's prose). tests/test_terms.py reads every chapter's text (the string literals of
-# pages/<slug>.py and ui/chapters/<slug>*.py) and fails when a chapter before the defining one uses a
+# views/<slug>.py and ui/chapters/<slug>*.py) and fails when a chapter before the defining one uses a
 # term without defining it itself.
 #
 # The convention for "defined here": the term in italics (or bold) followed by a colon and a short

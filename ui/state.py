@@ -10,6 +10,8 @@ import secrets
 
 import streamlit as st
 
+from ui import handout
+
 # Keys bound to the URL (like "presenter") are not listed here: their default lives on the widget,
 # and a value set here first would override the link a teacher shared.
 DEFAULTS: dict[str, object] = {}
@@ -77,7 +79,10 @@ def apply_url_chrome() -> None:
 
 
 def prose(text: str, key_sentence: str | None = None) -> None:
-    """Explanatory text; in presenter mode only its key sentence (the room listens to the speaker instead)."""
+    """Explanatory text; in presenter mode only its key sentence (the room listens to the speaker instead).
+    The key sentence also goes into the chapter's handout."""
+    if key_sentence:
+        handout.note_sentence(key_sentence)
     if presenting() and key_sentence:
         st.markdown(f"**{key_sentence}**")
     else:

@@ -1,7 +1,7 @@
 """Pytest fixtures for the browser tests; the rig itself (server, browser, page helpers) lives in rig/.
 
-    streamlit_server  session: the app on a free loopback port, warmed up (rig.browser.warm_up) so deep
-                      links work from the first test on.
+    streamlit_server  session: the app on a free loopback port, warmed up (rig.browser.warm_up) so the
+                      first test does not pay for the server's imports.
     app_url           session: the server's base URL, e.g. "http://127.0.0.1:45123" (no trailing slash).
     browser           session: Chromium at /usr/bin/chromium (or $SPL_CHROMIUM).
     page_log          per test: what the page did wrong (console errors, failed/external requests).

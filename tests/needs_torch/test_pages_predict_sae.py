@@ -23,7 +23,7 @@ def _recovered_share(decoder: np.ndarray, W: np.ndarray) -> float:
 
 
 def test_sae_predict_train_compare():
-    at = open_page("pages/undoing_superposition.py", SHORT)
+    at = open_page("views/undoing_superposition.py", SHORT)
     at.radio(key=BOX).set_value(us.MOST).run()
     at.button(key=f"{BOX}_lock").click().run()
     run = at.session_state["sae:run"]

@@ -169,7 +169,7 @@ def test_page_steps_an_sae_and_draws_its_charts(monkeypatch) -> None:
     monkeypatch.setattr(live, "STEP_SECONDS", 600.0)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=240)
     at.run()
-    at.switch_page("pages/undoing_superposition.py").run()
+    at.switch_page("views/undoing_superposition.py").run()
     assert not at.exception
     before = len(at.get("vega_lite_chart"))
     assert before >= 2  # directions and matching matrix, before any training
