@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.keys import new_page_run
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
@@ -31,5 +32,6 @@ chapter = by_url_path(page.url_path)
 if chapter is not None and chapter.paper_section:  # one shared place: every chapter links its part of the paper
     st.caption(f":material/menu_book: Paper section: [{chapter.section_title}]({chapter.paper_section})")
 notice = st.empty()  # at the top of the page, filled once the page has run
+new_page_run()  # the first live panel the page draws gets the keyboard shortcuts
 page.run()
 report_refused(notice, link)

@@ -4,10 +4,17 @@ clicking buttons, the main area's text and the values controls show."""
 from __future__ import annotations
 
 import contextlib
+import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 APP_IDLE_TIMEOUT_MS = 60_000
+
+
+def button_name(label: str) -> re.Pattern:
+    """A button's accessible name: its label, then " Shortcut <key>" when it has a keyboard shortcut (the main
+    live panel's Play, Pause, Step and Reset do: ui/keys.py). Match buttons by this, not by the exact label."""
+    return re.compile(rf"^{re.escape(label)}( Shortcut \S+)?$")
 
 
 def discover_pages() -> list[str]:
@@ -78,7 +85,7 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
     rerun the click triggers to finish.
     """
     buttons = page.locator('[data-testid="stButton"], [data-testid="stFormSubmitButton"]')
-    button = buttons.get_by_role("button", name=label, exact=True)
+    button = buttons.get_by_role("button", name=button_name(label))
     button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
     if wait:
         wait_for_rerun(page, timeout_ms)
