@@ -182,3 +182,25 @@ def control_values(page, keys: list[str], timeout_ms: int = 10_000) -> dict[str,
         timeout=timeout_ms,
     )
     return {key: control_value(page, key) for key in keys}
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    """'#rrggbb' or 'rgb(r, g, b)' / 'rgba(r, g, b, a)' as three numbers from 0 to 255."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    parts = colour[colour.index("(") + 1 : colour.index(")")].replace(",", " ").split()
+    return tuple(float(v) for v in parts[:3])
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours: 1 (same) to 21 (black on white)."""
+
+    def luminance(colour: str) -> float:
+        lin = [
+            (c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in _channels(colour)
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
