@@ -160,12 +160,17 @@ def table(entries: list[Entry]) -> str:
     return "| symbol | meaning |\n| --- | --- |\n" + rows
 
 
+def listing(entries: list[Entry]) -> str:
+    """One line per entry: fits the narrow sidebar better than a table."""
+    return "\n".join(f"- **{e.symbol}**: {e.meaning}" for e in entries)
+
+
 def glossary_panel(chapter: Chapter | None) -> None:
     """The sidebar's "Notation and glossary": the page's own symbols first, then the rest of the lab's."""
     own, others = ordered(chapter)
     with st.sidebar.expander("Notation and glossary", icon=":material/menu_book:"):
         if own:
             st.markdown("**On this page**")
-            st.markdown(table(own))
+            st.markdown(listing(own))
             st.markdown("**Elsewhere in the lab**")
-        st.markdown(table(others))
+        st.markdown(listing(others))
