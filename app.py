@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from ui.glossary import glossary_panel
 from ui.handout import begin as begin_handout
 from ui.handout import handout_button
+from ui.keys import new_page_run
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
@@ -30,10 +32,12 @@ link = link_values(page.url_path)  # before any widget runs: what a freshly open
 sidebar_controls()
 apply_url_chrome()
 chapter = by_url_path(page.url_path)
+glossary_panel(chapter)  # notation at hand on every page, this page's symbols first
 if chapter is not None and chapter.paper_section:  # one shared place: every chapter links its part of the paper
     st.caption(f":material/menu_book: Paper section: [{chapter.section_title}]({chapter.paper_section})")
 notice = st.empty()  # at the top of the page, filled once the page has run
 begin_handout()
+new_page_run()  # the first live panel the page draws gets the keyboard shortcuts
 page.run()
 if chapter is not None:
     handout_button(chapter)

@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 from rig.browser import launch_browser, open_session
 from rig.live import play_buttons, press_play, read_step, wait_for_step_above
-from rig.pages import assert_no_exception, discover_pages, goto_app, wait_for_app
+from rig.pages import assert_no_exception, button_name, discover_pages, goto_app, wait_for_app
 from rig.procfs import MemorySampler, mb_of
 from rig.server import start_server
 
@@ -42,7 +42,7 @@ def visit(page, base: str, path: str, play_seconds: float) -> str:
     press_play(page)
     wait_for_step_above(page, before)
     time.sleep(play_seconds)
-    pause = page.get_by_role("button", name="Pause", exact=True).first
+    pause = page.get_by_role("button", name=button_name("Pause")).first
     if pause.is_enabled():
         pause.click()
     wait_for_app(page, timeout_ms=120_000)

@@ -11,6 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from rig.pages import (
     APP_IDLE_TIMEOUT_MS,
     assert_no_exception,
+    button_name,
     main_text,
     wait_for_app,
     wait_for_main_text,
@@ -87,7 +88,7 @@ def set_speed(page, label: str) -> None:
 
 
 def play_buttons(page):
-    return page.locator('[data-testid="stButton"]').get_by_role("button", name="Play", exact=True)
+    return page.locator('[data-testid="stButton"]').get_by_role("button", name=button_name("Play"))
 
 
 def press_play(page) -> None:

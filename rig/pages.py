@@ -4,10 +4,17 @@ clicking buttons, the main area's text and the values controls show."""
 from __future__ import annotations
 
 import contextlib
+import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 APP_IDLE_TIMEOUT_MS = 60_000
+
+
+def button_name(label: str) -> re.Pattern:
+    """A button's accessible name: its label, then " Shortcut <key>" when it has a keyboard shortcut (the main
+    live panel's Play, Pause, Step and Reset do: ui/keys.py). Match buttons by this, not by the exact label."""
+    return re.compile(rf"^{re.escape(label)}( Shortcut \S+)?$")
 
 
 def discover_pages() -> list[str]:
@@ -78,7 +85,7 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
     rerun the click triggers to finish.
     """
     buttons = page.locator('[data-testid="stButton"], [data-testid="stFormSubmitButton"]')
-    button = buttons.get_by_role("button", name=label, exact=True)
+    button = buttons.get_by_role("button", name=button_name(label))
     button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
     if wait:
         wait_for_rerun(page, timeout_ms)
@@ -177,3 +184,25 @@ def control_values(page, keys: list[str], timeout_ms: int = 10_000) -> dict[str,
         timeout=timeout_ms,
     )
     return {key: control_value(page, key) for key in keys}
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    """'#rrggbb' or 'rgb(r, g, b)' / 'rgba(r, g, b, a)' as three numbers from 0 to 255."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    parts = colour[colour.index("(") + 1 : colour.index(")")].replace(",", " ").split()
+    return tuple(float(v) for v in parts[:3])
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours: 1 (same) to 21 (black on white)."""
+
+    def luminance(colour: str) -> float:
+        lin = [
+            (c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in _channels(colour)
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import streamlit as st
 
 from core.train import Trainer, TrainResult
-from ui import export
+from ui import export, keys
 from ui.code import model_code
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
@@ -195,11 +195,23 @@ def _reset(key: str) -> None:
 
 def _controls(key: str, run: LiveRun, step_size: int) -> None:
     done = run.trainer.done
+    main = keys.claim(key)  # only a page's main panel gets keyboard shortcuts (one binding per key per page)
+    short = {"play": keys.PLAY_PAUSE, "step": keys.STEP, "reset": keys.RESET} if main else {}
     # A horizontal container sizes buttons to their labels and wraps on narrow panels.
     row = st.container(horizontal=True, vertical_alignment="bottom")
     cols = [row] * 5
-    cols[0].button("Play", key=f"{key}:play", on_click=_play, args=(key,), disabled=run.playing or done, type="primary")
-    cols[1].button("Pause", key=f"{key}:pause", on_click=_pause, args=(key,), disabled=not run.playing)
+    cols[0].button(
+        "Play",
+        key=f"{key}:play",
+        on_click=_play,
+        args=(key,),
+        disabled=run.playing or done,
+        type="primary",
+        shortcut=short.get("play"),
+    )
+    cols[1].button(
+        "Pause", key=f"{key}:pause", on_click=_pause, args=(key,), disabled=not run.playing, shortcut=short.get("play")
+    )
     cols[2].button(
         "Step",
         key=f"{key}:step",
@@ -207,8 +219,16 @@ def _controls(key: str, run: LiveRun, step_size: int) -> None:
         args=(key, step_size),
         disabled=done,
         help=f"Train {step_size:,} more steps, then stop.",
+        shortcut=short.get("step"),
     )
-    cols[3].button("Reset", key=f"{key}:reset", on_click=_reset, args=(key,), help="Start again from the same seed.")
+    cols[3].button(
+        "Reset",
+        key=f"{key}:reset",
+        on_click=_reset,
+        args=(key,),
+        help="Start again from the same seed.",
+        shortcut=short.get("reset"),
+    )
     cols[4].segmented_control(
         "Playback speed",
         list(SPEEDS),
@@ -217,6 +237,9 @@ def _controls(key: str, run: LiveRun, step_size: int) -> None:
         key=f"{key}:speed",
         help="Slow lets you watch each change; Fast trains as quickly as the server allows.",
     )
+    if main:
+        with row:
+            keys.shortcuts_help()
 
 
 def _max_steps(key: str, cfg: Any) -> int | None:

@@ -97,7 +97,7 @@ st.subheader("What to notice")
 st.markdown(
     """
 - **Left, top.** The dashed arrows are the learned directions *W*ᵢ. Your input's hidden vector is built by walking
-  x₀ along *W*₀, then x₁ along *W*₁: the black arrow is where you end up. Switch a feature off and its piece
+  x₀ along *W*₀, then x₁ along *W*₁: the grey arrow is where you end up. Switch a feature off and its piece
   disappears; halve its value and its piece halves. That is all "linear representation" means.
 - **Left, bottom.** Reading the same *h* neuron by neuron mixes the features: each hidden coordinate is a blend of
   several pieces. The coordinates are not the features; the directions are.

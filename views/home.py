@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import glossary
 from ui.predict import progress_lines
 from ui.registry import LECTURE_PATH, lecture_minutes, parts, total_minutes
 
@@ -47,16 +48,6 @@ if lines := progress_lines():  # the predictions made in this session, per chapt
     st.markdown("\n".join(lines))
 
 st.subheader("Words the lab uses")
-st.markdown(
-    """
-| term | meaning |
-| --- | --- |
-| *n* features, *m* hidden dimensions | the input has *n* numbers; the model must pass them through *m* < *n* |
-| density *p* | the probability that a feature is non-zero in an example |
-| sparsity *S* = 1 − *p* | the probability that it is zero; the paper's axes use 1/(1−*S*) = 1/*p* |
-| importance *I*ᵢ | how much feature *i*'s reconstruction error counts in the loss |
-| *W*ᵢ | the direction in hidden space that feature *i* is written to |
-| superposition | more features represented than there are dimensions, as non-orthogonal directions |
-"""
-)
+st.markdown("Every page has this table at hand in the sidebar, under *Notation and glossary*, its own symbols first.")
+st.markdown(glossary.table(glossary.ordered(None)[1]))
 st.caption("All training runs on the server's CPU with a fixed random seed, so the same settings give the same result.")

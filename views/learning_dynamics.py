@@ -155,7 +155,7 @@ else:
     hits = int((table["loss drop?"] == "yes").sum()) if len(table) else 0
     st.caption(
         f"{len(table)} jumps detected; during {hits} of them the loss fell at least twice as fast as its average "
-        "over the run (per doubling of the step count); they are the dashed orange lines, the black line is the "
+        "over the run (per doubling of the step count); they are the dashed orange lines, the grey line is the "
         "replay step. "
         f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (‖Wᵢ‖ > 0.5)."
     )

@@ -17,7 +17,17 @@ import numpy as np
 import pandas as pd
 
 from core.charts import common
-from core.charts.style import OKABE_ITO, SEQUENTIAL, axis_limit, category_color, configure, diverging, pc_titles
+from core.charts.style import (
+    GUIDE,
+    INK,
+    OKABE_ITO,
+    SEQUENTIAL,
+    axis_limit,
+    category_color,
+    configure,
+    diverging,
+    pc_titles,
+)
 
 DROPPED_GREY = "#b8bcc6"
 SUPERPOSITION_TITLE = "superposition Σⱼ≠ᵢ(Ŵᵢ·Wⱼ)²"
@@ -62,7 +72,7 @@ def norm_bars_superposition(
         .encode(y=alt.Y("feature:O", title="feature i"), x=alt.X("norm:Q", title="‖Wᵢ‖"), color=color, tooltip=tip)
     )
     cut = pd.DataFrame({"x": [threshold]})
-    rule = alt.Chart(cut).mark_rule(strokeDash=[4, 3], color="#555555").encode(x="x:Q")
+    rule = alt.Chart(cut).mark_rule(strokeDash=[4, 3], color=INK).encode(x="x:Q")
     head = alt.TitleParams(
         title,
         subtitle=[
@@ -105,7 +115,7 @@ def pca_features(
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tip)
     lines = base.mark_rule(strokeWidth=1.5 * scale, opacity=0.8).encode(x2="x0:Q", y2="y0:Q")
     dots = base.mark_circle(size=45 * scale**2, opacity=1)
-    text = base.mark_text(dx=7 * scale, dy=-7 * scale, fontSize=10 * scale, color="#333333").encode(text="label:N")
+    text = base.mark_text(dx=7 * scale, dy=-7 * scale, fontSize=10 * scale, color=INK).encode(text="label:N")
     side = 300 * scale
     head = alt.TitleParams(
         title,
@@ -156,11 +166,11 @@ def sweep_overview(table: pd.DataFrame, m: int, scale: float = 1.0) -> alt.HConc
         layers = [base.mark_line(strokeWidth=2 * scale), base.mark_point(filled=True, size=50 * scale**2)]
         if level is not None:
             ref = pd.DataFrame({"y": [level], "name": [level_name]})
-            layers.insert(0, alt.Chart(ref).mark_rule(strokeDash=[5, 3], color="#777777").encode(y="y:Q"))
+            layers.insert(0, alt.Chart(ref).mark_rule(strokeDash=[5, 3], color=GUIDE).encode(y="y:Q"))
             layers.insert(
                 1,
                 alt.Chart(ref)
-                .mark_text(align="left", dx=3, dy=-6 * scale, fontSize=10 * scale, color="#555555")
+                .mark_text(align="left", dx=3, dy=-6 * scale, fontSize=10 * scale, color=INK)
                 .encode(y="y:Q", x=alt.value(0), text="name:N"),
             )
         panels.append(alt.layer(*layers).properties(width=240 * scale, height=220 * scale))

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from core.charts.style import (
+    GUIDE,
+    INK,
     OKABE_ITO,
     SEQUENTIAL,
     axis_limit,
@@ -36,7 +38,7 @@ GUIDES_MIDDLE = ["1", "3/4", "2/3", "1/2"]  # far enough apart to sit centred on
 
 
 LABELLED_LEGEND_MAX = 12  # marks that carry their own text label need no long legend
-LABEL_INK = "#333333"  # text labels on white: contrast 12.6
+LABEL_INK = INK  # text labels: readable on the light and the dark theme (style.INK)
 LABEL_MIN_REACH = 0.2  # a point nearer the origin than this share of the farthest one gets no text label
 
 
@@ -374,14 +376,14 @@ def dimensionality_scatter(
     df = pd.DataFrame({"x": np.repeat(x, n), "D": D.ravel(), "feature": np.tile(np.arange(n), x.size)})
     guides = pd.DataFrame({"D": list(DIMENSIONALITY_GUIDES.values()), "name": list(DIMENSIONALITY_GUIDES)})
     y_title = "Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²"
-    rules = alt.Chart(guides).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
+    rules = alt.Chart(guides).mark_rule(color=GUIDE, strokeDash=[4, 3]).encode(y=alt.Y("D:Q", title=y_title))
     width = 440 * scale
     # labels just right of the plot; 2/5 and 3/8 are 0.025 apart, closer than a line of text, so 2/5 sits
     # above its rule and 3/8 below its own
     names = [
         alt.Chart(guides)
         .transform_filter(alt.FieldOneOfPredicate(field="name", oneOf=group))
-        .mark_text(align="left", baseline=baseline, dx=4, color="#555555", fontSize=10 * scale)
+        .mark_text(align="left", baseline=baseline, dx=4, color=INK, fontSize=10 * scale)
         .encode(y=alt.Y("D:Q", title=y_title), text="name:N", x=alt.value(width))
         for group, baseline in (
             (GUIDES_MIDDLE, "middle"),
@@ -435,7 +437,7 @@ def hidden_pca(
         )
         layers.append(
             alt.Chart(lines)
-            .mark_line(color="#555555", strokeDash=[4, 3], strokeWidth=1.5 * scale)
+            .mark_line(color=INK, strokeDash=[4, 3], strokeWidth=1.5 * scale)
             .encode(x=x, y=y, detail="feature:N")
         )
     side = 300 * scale

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.style import OKABE_ITO, SEQUENTIAL, configure
+from core.charts.style import INK, OKABE_ITO, SEQUENTIAL, configure
 
 ZERO_GREY = "#e3e6ec"
 ZERO_BELOW = 0.005  # a cell that reads 0.00 (or less): a model's output is rarely exactly 0, an input often is
@@ -92,7 +92,7 @@ def frequency_bars(
         )
     )
     line_df = pd.DataFrame({"p": [density], "label": [f"chosen density p = {density:g}"]})
-    rule = alt.Chart(line_df).mark_rule(color="black", strokeDash=[5, 3], strokeWidth=1.5 * scale).encode(y="p:Q")
+    rule = alt.Chart(line_df).mark_rule(color=INK, strokeDash=[5, 3], strokeWidth=1.5 * scale).encode(y="p:Q")
     text = (
         alt.Chart(line_df)
         .mark_text(align="left", dx=6, fontSize=11 * scale)
@@ -144,10 +144,10 @@ def loss_with_levels(
         .mark_line(strokeWidth=2 * scale, color=OKABE_ITO[0])
         .encode(x=alt.X("step:Q", title="training step"), y=y, tooltip=["step:Q", alt.Tooltip("loss:Q", format=".4g")])
     )
-    rules = alt.Chart(lv).mark_rule(strokeDash=[5, 3], color="#555555").encode(y=y)
+    rules = alt.Chart(lv).mark_rule(strokeDash=[5, 3], color=INK).encode(y=y)
     names = (
         alt.Chart(lv)
-        .mark_text(align="right", dy=-6 * scale, fontSize=11 * scale, color="#333333")
+        .mark_text(align="right", dy=-6 * scale, fontSize=11 * scale, color=INK)
         .encode(y=y, x=alt.value(440 * scale), text="name:N", tooltip=["name:N", alt.Tooltip("loss:Q", format=".4g")])
     )
     chart = alt.layer(rules, names, line).properties(width=440 * scale, height=240 * scale, title="Training loss")

@@ -15,7 +15,17 @@ import pandas as pd
 
 from core.charts import common
 from core.charts.common import headed_arrows, segments
-from core.charts.style import GREY, INK, OKABE_ITO, axis_limit, configure, feature_color, pc_titles, square_axes, titled
+from core.charts.style import (
+    GREY,
+    INK,
+    OKABE_ITO,
+    axis_limit,
+    configure,
+    feature_color,
+    pc_titles,
+    square_axes,
+    titled,
+)
 
 
 def sum_of_directions(
@@ -25,7 +35,7 @@ def sum_of_directions(
     title: str = "Your input: h = Σ xᵢ Wᵢ, tip to tail",
     scale: float = 1.0,
 ) -> alt.LayerChart:
-    """Faint dashed W_i from the origin; solid x_i W_i chained tip to tail; a black arrow for the sum h.
+    """Faint dashed W_i from the origin; solid x_i W_i chained tip to tail; a grey arrow for the sum h.
 
     ``directions`` [n, 2] are the W_i and ``pieces`` [n, 2] the x_i W_i, both in the plotted plane
     (``core.chapters.features_as_directions.feature_contributions``). Laying the pieces tip to tail
@@ -54,7 +64,7 @@ def sum_of_directions(
         .encode(x=x, y=y, color=alt.value(common.LABEL_INK), text="text:N")  # dark: yellow text is unreadable
     )
     side = 300 * scale
-    key = "dashed: each direction Wᵢ · solid: xᵢWᵢ, tip to tail · black: the sum h"
+    key = "dashed: each direction Wᵢ · solid: xᵢWᵢ, tip to tail · grey: the sum h"
     return configure(alt.layer(*layers).properties(width=side, height=side, title=titled(title, key, scale)), scale)
 
 
@@ -111,10 +121,10 @@ def hidden_cloud(
         .encode(x=x, y=y)
     )
     axes_df = segments(np.zeros_like(neurons), neurons, label=[f"neuron {j}" for j in range(neurons.shape[0])])
-    neuron_arrows = headed_arrows(axes_df, x, y, "#555555", 1.2 * scale, dash=[5, 4])
+    neuron_arrows = headed_arrows(axes_df, x, y, INK, 1.2 * scale, dash=[5, 4])
     neuron_text = (
         alt.Chart(axes_df)
-        .mark_text(dx=6 * scale, dy=10 * scale, fontSize=10 * scale, color="#555555")
+        .mark_text(dx=6 * scale, dy=10 * scale, fontSize=10 * scale, color=INK)
         .encode(x=x, y=y, text="label:N")
     )
     n = features.shape[0]
@@ -163,7 +173,7 @@ def embedding_map(
     scale: float = 1.0,
 ) -> alt.LayerChart:
     """Labelled word points coloured by ``group`` (Okabe-Ito in ``domain`` order, default first seen);
-    ``arrows`` [k, 2, 2] (start, end) drawn black, e.g. man → woman."""
+    ``arrows`` [k, 2, 2] (start, end) drawn grey, e.g. man → woman."""
     coords = np.asarray(coords, dtype=np.float64)
     arrows = np.asarray(arrows, dtype=np.float64).reshape(-1, 2, 2)
     names = pc_titles(ratio, digits=0)
@@ -182,7 +192,7 @@ def embedding_map(
     if arrows.size:
         layers.append(headed_arrows(segments(arrows[:, 0], arrows[:, 1]), x, y, INK, 1.8 * scale))
     side = 290 * scale
-    key = "black arrows: the analogy's two steps" if arrows.size else ""
+    key = "grey arrows: the analogy's two steps" if arrows.size else ""
     return configure(alt.layer(*layers).properties(width=side, height=side, title=titled(title, key, scale)), scale)
 
 

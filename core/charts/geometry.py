@@ -68,8 +68,8 @@ def _log_x(values: np.ndarray) -> alt.Scale:
 
 def _level_rules(levels: dict[str, float], width: float, scale: float, y_title: str) -> list[alt.Chart]:
     df = pd.DataFrame({"y": list(levels.values()), "name": list(levels)})
-    rules = alt.Chart(df).mark_rule(color="#999999", strokeDash=[4, 3]).encode(y=alt.Y("y:Q", title=y_title))
-    names = alt.Chart(df).mark_text(align="left", dx=4, color="#555555", fontSize=11 * scale)
+    rules = alt.Chart(df).mark_rule(color=style.GUIDE, strokeDash=[4, 3]).encode(y=alt.Y("y:Q", title=y_title))
+    names = alt.Chart(df).mark_text(align="left", dx=4, color=style.INK, fontSize=11 * scale)
     return [rules, names.encode(y="y:Q", text="name:N", x=alt.value(width))]
 
 
@@ -136,7 +136,7 @@ def dimensionality_chart(
 ) -> alt.LayerChart:
     """Every feature's D_i [K, n] against 1/(1-S) [K], coloured by its factor's name ``kinds`` [K, n].
 
-    ``guides`` are drawn as dashed rules; ``dims_per_feature`` [K] (optional) as a black line.
+    ``guides`` are drawn as dashed rules; ``dims_per_feature`` [K] (optional) as a solid grey line.
     """
     df = _jittered(inverse_density, D, kinds)
     width = 360 * scale
@@ -155,8 +155,10 @@ def dimensionality_chart(
     line = dims_per_feature is not None
     if line:
         dpf = pd.DataFrame({"x": np.asarray(inverse_density, dtype=np.float64), "D": np.asarray(dims_per_feature)})
-        layers.append(alt.Chart(dpf).mark_line(color="black", strokeWidth=1.5 * scale).encode(x="x:Q", y="D:Q"))
-    key = "dashed: D = d/k for k features spread over d dimensions" + (" · black line: dimensions per feature" * line)
+        layers.append(alt.Chart(dpf).mark_line(color=style.INK, strokeWidth=1.5 * scale).encode(x="x:Q", y="D:Q"))
+    key = "dashed: D = d/k for k features spread over d dimensions" + (
+        " · solid grey line: dimensions per feature" * line
+    )
     chart = alt.layer(*layers).properties(
         width=width, height=300 * scale, title=style.titled("Every feature's D_i", key, scale)
     )
@@ -182,7 +184,7 @@ def feature_graph(layout: GraphLayout, kind_names: Sequence[str], scale: float =
     x, y = alt.X("x:Q", axis=hidden), alt.Y("y:Q", axis=hidden)
     lines = (
         alt.Chart(edge_df)
-        .mark_rule(color="#555555")
+        .mark_rule(color=style.INK)
         .encode(
             x=x,
             y=y,
@@ -228,7 +230,7 @@ def _polytope_panel(view: PolytopeView, colour: str, scale: float) -> alt.LayerC
         .mark_rule(color=colour, strokeWidth=2 * scale)
         .encode(x=x, y=y, x2="x0:Q", y2="y0:Q", opacity=depth_op)
     )
-    edges = alt.Chart(hull).mark_rule(color="#777777", strokeDash=[3, 2]).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    edges = alt.Chart(hull).mark_rule(color=style.GUIDE, strokeDash=[3, 2]).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
     dots = (
         alt.Chart(tips)
         .mark_circle(size=50 * scale**2, color=colour)
@@ -316,8 +318,8 @@ def gaps_vs_density(ratios: np.ndarray, gaps: np.ndarray, scale: float = 1.0) ->
         tooltip=[alt.Tooltip("ratio:Q", format=".3g"), alt.Tooltip("gap:Q", format=".1f"), "side:N"],
     )
     pentagon = alt.Chart(pd.DataFrame({"gap": [72.0], "name": ["72° (regular pentagon)"]}))
-    rule = pentagon.mark_rule(color="#999999", strokeDash=[4, 3]).encode(y="gap:Q")
-    text = pentagon.mark_text(align="left", dx=4, dy=-6, color="#555555", fontSize=11 * scale).encode(
+    rule = pentagon.mark_rule(color=style.GUIDE, strokeDash=[4, 3]).encode(y="gap:Q")
+    text = pentagon.mark_text(align="left", dx=4, dy=-6, color=style.INK, fontSize=11 * scale).encode(
         y="gap:Q", text="name:N", x=alt.value(0)
     )
     lines = alt.layer(

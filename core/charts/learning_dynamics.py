@@ -16,7 +16,7 @@ from core.charts import style
 from core.charts.common import DIMENSIONALITY_GUIDES
 
 D_TITLE = "feature dimensionality D_i"
-GUIDE_COLOR = "#999999"
+GUIDE_COLOR = style.GUIDE
 
 
 def _x(log_x: bool, domain: tuple[float, float]) -> alt.X:
@@ -69,7 +69,7 @@ def _guides(y: alt.Y, scale: float, opacity: float | None = None) -> list[alt.Ch
     names = [
         alt.Chart(guides)
         .transform_filter(alt.FieldOneOfPredicate(field="level", oneOf=levels))
-        .mark_text(align="left", baseline=baseline, dx=3, dy=dy, color="#555555", fontSize=10 * scale)
+        .mark_text(align="left", baseline=baseline, dx=3, dy=dy, color=style.INK, fontSize=10 * scale)
         .encode(y=y, x=alt.value(0), text="level:N")
         for levels, baseline, dy in (([k for k in guides["level"] if k != "3/8"], "bottom", -1), (["3/8"], "top", 1))
     ]

@@ -153,7 +153,7 @@ def _markers(markers: Sequence[tuple[str, float, float]], x: alt.X, y: alt.Y, sc
     """White labelled points (one shape each) on top of a heatmap."""
     mk = pd.DataFrame(markers, columns=["marker", "x", "y"])
     shapes = ["circle", "diamond", "square", "triangle-up"][: len(mk)]
-    point = alt.Chart(mk).mark_point(filled=True, size=150 * scale**2, stroke="black", strokeWidth=1.5)
+    point = alt.Chart(mk).mark_point(filled=True, size=150 * scale**2, stroke=style.OVERLAY, strokeWidth=1.5)
     shape = alt.Shape(
         "marker:N",
         scale=alt.Scale(domain=list(mk["marker"]), range=shapes),
@@ -213,7 +213,7 @@ def loss_heatmap(
 
 
 RESPONSE_STYLE = {  # curve name -> (colour, dashed)
-    "target x": ("#999999", True),
+    "target x": (style.GUIDE, True),
     "own output": (style.OKABE_ITO[0], False),
     "other output before ReLU": (style.OKABE_ITO[3], True),
     "other output after ReLU": (style.OKABE_ITO[3], False),

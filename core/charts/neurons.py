@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.style import OKABE_ITO, configure, diverging, ranked_feature_color
+from core.charts.style import INK, OKABE_ITO, OVERLAY, configure, diverging, ranked_feature_color
 
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
 
@@ -180,7 +180,7 @@ def neuron_counts_chart(
         layers.insert(0, _seed_dots(inv, np.asarray(seed_counts, dtype=np.float64), x, y))
     if marker is not None:
         mdf = pd.DataFrame({"inv": [1.0 / marker]})
-        layers.append(alt.Chart(mdf).mark_rule(color="#000000", strokeDash=[4, 3]).encode(x=x))
+        layers.append(alt.Chart(mdf).mark_rule(color=INK, strokeDash=[4, 3]).encode(x=x))
     chart = alt.layer(*layers).properties(width=460 * scale, height=240 * scale, title=title)
     return configure(chart, scale)
 
@@ -264,9 +264,10 @@ def circuit_graph(
             tooltip=["edge:N", alt.Tooltip("w:Q", format=".2f", title="weight")],
         )
     )
-    dots = alt.Chart(nodes).mark_circle(size=420 * scale**2, color="#FFFFFF", stroke="#333333", opacity=1)
-    text = alt.Chart(nodes).mark_text(fontSize=11 * scale, fontWeight="bold").encode(x=x, y=y, text="label:N")
+    dots = alt.Chart(nodes).mark_circle(size=420 * scale**2, color="#FFFFFF", stroke=INK, opacity=1)
+    text = alt.Chart(nodes).mark_text(fontSize=11 * scale, fontWeight="bold", color=OVERLAY)
+    text = text.encode(x=x, y=y, text="label:N")  # on the white discs, whatever the page
     heads = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [-0.08] * 3, "t": ["inputs x", "neurons h", "outputs y'"]})
-    head = alt.Chart(heads).mark_text(fontSize=12 * scale, color="#555555").encode(x=x, y=y, text="t:N")
+    head = alt.Chart(heads).mark_text(fontSize=12 * scale, color=INK).encode(x=x, y=y, text="t:N")
     chart = alt.layer(lines, dots.encode(x=x, y=y), text, head)
     return configure(chart.properties(width=420 * scale, height=300 * scale, title=title), scale)

@@ -64,7 +64,7 @@ def _boundary_layer(boundaries: Sequence[tuple[np.ndarray, np.ndarray]], scale: 
     ]
     return (
         alt.Chart(pd.DataFrame(rows))
-        .mark_line(color="black", strokeWidth=2.5 * scale, clip=True)
+        .mark_line(color=style.OVERLAY, strokeWidth=2.5 * scale, clip=True)
         .encode(
             x=alt.X("r:Q", scale=_log(R_DOMAIN)),
             y=alt.Y("p:Q", scale=_log(P_DOMAIN)),
@@ -134,7 +134,7 @@ def _ring(selected: tuple[float, float], scale: float) -> alt.Chart:
     df = pd.DataFrame({"r": [float(selected[0])], "p": [float(selected[1])]})
     return (
         alt.Chart(df)
-        .mark_point(shape="circle", size=260 * scale**2, filled=False, color="black", strokeWidth=2.5 * scale)
+        .mark_point(shape="circle", size=260 * scale**2, filled=False, color=style.OVERLAY, strokeWidth=2.5 * scale)
         .encode(x=alt.X("r:Q", scale=_log(R_DOMAIN)), y=alt.Y("p:Q", scale=_log(P_DOMAIN)))
     )
 
@@ -177,7 +177,7 @@ def seed_lines(
     base = alt.Chart(df).encode(x=x, y=y, yOffset=y_off, color=colour, opacity=opacity)
     tip = ["seed:N", "feature:N", alt.Tooltip("w:Q", format=".3f")]
     bars = base.mark_bar(height=6 * scale).encode(x2="zero:Q", tooltip=tip)
-    zero = alt.Chart(pd.DataFrame({"w": [0.0]})).mark_rule(color="#666666").encode(x="w:Q")
+    zero = alt.Chart(pd.DataFrame({"w": [0.0]})).mark_rule(color=style.GUIDE).encode(x="w:Q")
     chart = alt.layer(zero, bars, base.mark_circle(size=60 * scale**2))
     chart = chart.properties(
         width=420 * scale, height=alt.Step(20 * scale), title="Each model's weights (faded: left out)"
@@ -219,11 +219,11 @@ def candidate_curves(
         shape = alt.Shape("label:N", title="trained models")
         layers.append(
             alt.Chart(points)
-            .mark_point(filled=True, color="black", size=45 * scale**2)
+            .mark_point(filled=True, color=style.INK, size=45 * scale**2)
             .encode(x=xs, y=ys, shape=shape, tooltip=[alt.Tooltip("x:Q", format=".3g"), "label:N"])
         )
     if crossover is not None:
         rule = pd.DataFrame({"x": [float(crossover)]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="black").encode(x=xs))
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color=style.INK).encode(x=xs))
     chart = alt.layer(*layers).properties(width=520 * scale, height=300 * scale, title=title)
     return style.configure(chart, scale)

@@ -12,13 +12,18 @@ from collections.abc import Sequence
 import altair as alt
 import numpy as np
 
-# Okabe-Ito, reordered so the hard-to-see yellow comes last.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+# Okabe-Ito, reordered so the hard-to-see yellow comes last; its black is INK's mid-grey (dark theme).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#737373", "#F0E442"]
 SEQUENTIAL = "viridis"
 DIVERGING = "blueorange"
 GREY = "#888888"
-INK = "#000000"
-SUBTITLE_GREY = "#444444"
+# The app follows the browser's light or dark theme, and a chart's background is the page's. Marks and text
+# that would be black on white are mid-grey instead, readable on both: INK has contrast 4.7 on white and 4.0
+# on the dark theme's #0f1117; GUIDE (dashed theory lines, reference rules) 3.4 and 5.7.
+INK = "#737373"
+GUIDE = "#8c8c8c"
+OVERLAY = "#000000"  # marks drawn over coloured cells (a heatmap, a phase diagram): their background is the cells
+SUBTITLE_GREY = INK
 
 # "pad": width and height are the plot area's, and axes, titles and legends are added around it.
 # Streamlit's default, "fit", squeezes axes, legend and plot into width x height, so a long legend
@@ -38,8 +43,9 @@ def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin
         legend=alt.LegendConfig(
             labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0
         ),
-        title=alt.TitleConfig(fontSize=15 * scale, anchor="start"),
+        title=alt.TitleConfig(fontSize=15 * scale, anchor="start", subtitleColor=SUBTITLE_GREY),
         view=alt.ViewConfig(stroke=None),
+        text=alt.MarkConfig(color=INK),  # text marks with no colour of their own: Vega's black vanishes on dark
     )
     out.autosize = PAD
     return out

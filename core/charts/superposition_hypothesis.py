@@ -116,7 +116,7 @@ def sensing_stems(x: np.ndarray, recovered: np.ndarray, least_norm: np.ndarray, 
     color = alt.Color(
         "what:N",
         scale=alt.Scale(domain=domain, range=[OKABE_ITO[1], GREY]),
-        legend=alt.Legend(title="black stems: the true x;", orient="top"),
+        legend=alt.Legend(title="grey stems: the true x;", orient="top"),
     )
     line = alt.Chart(others[others["what"] == domain[1]]).mark_line(strokeWidth=1.2 * scale, opacity=0.8)
     line = line.encode(x=x_enc, y=y_enc, color=color)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from rig.pages import assert_no_exception, click_button, discover_pages, goto_app
+from rig.pages import assert_no_exception, button_name, click_button, discover_pages, goto_app
 
 PAGES = discover_pages()
 SLACK_PX = 2  # sub-pixel rounding of boxes
@@ -180,7 +180,7 @@ def title_key(title: str) -> str:
 
 
 def _has_step_button(page) -> bool:
-    buttons = page.locator('[data-testid="stButton"]').get_by_role("button", name="Step", exact=True)
+    buttons = page.locator('[data-testid="stButton"]').get_by_role("button", name=button_name("Step"))
     return buttons.count() == 1
 
 

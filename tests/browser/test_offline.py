@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from rig.live import play_buttons, press_play, read_step, wait_for_step_above
-from rig.pages import assert_no_exception, assert_no_page_not_found, discover_pages, goto_app, wait_for_app
+from rig.pages import assert_no_exception, assert_no_page_not_found, button_name, discover_pages, goto_app, wait_for_app
 from rig.procfs import external_peers
 from rig.server import REPO_ROOT
 
@@ -39,7 +39,7 @@ def test_page_works_offline(page, page_log, app_url, streamlit_server, path):
         before = read_step(page)
         press_play(page)
         wait_for_step_above(page, before)
-        page.get_by_role("button", name="Pause", exact=True).first.click()
+        page.get_by_role("button", name=button_name("Pause")).first.click()
     wait_for_app(page)
     assert_no_exception(page)
 

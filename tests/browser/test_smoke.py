@@ -25,6 +25,7 @@ from rig.live import (
 from rig.pages import (
     assert_no_exception,
     assert_no_page_not_found,
+    button_name,
     click_button,
     control_value,
     control_values,
@@ -57,7 +58,7 @@ def test_play_then_pause(page, page_log, app_url):
     page.wait_for_timeout(PAUSE_HOLD_MS)
     wait_for_app(page)
     assert read_step(page) == paused.step, "the step kept changing after Pause"
-    assert page.get_by_role("button", name="Play", exact=True).is_enabled(), "Play is not available after Pause"
+    assert page.get_by_role("button", name=button_name("Play")).is_enabled(), "Play is not available after Pause"
 
     assert_no_exception(page)
     page_log.assert_clean()
@@ -263,7 +264,7 @@ def test_download_while_playing_keeps_training(page, page_log, app_url, streamli
 
     after = read_step(page)
     wait_for_step_above(page, after)  # still training after the downloads
-    assert page.get_by_role("button", name="Pause", exact=True).is_enabled(), "the run stopped playing"
+    assert page.get_by_role("button", name=button_name("Pause")).is_enabled(), "the run stopped playing"
     if failures:
         server_errors = streamlit_server.log_tail(200_000).count("MediaFileStorageError: Deferred file")
         failures.append(f"server log: {server_errors} x 'MediaFileStorageError: Deferred file <id> not found'")

@@ -27,7 +27,7 @@ def test_sum_of_directions_chains_the_pieces_tip_to_tail() -> None:
     assert (h[0]["x"], h[0]["y"]) == pytest.approx((-1.5, -2.0))
     lo, hi = next(e["scale"]["domain"] for e in encodings(spec, "x") if "scale" in e)
     assert lo == -hi and hi >= 2.0  # the sum's tip is inside the square
-    assert axis_titles(spec, "x") == {"PC1"} and any("black: the sum h" in s for s in subtitles(spec))
+    assert axis_titles(spec, "x") == {"PC1"} and any("grey: the sum h" in s for s in subtitles(spec))
 
 
 def test_sum_of_directions_with_nothing_on_draws_only_the_directions() -> None:

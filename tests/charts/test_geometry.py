@@ -7,6 +7,7 @@ import pytest
 
 from core.chapters.geometry_layout import GraphLayout, PolytopeView
 from core.charts import geometry as geometry_charts
+from core.charts import style
 from tests.helpers import dataset_with, encodings, titles
 
 KINDS = ("dedicated", "digon", "triangle", "tetrahedron", "pentagon", "square antiprism", "other", "not represented")
@@ -46,7 +47,7 @@ def test_dimensionality_chart_points_coloured_by_factor_kind() -> None:
     assert dataset_with(spec, "name") == [{"y": 0.5, "name": "1/2"}]
     colour = next(e for e in encodings(spec, "color") if "scale" in e)
     assert colour["scale"]["domain"] == list(KINDS)
-    assert colour["scale"]["range"][:2] == ["#000000", "#0072B2"] and colour["scale"]["range"][-1] == "#BBBBBB"
+    assert colour["scale"]["range"][:2] == [style.INK, "#0072B2"] and colour["scale"]["range"][-1] == "#BBBBBB"
     lines = [rows for rows in spec["datasets"].values() if rows and set(rows[0]) == {"x", "D"}]
     assert lines == [[{"x": 1.0, "D": 1.0}, {"x": 10.0, "D": 0.3}]]
 
@@ -101,7 +102,7 @@ def test_polytope_gallery_one_panel_per_view_with_hull_and_title() -> None:
     tips = [rows for rows in spec["datasets"].values() if rows and "feature" in rows[0]]
     assert [r["feature"] for r in tips[0]] == ["2", "5", "6"]
     spokes = [d for d in first["layer"] if d.get("mark", {}).get("type") == "rule" and "color" in d["mark"]]
-    assert {d["mark"]["color"] for d in spokes} == {"#777777", "#E69F00"}  # grey hull, the triangle's own colour
+    assert {d["mark"]["color"] for d in spokes} == {style.GUIDE, "#E69F00"}  # grey hull, the triangle's own colour
     empty = geometry_charts.polytope_gallery([], KINDS).to_dict()
     assert dataset_with(empty, "text") == [{"text": "no polytopes at this density"}]
 
@@ -125,10 +126,10 @@ def test_norms_and_gaps_against_relative_density() -> None:
 def test_factor_colours_fixed_colour_per_factor_in_order() -> None:
     colours = geometry_charts.factor_colours(KINDS)
     assert list(colours) == list(KINDS)
-    assert colours["dedicated"] == "#000000"  # ink
+    assert colours["dedicated"] == style.INK
     assert [colours[k] for k in KINDS[1:7]] == ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
     assert colours["not represented"] == "#BBBBBB"
-    assert geometry_charts.factor_colours(["a", "b"]) == {"a": "#000000", "b": "#0072B2"}
+    assert geometry_charts.factor_colours(["a", "b"]) == {"a": style.INK, "b": "#0072B2"}
 
 
 def test_factor_blocks_drops_unrepresented_and_boxes_each_factor() -> None:

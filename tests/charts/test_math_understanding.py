@@ -36,7 +36,7 @@ def test_term_chart_fixed_colours_and_dashes_for_theory() -> None:
     assert len(dataset_with(spec, "value")) == 4  # linear axis: nothing dropped
     (colour,) = encodings(spec, "color")
     assert colour["scale"]["domain"] == ["interference", "exact expected loss"]
-    assert colour["scale"]["range"] == ["#D55E00", "#000000"]  # vermilion for interference on every chart
+    assert colour["scale"]["range"] == ["#D55E00", style.INK]  # vermilion for interference on every chart
     (dash,) = encodings(spec, "strokeDash")
     assert dash["scale"]["range"] == [[1, 0], [6, 3]]
     (y,) = encodings(spec, "y")

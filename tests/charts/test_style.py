@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import altair as alt
 import numpy as np
 import pytest
 
 from core.charts import style
+from rig.pages import contrast_ratio
+from rig.server import REPO_ROOT
 
 
 def test_configure_scales_fonts_and_pads() -> None:
@@ -74,3 +78,26 @@ def test_feature_pick_is_a_click_on_the_feature_field_optionally_on_the_legend()
     assert plain["name"] == legend["name"] == style.FEATURE_PICK
     assert plain["select"]["fields"] == ["row"] and legend["select"]["fields"] == ["feature"]
     assert "bind" not in plain and legend["bind"] == "legend"
+
+
+def _theme_backgrounds() -> dict[str, str]:
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    return {mode: config["theme"][mode]["backgroundColor"] for mode in ("light", "dark")}
+
+
+def test_contrast_ratio_of_known_pairs() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("rgb(118, 118, 118)", "#ffffff") == pytest.approx(4.54, abs=0.01)  # WCAG's AA grey
+    assert contrast_ratio("#123456", "#123456") == pytest.approx(1.0)
+
+
+def test_ink_and_guide_colours_read_on_the_light_and_the_dark_theme() -> None:
+    backgrounds = _theme_backgrounds()
+    assert contrast_ratio(backgrounds["light"], backgrounds["dark"]) > 10  # two themes, not one
+    inks = {"INK": style.INK, "GUIDE": style.GUIDE, "subtitle": style.SUBTITLE_GREY}
+    for mode, background in backgrounds.items():
+        low = {name: round(contrast_ratio(c, background), 2) for name, c in inks.items()}
+        assert min(low.values()) >= 3, (mode, low)
+    # The data colours on the dark page (on white, orange and sky blue were always light: Okabe-Ito's trade-off).
+    dark = {c: round(contrast_ratio(c, backgrounds["dark"]), 2) for c in style.OKABE_ITO[:7]}
+    assert min(dark.values()) >= 3, dark

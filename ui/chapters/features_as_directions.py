@@ -63,7 +63,7 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
         "input-as-sum-of-directions",
         "fad_sum",
         alt_text=f"Arrow diagram in the top two principal axes of hidden space: dashed arrows are the learned "
-        f"feature directions Wᵢ, solid arrows the pieces xᵢWᵢ laid tip to tail, and a black arrow their sum h; "
+        f"feature directions Wᵢ, solid arrows the pieces xᵢWᵢ laid tip to tail, and a grey arrow their sum h; "
         f"{on} of {len(x_input)} features are switched on, x = {_fmt(x_input)}.",
     )
     show_chart(
@@ -71,7 +71,7 @@ def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarra
         "hidden-vector-by-neuron",
         "fad_neurons",
         alt_text=f"Stacked horizontal bar chart with one bar per hidden dimension j, split into the pieces xᵢWᵢⱼ "
-        f"from each feature (colour = feature); a black tick marks each total hⱼ = {_fmt(contribs.sum(axis=0))}.",
+        f"from each feature (colour = feature); a grey tick marks each total hⱼ = {_fmt(contribs.sum(axis=0))}.",
     )
 
 
@@ -123,7 +123,7 @@ def embedding_panel(emb: rep.Embeddings, a: str, b: str, c: str, attribute: str,
     true_cos = float(direction @ emb.directions[k])
     st.caption(
         f"**{label}** lands nearest to **{words[0]}** (cosine {sims[0]:.2f}); the three input words are left out, "
-        f"as is usual for analogies. The two black arrows are {b} → {a} and {c} → {label}: the same vector, so "
+        f"as is usual for analogies. The two grey arrows are {b} → {a} and {c} → {label}: the same vector, so "
         f"they are parallel in any linear projection. The {attribute} direction, estimated as the average "
         f"difference over {len(rep.attribute_pairs(attribute))} word pairs, has cosine {true_cos:.2f} with the "
         "direction used to build the table."
@@ -157,6 +157,6 @@ def _word_map(
         "word-vectors-pca-map",
         "fad_wordmap",
         alt_text=f"Scatter plot of the {len(emb.words)} word vectors and {a} − {b} + {c} in their top two principal "
-        f"axes, coloured by whether a word has the {attribute} property; two black arrows, {b} → {a} and "
+        f"axes, coloured by whether a word has the {attribute} property; two grey arrows, {b} → {a} and "
         f"{c} → {a} − {b} + {c}, are parallel.",
     )

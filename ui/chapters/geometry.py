@@ -174,7 +174,7 @@ def show_sweep(sweep: Sweep) -> None:
             "geo_dims",
             alt_text=f"Scatter plot of every feature's dimensionality D_i against 1/(1−S) (log scale), "
             f"{sweep.n} features at each of {s.densities.size} densities, coloured by the kind of tegum factor it "
-            "belongs to, with dashed guides at 3/4, 2/3, 1/2, 2/5 and 3/8 and a black line for dimensions per "
+            "belongs to, with dashed guides at 3/4, 2/3, 1/2, 2/5 and 3/8 and a solid grey line for dimensions per "
             "feature.",
         )
     factors_at(sweep.W[pick], chosen, sweep.m)

@@ -147,7 +147,7 @@ def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wa
         "ld_panel",
         alt_text=panel_alt(steps, D.shape[1], len(report), int(steps[i]), log_x, float(losses[i])),
     )
-    st.caption(jump_caption(report) + " The black line is the replay step.")
+    st.caption(jump_caption(report) + " The grey line is the replay step.")
     if report:
         terms = learning_dynamics_terms.feature_loss_terms(cfg, W_t, b_t, batch_size=8192 if triples else 4096)
         own = learning_dynamics_terms.own_loss_changes(steps, terms, [j for j, _ in report])
@@ -186,7 +186,7 @@ def panel_alt(steps: np.ndarray, n_drawn: int, n_jumps: int, step: int, log_x: b
         f"Two line charts sharing a time axis (training step, {'log' if log_x else 'linear'} scale, up to step "
         f"{int(steps[-1]):,}): on top each of the {n_drawn} drawn features' dimensionality D_i (0 to 1, dashed "
         "guides at 1, 3/4, 2/3, 1/2, 2/5, 3/8), below the loss on a log scale. "
-        f"{n_jumps} detected jumps are marked by dashed orange lines, the replay step {step:,} by a black line "
+        f"{n_jumps} detected jumps are marked by dashed orange lines, the replay step {step:,} by a grey line "
         f"(loss there {loss:.3g})."
     )
 

@@ -124,7 +124,7 @@ def sensing_panel(m: int, k: int, method: str, seed: int, scale: float) -> None:
             superposition_hypothesis_charts.sensing_stems(demo.x, demo.recovered, demo.least_norm, scale=scale),
             "compressed-sensing-example",
             "sh_stems",
-            alt_text=f"Stem plot of a sparse vector with {k} non-zeros out of {SIGNAL_N} (black stems), its "
+            alt_text=f"Stem plot of a sparse vector with {k} non-zeros out of {SIGNAL_N} (grey stems), its "
             f"recovery from {m} measurements (crosses, {verdict}) and the least-norm answer (grey line).",
         )
         st.caption(
