@@ -19,13 +19,13 @@ def shortcuts(at: AppTest, panel: str) -> dict[str, str]:
 
 
 def test_only_the_first_of_two_panels_binds_keys_and_a_new_page_rebinds() -> None:
-    at = open_page("pages/privileged_basis.py", {"predict": "off"})
+    at = open_page("views/privileged_basis.py", {"predict": "off"})
     assert shortcuts(at, "pb:linear") == BOUND
     assert set(shortcuts(at, "pb:relu_hidden").values()) == {""}
     at.button(key="pb:relu_hidden:step").click().run()  # a click on the second panel reruns the page
     assert not at.exception, at.exception
     assert shortcuts(at, "pb:linear") == BOUND
     assert set(shortcuts(at, "pb:relu_hidden").values()) == {""}
-    at.switch_page("pages/features_as_directions.py").run()  # the previous page's panel must not keep the keys
+    at.switch_page("views/features_as_directions.py").run()  # the previous page's panel must not keep the keys
     assert not at.exception, at.exception
     assert shortcuts(at, "fad:run") == BOUND

@@ -5,7 +5,7 @@ is one of ui/registry.py's TERMS (the term-order registry) takes its chapter and
 the two cannot drift; the other entries (symbols the order test does not track) carry their own. app.py
 shows the panel in the shared sidebar; the home page shows the whole table.
 
-A page's own entries, listed first, are the ones its prose uses: the string literals of pages/<slug>.py and
+A page's own entries, listed first, are the ones its prose uses: the string literals of views/<slug>.py and
 ui/chapters/<slug>*.py (read once per server), searched with each entry's regexes.
 """
 
@@ -136,8 +136,9 @@ def _literals(source: str) -> list[str]:
 
 @functools.cache
 def chapter_prose(slug: str) -> str:
-    files = [ROOT / "pages" / f"{slug}.py", *sorted((ROOT / "ui" / "chapters").glob(f"{slug}*.py"))]
-    return "\n".join(s for f in files if f.exists() for s in _literals(f.read_text(encoding="utf-8")))
+    # every chapter has its view (a missing one is an error, not an empty text); ui/chapters modules are optional
+    files = [ROOT / "views" / f"{slug}.py", *sorted((ROOT / "ui" / "chapters").glob(f"{slug}*.py"))]
+    return "\n".join(s for f in files for s in _literals(f.read_text(encoding="utf-8")))
 
 
 def uses(slug: str, entry: Entry) -> bool:
