@@ -12,13 +12,14 @@ at the end, each keeps the seed with the lowest evaluation loss.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core import kernels, registry
+from core import kernels, numpy_steps, registry
 from core.config import ToyConfig
 from core.data import feature_groups
 from core.models import init_params
@@ -35,6 +36,13 @@ ENGINES = ("kernel", "torch")
 # What train() uses when the caller names no engine or device; ``python -m core.precompute
 # --engine torch --device cuda`` sets it so that every asset builder trains on the GPU.
 DEFAULT_ENGINE = {"engine": "kernel", "device": "cpu"}
+
+
+# Set while the server compiles the kernel in the background (ui/warmup.py). A Trainer made with
+# numpy_while_compiling=True (the live panels') then takes its steps with the same step written in numpy
+# (core/numpy_steps.py) instead of waiting seconds for numba, and switches to the kernel once it is ready.
+KERNEL_COMPILING = threading.Event()
+KERNEL_SEC_PER_STEP = 1e-4  # a first guess for the kernel; live panels refine it from the chunks they time
 
 
 class DeviceUnavailableError(RuntimeError):
@@ -98,8 +106,9 @@ def chunks(start: int, n_steps: int, every: int):
 class Trainer:
     """Holds the weights and optimiser state of a run so it can advance a few steps at a time."""
 
-    def __init__(self, cfg: ToyConfig, threads: int | None = None):
+    def __init__(self, cfg: ToyConfig, threads: int | None = None, numpy_while_compiling: bool = False):
         self.cfg = cfg
+        self.numpy_while_compiling = numpy_while_compiling
         self.kind = registry.get(cfg.model)
         self.threads = max(1, min(threads or 2, os.cpu_count() or 1))
         p, imp = cfg.broadcast()
@@ -128,6 +137,14 @@ class Trainer:
     @property
     def done(self) -> bool:
         return self.step >= self.cfg.steps or self.diverged
+
+    @property
+    def sec_per_step_hint(self) -> float:
+        """A first guess of one step's time, so a live panel's first chunk fits its time budget (ui/live.py)."""
+        if self.numpy_while_compiling and KERNEL_COMPILING.is_set():
+            entries = self.We.shape[0] * self.cfg.batch_size * self.cfg.n_features
+            return numpy_steps.SECONDS_PER_ENTRY * entries
+        return KERNEL_SEC_PER_STEP
 
     def advance(self, n_steps: int) -> int:
         """Train up to ``n_steps`` more steps (not past cfg.steps); returns how many ran.
@@ -162,6 +179,9 @@ class Trainer:
         tied = self.Wd is self.We
         args = (self.step, lrs, self.hyper, self.We, self.Wd, self.b, self.opt, self.imp, self.p_group)
         rest = (self.groups, self.keys, self.flags, self.cfg.batch_size, tied, losses)
+        if self.numpy_while_compiling and KERNEL_COMPILING.is_set():
+            numpy_steps.run_steps(0, total, *args, *rest)
+            return
         bounds = np.linspace(0, total, min(self.threads, total) + 1).astype(int)
         if len(bounds) == 2:
             kernels.run_steps(0, total, *args, *rest)

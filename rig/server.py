@@ -51,6 +51,15 @@ class StreamlitServer:
         except OSError as exc:
             return f"<could not read {self.log_path}: {exc}>"
 
+    def wait_for_log(self, text: str, timeout_s: float) -> bool:
+        """Wait until the server's output contains ``text``; False if it does not within timeout_s."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if text in self.log_tail(1_000_000) or self.process.poll() is not None:
+                return text in self.log_tail(1_000_000)
+            time.sleep(0.25)
+        return False
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return

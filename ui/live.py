@@ -87,7 +87,7 @@ def untrained(view: TrainResult) -> bool:
 
 
 def _fresh(cfg: Any, make: Callable[[Any], Steppable] | None = None, identity: Any = None) -> LiveRun:
-    trainer = make(cfg) if make is not None else Trainer(cfg, threads=THREADS)
+    trainer = make(cfg) if make is not None else Trainer(cfg, threads=THREADS, numpy_while_compiling=True)
     run = LiveRun(cfg=cfg, trainer=trainer, make=make, identity=identity)
     # A slower trainer says how slow, so the first tick's chunk fits the time budget before any measurement.
     run.sec_per_step = getattr(trainer, "sec_per_step_hint", run.sec_per_step)

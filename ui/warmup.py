@@ -8,25 +8,38 @@ that waits, and the first paint never does.
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
+import time
 
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from core import registry
 from core.config import ToyConfig
-from core.train import train
+from core.train import KERNEL_COMPILING, train
+
+READY_LINE = "Superposition Lab: training kernel ready"  # in the server log once compiled (the test rig waits for it)
 
 
 def _compile_all() -> None:
-    for model in registry.names():  # tied and untied kernels (activations are run-time codes)
-        cfg = ToyConfig(model=model, n_features=3, n_hidden=2, steps=2, batch_size=64, eval_batch_size=64)
-        train(cfg, threads=1)
+    start = time.perf_counter()
+    try:
+        for model in registry.names():  # tied and untied kernels (activations are run-time codes)
+            cfg = ToyConfig(model=model, n_features=3, n_hidden=2, steps=2, batch_size=64, eval_batch_size=64)
+            train(cfg, threads=1)  # train()'s Trainer always uses the kernel: this call compiles it
+    finally:
+        KERNEL_COMPILING.clear()  # live panels switch to the kernel at their next chunk
+    print(f"{READY_LINE} ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
 
 
 @st.cache_resource(show_spinner=False)
 def start_warmup() -> threading.Thread:
-    """Start the warm-up once per server process (cache_resource makes it a singleton)."""
+    """Start the warm-up once per server process (cache_resource makes it a singleton).
+
+    Until it ends, live panels train with the numpy version of the kernel's step (core/numpy_steps.py): on a
+    machine that has never compiled the kernel, the first figure does not wait the seconds numba takes."""
+    KERNEL_COMPILING.set()
     thread = threading.Thread(target=_compile_all, name="kernel-warmup", daemon=True)
     thread.start()
     return thread

@@ -1,7 +1,7 @@
 """Pytest fixtures for the browser tests; the rig itself (server, browser, page helpers) lives in rig/.
 
     streamlit_server  session: the app on a free loopback port, warmed up (rig.browser.warm_up) so the
-                      first test does not pay for the server's imports.
+                      first test does not pay for the server's imports, with its training kernel compiled.
     app_url           session: the server's base URL, e.g. "http://127.0.0.1:45123" (no trailing slash).
     browser           session: Chromium at /usr/bin/chromium (or $SPL_CHROMIUM).
     page_log          per test: what the page did wrong (console errors, failed/external requests).
@@ -23,8 +23,10 @@ from playwright.sync_api import sync_playwright
 
 from rig.browser import PageLog, launch_browser, open_session, warm_up
 from rig.server import REPO_ROOT, ServerError, StreamlitServer, start_server
+from ui.warmup import READY_LINE
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+KERNEL_READY_TIMEOUT_S = 300  # compiling from an empty numba cache on a busy 2-core machine
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +54,9 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Itera
         pytest.fail(str(exc), pytrace=False)
     try:
         warm_up(browser, server.url)
+        # Until the kernel is compiled, live panels train with its numpy copy (equal to rounding): wait, so that
+        # tests comparing a page's numbers with a kernel run of their own compare like with like.
+        assert server.wait_for_log(READY_LINE, KERNEL_READY_TIMEOUT_S), "the training kernel never became ready"
         yield server
     finally:
         server.stop()
