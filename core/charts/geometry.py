@@ -139,7 +139,7 @@ def dimensionality_chart(
     ``guides`` are drawn as dashed rules; ``dims_per_feature`` [K] (optional) as a black line.
     """
     df = _jittered(inverse_density, D, kinds)
-    width = 360 * scale
+    width = 260 * scale  # a canvas chart (many points): it must fit half a page unscaled
     y_title = "feature dimensionality D_i"
     points = (
         alt.Chart(df)

@@ -208,7 +208,7 @@ def loss_heatmap(
         line = pd.DataFrame({"x": [guide[0][0], guide[1][0]], "y": [guide[0][1], guide[1][1]]})
         layers.append(alt.Chart(line).mark_line(color="white", strokeDash=[5, 4], opacity=0.7).encode(x=x, y=y))
     layers.append(_markers(markers, x, y, scale))
-    side = 330 * scale
+    side = 300 * scale  # drawn on a canvas (many cells), which must fit half a page unscaled
     return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 

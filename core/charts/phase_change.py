@@ -121,7 +121,7 @@ def phase_diagram(
         layers.append(_boundary_layer(boundaries, scale))
     if selected is not None:
         layers.append(_ring(selected, scale))
-    side = 330 * scale
+    side = 290 * scale  # the theory diagram is drawn on a canvas (many cells): it must fit half a page unscaled
     return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 
