@@ -9,6 +9,7 @@ from ui.keys import new_page_run
 from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
+from ui.style import fit_charts
 from ui.warmup import limit_blas_threads, limit_malloc_arenas, start_warmup
 
 limit_malloc_arenas()  # once per server process, like the warm-up
@@ -31,6 +32,7 @@ page = st.navigation(PAGES, expanded=True)
 link = link_values(page.url_path)  # before any widget runs: what a freshly opened link asked for
 sidebar_controls()
 apply_url_chrome()
+fit_charts()
 chapter = by_url_path(page.url_path)
 glossary_panel(chapter)  # notation at hand on every page, this page's symbols first
 if chapter is not None and chapter.paper_section:  # one shared place: every chapter links its part of the paper

@@ -92,12 +92,13 @@ def _is_local(url: str) -> bool:
     return (parts.hostname or "") in LOCAL_HOSTS
 
 
-def open_session(browser, log: PageLog | None = None, color_scheme: str | None = None):
+def open_session(browser, log: PageLog | None = None, color_scheme: str | None = None, viewport: dict | None = None):
     """A new browser context and page (so a new Streamlit session) that blocks, and logs into `log`,
-    every request to a non-loopback host, and records console errors and failed requests."""
+    every request to a non-loopback host, and records console errors and failed requests.
+    ``viewport`` (width, height) defaults to VIEWPORT, a laptop screen."""
     log = log if log is not None else PageLog()
     scheme = {"color_scheme": color_scheme} if color_scheme else {}  # "dark" / "light": the OS preference to fake
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, **scheme)
+    context = browser.new_context(viewport=viewport or VIEWPORT, accept_downloads=True, **scheme)
     context.route("**/*", lambda route: _local_only(route, log))
     page = context.new_page()
     page.on("console", lambda msg: _on_console(msg, log))

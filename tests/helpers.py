@@ -146,8 +146,8 @@ def marks(spec: dict) -> list[str]:
 
 def panel_titles(spec: dict) -> list[str]:
     """The panel titles of an arrows_row grid (a facet whose header maps panel number -> title)."""
-    expr = spec["facet"]["header"]["labelExpr"]  # '["title 0", "title 1", ...][datum.value]'
-    return json.loads(expr.removesuffix("[datum.value]"))
+    expr = spec["facet"]["header"]["labelExpr"]  # 'split(["title 0", "title 1", ...][datum.value], ' · ')'
+    return json.loads(expr.removeprefix("split(").removesuffix("[datum.value], ' · ')"))
 
 
 # ---- pages through AppTest ------------------------------------------------------------------------

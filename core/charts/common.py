@@ -133,7 +133,8 @@ def _arrow_grid(
     side = GRID_SIDE * scale
     header = alt.Header(
         title=None,
-        labelExpr=f"{json.dumps([str(t) for t in titles])}[datum.value]",  # panel number -> its title
+        # panel number -> its title, one line per " · " part: a one-line title wider than its panel widens the column
+        labelExpr=f"split({json.dumps([str(t) for t in titles])}[datum.value], ' · ')",
         labelFontSize=13 * scale / 0.6,
         labelFontWeight="bold",
         labelAnchor="start",

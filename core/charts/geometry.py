@@ -54,8 +54,10 @@ def factor_colours(kind_names: Sequence[str]) -> dict[str, str]:
     return dict(zip(kind_names, FACTOR_PALETTE))
 
 
-def _factor_colour(kind_names: Sequence[str], title: str | None = "tegum factor it belongs to") -> alt.Color:
-    legend = alt.Legend(title=title, orient="bottom", columns=4) if title else None
+def _factor_colour(
+    kind_names: Sequence[str], title: str | None = "tegum factor it belongs to", columns: int = 4
+) -> alt.Color:
+    legend = alt.Legend(title=title, orient="bottom", columns=columns) if title else None
     colours = factor_colours(kind_names)
     return alt.Color("kind:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())), legend=legend)
 
@@ -139,7 +141,7 @@ def dimensionality_chart(
     ``guides`` are drawn as dashed rules; ``dims_per_feature`` [K] (optional) as a solid grey line.
     """
     df = _jittered(inverse_density, D, kinds)
-    width = 360 * scale
+    width = min(300 * scale, 430)  # a canvas chart (many points): with its legend, it must fit half a page unscaled
     y_title = "feature dimensionality D_i"
     points = (
         alt.Chart(df)
@@ -147,7 +149,7 @@ def dimensionality_chart(
         .encode(
             x=alt.X("x:Q", scale=_log_x(df["x"]), title=X_TITLE),
             y=alt.Y("D:Q", scale=alt.Scale(domain=[0, 1.05]), title=y_title),
-            color=_factor_colour(kind_names),
+            color=_factor_colour(kind_names, columns=2),  # as narrow as the plot: a canvas chart must fit unscaled
             tooltip=["kind:N", alt.Tooltip("x:Q", format=".3g", title="1/(1−S)"), alt.Tooltip("D:Q", format=".3f")],
         )
     )

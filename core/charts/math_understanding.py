@@ -200,7 +200,7 @@ def loss_heatmap(
         alt.Tooltip("cy:Q", title=y_title, format=".2f"),
         alt.Tooltip("loss:Q", format=".4g"),
     ]
-    legend = alt.Legend(title=colour_title, orient="bottom", direction="horizontal", gradientLength=160 * scale)
+    legend = alt.Legend(title=colour_title, orient="bottom", direction="horizontal", gradientLength=120 * scale)
     colour = alt.Color("loss:Q", scale=alt.Scale(scheme=style.SEQUENTIAL, type="sqrt"), legend=legend)
     cells = alt.Chart(df).mark_rect().encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, tooltip=tip)
     layers = [cells]
@@ -208,7 +208,7 @@ def loss_heatmap(
         line = pd.DataFrame({"x": [guide[0][0], guide[1][0]], "y": [guide[0][1], guide[1][1]]})
         layers.append(alt.Chart(line).mark_line(color="white", strokeDash=[5, 4], opacity=0.7).encode(x=x, y=y))
     layers.append(_markers(markers, x, y, scale))
-    side = 330 * scale
+    side = min(300 * scale, 390)  # drawn on a canvas (many cells), which must fit half a page unscaled
     return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from core.charts.style import INK, OKABE_ITO, OVERLAY, configure, diverging, ranked_feature_color
 
+GRID_PX = 360  # longest side of a weight grid, in pixels
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
 
 
@@ -44,7 +45,9 @@ def weight_heatmap(
         {"feature": np.repeat(feats, m), "neuron": np.tile(np.arange(m), len(feats)), "weight": W_k[feats].ravel()}
     )
     n = len(feats)
-    cell = max(5.0, min(26.0, 420.0 / max(n, m)))
+    # The grid's longer side stays within GRID_PX however big the text gets (presenter mode scales only the
+    # cells of a small grid), and the colour bar sits below it: a 40-neuron grid fits a two-fifths column.
+    cell = max(5.0, min(26.0 * scale, GRID_PX / max(n, m)))
     chart = (
         alt.Chart(df)
         .mark_rect()
@@ -54,11 +57,11 @@ def weight_heatmap(
             color=alt.Color(
                 "weight:Q",
                 scale=diverging(lim),
-                legend=alt.Legend(title=value_title),
+                legend=alt.Legend(title=value_title, orient="bottom"),
             ),
             tooltip=["feature:O", "neuron:O", alt.Tooltip("weight:Q", format=".3f")],
         )
-        .properties(width=alt.Step(cell * scale), height=alt.Step(cell * scale), title=title)
+        .properties(width=alt.Step(cell), height=alt.Step(cell), title=title)
     )
     return configure(chart, scale)
 

@@ -106,7 +106,8 @@ def phase_diagram(
     colour = alt.Color(
         "phase:N",
         scale=alt.Scale(domain=list(phase_names), range=PHASE_COLOURS[: len(phase_names)]),
-        legend=alt.Legend(title="the extra feature is", orient="bottom", direction="horizontal"),
+        # one entry per line: beside the boundary's legend, a horizontal row was wider than the plot
+        legend=alt.Legend(title="the extra feature is", orient="bottom", direction="vertical"),
     )
     tips = [alt.Tooltip("r:Q", format=".3g", title="r"), alt.Tooltip("p:Q", format=".3g", title="p"), "phase:N"]
     tips += [alt.Tooltip(f"{k}:Q", format=".2f") for k in (details or {})]
@@ -121,7 +122,7 @@ def phase_diagram(
         layers.append(_boundary_layer(boundaries, scale))
     if selected is not None:
         layers.append(_ring(selected, scale))
-    side = 330 * scale
+    side = 290 * scale  # the theory diagram is drawn on a canvas (many cells): it must fit half a page unscaled
     return style.configure(alt.layer(*layers).properties(width=side, height=side, title=title), scale)
 
 

@@ -31,7 +31,8 @@ def _heat(W: np.ndarray, col_name: str, title: str, color: alt.Color, scale: flo
             color=color,
             tooltip=["feature:O", alt.Tooltip("col:O", title=col_name), alt.Tooltip("w:Q", format=".3f")],
         )
-        .properties(width=alt.Step(22 * scale), height=alt.Step(20 * scale), title=title)
+        # cells keep their laptop size in presenter mode (only the text grows), so the pair fits a half-width panel
+        .properties(width=alt.Step(22), height=alt.Step(20), title=title)
     )
 
 
@@ -42,7 +43,7 @@ def basis_heatmaps(neuron: np.ndarray, pca: np.ndarray, title: str, scale: float
     color = alt.Color(
         "w:Q",
         scale=diverging(limit),
-        legend=alt.Legend(title="weight (blue < 0 < orange)"),
+        legend=alt.Legend(title="weight (blue < 0 < orange)", orient="bottom"),
     )
     left = _heat(neuron, "neuron j", "Neuron basis", color, scale)
     right = _heat(pca, "principal axis k", "PCA basis", color, scale)

@@ -91,7 +91,7 @@ def fit_counts_chart(
     layers = [line, labels, points]
     title = f"How many random directions fit with all |cos| < {eps:g}"
     key = "orange: one seeded run each · triangle: it reached the cap"
-    chart = alt.layer(*layers).properties(width=330 * scale, height=240 * scale, title=titled(title, key, scale))
+    chart = alt.layer(*layers).properties(width=300 * scale, height=240 * scale, title=titled(title, key, scale))
     return configure(chart, scale)
 
 

@@ -26,11 +26,10 @@ def directions(table: pd.DataFrame, names: tuple[str, str], scale: float = 1.0) 
     true_df = segments(zeros, true[["x", "y"]].to_numpy(), feature=true["index"].to_numpy())
     lat_df = segments(np.zeros((len(lat), 2)), lat[["x", "y"]].to_numpy(), latent=lat["index"].to_numpy())
     lat_df["cos"] = lat["cos"].to_numpy()
-    size = 360 * scale
+    size = 300 * scale  # with the colour bar below, it fits half the page's width
     true_layer = headed_arrows(true_df, x, y, GREY, width=5 * scale)
-    lat_layer = headed_arrows(
-        lat_df, x, y, alt.Color("cos:Q", scale=COS_SCALE, title="cos with matched feature"), width=1.8 * scale
-    )
+    cos = alt.Color("cos:Q", scale=COS_SCALE, title="cos with matched feature", legend=alt.Legend(orient="bottom"))
+    lat_layer = headed_arrows(lat_df, x, y, cos, width=1.8 * scale)
     tips = (
         alt.Chart(lat_df)
         .mark_point(opacity=0, size=200)

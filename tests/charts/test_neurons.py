@@ -86,3 +86,14 @@ def test_neuron_stack_puts_its_legends_below_the_bars() -> None:
     spec = neuron_charts.neuron_stack(W, ["polysemantic"] * 20, scale=1.6).to_dict()
     assert spec["config"]["legend"]["orient"] == "bottom"
     assert spec["config"]["legend"]["labelFontSize"] == 11 * 1.6  # the shared presenter sizes are kept
+
+
+def test_weight_heatmap_big_grid_keeps_its_width_in_presenter_mode() -> None:
+    # A 30 x 40 grid is as wide at 1.6x text as at 1x (it must fit the same column); a 2 x 3 grid grows with the text.
+    big = np.ones((30, 40))
+    for scale in (1.0, 1.6):
+        spec = spec_of(neuron_charts.weight_heatmap(big, scale=scale))
+        assert spec["width"]["step"] * 40 <= neuron_charts.GRID_PX
+        assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+    small = [spec_of(neuron_charts.weight_heatmap(np.ones((2, 3)), scale=s))["width"]["step"] for s in (1.0, 1.6)]
+    assert small[1] > small[0]

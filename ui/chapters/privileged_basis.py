@@ -44,7 +44,9 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
     curve = privileged_basis.loss_vs_angle(cfg.model, W, b, importance, x, ANGLES, rot.mode, rot.seed)
     Wr = privileged_basis.rotate(W, M)
     tag = cfg.model.replace("_", "-")
-    c1, c2, c3 = st.columns([1, 1.3, 0.8])
+    # On a projector the two models share the width, so each one's charts stack instead of sitting three abreast
+    # (three columns of a half-width panel shrank the 1.6x charts to a third of their size).
+    c1, c2, c3 = (st.container(), st.container(), st.container()) if presenting() else st.columns([1, 1.3, 0.8])
     with c1:
         title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
         show_chart(
@@ -93,7 +95,7 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> 
     views = privileged_basis.basis_views(model, Wr, x[:, :PCA_ROWS])
     stored = np.flatnonzero(analysis.represented(Wr))
     tag = model.replace("_", "-")
-    left, right = st.columns([1.3, 1])
+    left, right = (st.container(), st.container()) if presenting() else st.columns([1.3, 1])
     with left:
         title = "The (rotated) weights W, two ways"
         show_chart(
