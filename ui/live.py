@@ -1,8 +1,8 @@
 """Live training, reusable by every page: Play / Pause / Step / Reset and a panel that updates.
 
 How it stays responsive: training never runs in one long call. A fragment reruns every
-TICK_SECONDS while playing, trains for at most BUDGET_SECONDS, redraws only itself, and
-returns. Widgets elsewhere on the page keep working between ticks, and a changed control
+TICK_SECONDS while playing (longer when many learners play: ui.pacing), trains for at most
+BUDGET_SECONDS, redraws only itself, and returns. Widgets elsewhere on the page keep working between ticks, and a changed control
 simply starts a new run (the config is part of the run's identity).
 
 The Trainer lives in st.session_state, so each learner has their own weights and nothing
@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ import streamlit as st
 from core.train import Trainer, TrainResult
 from ui import export
 from ui.code import model_code
+from ui.pacing import PlayerBoard, pace, tick_interval
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun
@@ -35,6 +37,8 @@ THREADS = 2  # per run; the machines we target have two cores
 # (a tick that finds no free slot just redraws and says so), so the server stays responsive.
 MAX_CONCURRENT = max(1, int(os.environ.get("SPL_MAX_TRAINING", "2")))
 QUEUE_WAIT_SECONDS = 0.5  # how long a tick waits for a training slot before redrawing as "Queued"
+MAX_TICK_SECONDS = 4.0  # the longest a playing panel goes without an update, however crowded the server
+PLAYER_TTL_SECONDS = 3 * MAX_TICK_SECONDS  # a run that stopped ticking unannounced (tab closed) stops counting
 
 Render = Callable[[Any], None]
 
@@ -63,6 +67,8 @@ class LiveRun:
     exports: dict = field(default_factory=dict)  # charts and results the page registered for download
     make: Callable[[Any], Steppable] | None = None  # builds the trainer; None = core.train.Trainer
     identity: Any = None  # a different identity starts a new run
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's key among the server's players
+    pending_steps: int = 0  # Step pressed: the panel trains these on its next run
 
     def status(self, view: Any) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
@@ -107,6 +113,8 @@ def get_run(key: str, cfg: Any, make: Callable[[Any], Steppable] | None = None, 
         identity = cfg
     run = st.session_state.get(key)
     if not isinstance(run, LiveRun) or run.identity != identity:
+        if isinstance(run, LiveRun):
+            _players().leave(run.token)
         run = _fresh(cfg, make, identity)
         st.session_state[key] = run
     return run
@@ -123,20 +131,15 @@ def training_slots() -> threading.BoundedSemaphore:
 
 
 @st.cache_resource(show_spinner=False)
-def _players() -> dict[int, float]:
-    """Runs that played recently (id -> last tick time), shared by every session of this server."""
-    return {}
+def _players() -> PlayerBoard:
+    """Runs playing now (by run token), shared by every session of this server."""
+    return PlayerBoard(ttl=PLAYER_TTL_SECONDS)
 
 
 def tick_seconds(run: LiveRun) -> float:
-    """Seconds between ticks: longer when many learners play at once, since redrawing costs CPU too."""
-    now = time.monotonic()
-    players = _players()
-    players[id(run)] = now
-    for rid, seen in list(players.items()):
-        if now - seen > 5.0:
-            players.pop(rid, None)
-    return TICK_SECONDS * max(1.0, len(players) / MAX_CONCURRENT)
+    """Seconds until this run's next tick, recomputed on every tick: longer when many learners play at once,
+    since redrawing costs CPU too. Counts this run as playing until it pauses, finishes or stops ticking."""
+    return tick_interval(_players().beat(run.token), MAX_CONCURRENT, TICK_SECONDS, MAX_TICK_SECONDS)
 
 
 def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
@@ -173,23 +176,62 @@ def _play(key: str) -> None:
 
 def _pause(key: str) -> None:
     st.session_state[key].playing = False
+    _players().leave(st.session_state[key].token)
 
 
 STEP_SECONDS = 1.5  # the Step button trains at most this long, even on a big model
+STEP_WAIT_SECONDS = 3.0  # ... after waiting at most this long for a training slot
+WAITING_FOR_SLOT = "Waiting for a training slot…"
+BUSY_NOTE = (
+    "The server is busy: other learners are using every training slot, so this Step did not train. "
+    "Nothing was lost: press Step again in a moment."
+)
 
 
 def _step(key: str, n_steps: int) -> None:
     run = st.session_state[key]
     run.playing = False
+    _players().leave(run.token)
+    run.pending_steps = n_steps
+    slots = training_slots()
+    if slots.acquire(blocking=False):  # a slot is free: train now, so all the page draws sees the new step
+        try:
+            _train_pending(run)
+        finally:
+            slots.release()
+    # Otherwise the panel waits for a slot, where the page can show the wait (a callback draws nothing).
+
+
+def _train_pending(run: LiveRun) -> None:
+    """Train the pending Step (the caller holds a training slot)."""
+    n_steps, run.pending_steps = run.pending_steps, 0
     target = min(run.cfg.steps, run.trainer.step + n_steps)
     deadline = time.perf_counter() + STEP_SECONDS
-    with training_slots():  # waits for a free slot: a click is a deliberate, bounded request
-        while run.trainer.step < target and not run.trainer.done and time.perf_counter() < deadline:
-            advance(run, BUDGET_SECONDS, target - run.trainer.step)
+    while run.trainer.step < target and not run.trainer.done and time.perf_counter() < deadline:
+        advance(run, BUDGET_SECONDS, target - run.trainer.step)
+
+
+def step_now(run: LiveRun) -> bool:
+    """Train a pending Step once a slot frees up, waiting at most STEP_WAIT_SECONDS under a spinner.
+
+    False if none freed up: the Step is dropped (the weights are as they were) and the learner is told."""
+    slots, got = training_slots(), False
+    try:
+        with st.spinner(WAITING_FOR_SLOT):
+            got = slots.acquire(timeout=STEP_WAIT_SECONDS)
+        if got:
+            _train_pending(run)
+        else:
+            run.pending_steps = 0
+    finally:
+        if got:  # also when a click elsewhere interrupted the run after the slot was taken
+            slots.release()
+    return got
 
 
 def _reset(key: str) -> None:
     run = st.session_state[key]
+    _players().leave(run.token)
     st.session_state[key] = _fresh(run.cfg, run.make, run.identity)
 
 
@@ -241,16 +283,25 @@ def live_training(
     step_size = step_size or max(1, cfg.steps // 20)
     _controls(key, run, step_size)
 
-    @st.fragment(run_every=tick_seconds(run) if run.playing else None)
+    inline = [True]  # the panel's run inside a full page run, which must not wait for the next tick
+
+    # The browser asks for a tick every TICK_SECONDS while playing (run_every is fixed when the page runs);
+    # each tick then waits out the rest of its load-dependent interval, recomputed every tick (tick_seconds).
+    @st.fragment(run_every=TICK_SECONDS if run.playing else None)
     def panel() -> None:
+        start = time.monotonic()
         current = st.session_state.get(key)
         if not isinstance(current, LiveRun):
             return
+        if current.pending_steps and not step_now(current):
+            st.warning(BUSY_NOTE)
+        interval = tick_seconds(current) if current.playing and not current.trainer.done else 0.0
         busy = current.playing and not current.trainer.done
         if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg)):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
+            _players().leave(current.token)
             st.rerun()  # the whole page, so the buttons and the tick timer update
         view = current.trainer.view()
         _report(current, view)
@@ -261,8 +312,11 @@ def live_training(
             render(view)
         finally:
             export.LIVE_EXPORTS.reset(token)
+        if interval and not inline[0]:
+            pace(start + interval, st.empty().empty)  # each write lets a click elsewhere interrupt the wait
 
     panel()
+    inline[0] = False
     if make is None:  # every page that trains a toy model shows its PyTorch definition (others show their own)
         model_code(cfg.model)
     current = st.session_state.get(key)

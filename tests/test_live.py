@@ -1,0 +1,124 @@
+"""The live panel under load (issue 18): a tick interval that follows the number of players on every tick,
+players counted while they keep playing, and a Step that waits for a training slot only so long."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.helpers import open_page
+from ui import live
+from ui.pacing import PlayerBoard, pace, tick_interval
+
+FIVE = "pages/five_in_two.py"
+SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_interval_is_the_base_while_players_fit_the_slots_then_grows_in_proportion() -> None:
+    assert tick_interval(1, 2, 0.35, 4.0) == 0.35
+    assert tick_interval(2, 2, 0.35, 4.0) == 0.35
+    assert tick_interval(10, 2, 0.35, 4.0) == pytest.approx(1.75)
+    assert tick_interval(6, 3, 0.5, 4.0) == pytest.approx(1.0)
+    assert tick_interval(100, 2, 0.35, 4.0) == 4.0  # capped: a crowded panel still updates
+
+
+def test_a_run_that_keeps_playing_keeps_counting_past_the_ttl() -> None:
+    clock = Clock()
+    board = PlayerBoard(ttl=5.0, clock=clock)
+    assert board.beat("a") == 1 and board.beat("b") == 2
+    for _ in range(6):  # "a" ticks every 3 s for 18 s; "b" never ticks again
+        clock.now += 3.0
+        playing = board.beat("a")
+    assert playing == 1 and board.count() == 1  # "b" dropped out, "a" never did
+    assert board.beat("a") == 1  # a second beat from the same run is not a second player
+
+
+def test_the_interval_follows_players_joining_and_leaving_between_ticks(monkeypatch) -> None:
+    """No page rerun in between: each call is one tick of the same run, as the fragment makes them."""
+    clock = Clock()
+    board = PlayerBoard(ttl=live.PLAYER_TTL_SECONDS, clock=clock)
+    monkeypatch.setattr(live, "_players", lambda: board)
+    run = live.LiveRun(cfg=None, trainer=None)
+    assert live.tick_seconds(run) == live.TICK_SECONDS
+    others = [f"other{i}" for i in range(7)]
+    for token in others:
+        board.beat(token)
+    assert live.tick_seconds(run) == pytest.approx(live.TICK_SECONDS * 8 / live.MAX_CONCURRENT)
+    for token in others:
+        board.leave(token)  # they paused
+    assert live.tick_seconds(run) == live.TICK_SECONDS
+
+
+def test_runs_are_keyed_by_their_own_token() -> None:
+    a, b = live.LiveRun(cfg=None, trainer=None), live.LiveRun(cfg=None, trainer=None)
+    assert a.token != b.token
+    board = PlayerBoard(ttl=10.0)
+    board.beat(a.token)
+    board.beat(b.token)
+    board.leave(a.token)
+    assert board.count() == 1
+
+
+def test_pace_sleeps_in_slices_with_a_yield_point_between_them() -> None:
+    clock, yields = Clock(), []
+    sleeps = pace(1.0, lambda: yields.append(clock.now), clock=clock, sleep=clock.sleep, slice_s=0.25)
+    assert sleeps == 4 and clock.now == pytest.approx(1.0) and yields == pytest.approx([0.25, 0.5, 0.75, 1.0])
+    assert pace(0.5, yields.append, clock=clock, sleep=clock.sleep) == 0  # already past: no wait
+
+
+def test_a_yield_point_that_interrupts_ends_the_wait() -> None:
+    clock = Clock()
+
+    class Rerun(Exception):
+        pass
+
+    def click_elsewhere() -> None:
+        if clock.now >= 0.4:
+            raise Rerun
+
+    with pytest.raises(Rerun):
+        pace(5.0, click_elsewhere, clock=clock, sleep=clock.sleep, slice_s=0.2)
+    assert clock.now == pytest.approx(0.4)
+
+
+def test_step_on_a_full_server_waits_then_says_so_and_trains_once_a_slot_is_free(monkeypatch) -> None:
+    slots = threading.BoundedSemaphore(2)
+    monkeypatch.setattr(live, "training_slots", lambda: slots)
+    monkeypatch.setattr(live, "STEP_WAIT_SECONDS", 0.3)
+    at = open_page(FIVE, SHORT)
+    for _ in range(2):
+        slots.acquire()  # other learners hold every slot
+    at.button(key="f52:run:step").click().run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning if w.value == live.BUSY_NOTE]
+    assert at.session_state["f52:run"].trainer.step == 0 and at.session_state["f52:run"].pending_steps == 0
+    slots.release()
+    slots.release()
+    at.button(key="f52:run:step").click().run()
+    assert at.session_state["f52:run"].trainer.step > 0
+    assert not [w for w in at.warning if w.value == live.BUSY_NOTE]
+    assert slots.acquire(blocking=False) and slots.acquire(blocking=False)  # both slots were given back
+
+
+def test_step_waits_for_a_slot_that_frees_up_within_the_bound(monkeypatch) -> None:
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(live, "training_slots", lambda: slots)
+    monkeypatch.setattr(live, "STEP_WAIT_SECONDS", 30.0)
+    at = open_page(FIVE, SHORT)
+    slots.acquire()
+    threading.Timer(0.5, slots.release).start()  # another learner's tick ends
+    at.button(key="f52:run:step").click().run()
+    assert at.session_state["f52:run"].trainer.step > 0
+    assert not [w for w in at.warning if w.value == live.BUSY_NOTE]
