@@ -4,9 +4,11 @@ players counted while they keep playing, and a Step that waits for a training sl
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 
+from core.chapters import five_in_two as f52
 from tests.helpers import open_page
 from ui import live
 from ui.pacing import PlayerBoard, pace, tick_interval
@@ -122,3 +124,42 @@ def test_step_waits_for_a_slot_that_frees_up_within_the_bound(monkeypatch) -> No
     at.button(key="f52:run:step").click().run()
     assert at.session_state["f52:run"].trainer.step > 0
     assert not [w for w in at.warning if w.value == live.BUSY_NOTE]
+
+
+def test_a_crowded_server_gives_the_first_run_fewer_steps_says_so_and_keeps_them(monkeypatch) -> None:
+    board = PlayerBoard(ttl=60.0)
+    others = [f"other{i}" for i in range(live.MAX_CONCURRENT + 1)]  # more players than training slots
+    for token in others:
+        board.beat(token)
+    monkeypatch.setattr(live, "_players", lambda: board)
+    at = open_page(FIVE)
+    assert at.select_slider(key="f52_steps").value == f52.CROWDED_STEPS < 10_000
+    notes = [i.value for i in at.info if i.value.startswith("Many learners")]
+    assert len(notes) == 1 and f"trains {f52.CROWDED_STEPS:,} steps rather than the paper's 10,000" in notes[0]
+    assert f"({', '.join(map(str, f52.SEQUENCE_SEEDS_MATCHING))}) already draw it" in notes[0]
+    for token in others:
+        board.leave(token)
+    at.run()  # the others stopped: this learner's settings stay as they were
+    assert at.select_slider(key="f52_steps").value == f52.CROWDED_STEPS
+    at.select_slider(key="f52_steps").set_value(10_000).run()
+    assert not [i for i in at.info if i.value.startswith("Many learners")]
+
+
+def test_a_quiet_server_keeps_the_papers_steps(monkeypatch) -> None:
+    board = PlayerBoard(ttl=60.0)
+    for i in range(live.MAX_CONCURRENT):  # as many players as slots: not crowded
+        board.beat(f"other{i}")
+    monkeypatch.setattr(live, "_players", lambda: board)
+    at = open_page(FIVE, {"f52_mode": "One density"})
+    assert at.select_slider(key="f52_steps").value == 10_000
+    assert not [i for i in at.info if i.value.startswith("Many learners")]
+
+
+def test_a_stretched_tick_trains_more_steps_so_the_speed_per_second_holds(monkeypatch) -> None:
+    monkeypatch.setattr(live.st, "session_state", {"k:speed": "Normal"})
+    cfg = SimpleNamespace(steps=10_000)
+    normal = live._max_steps("k", cfg)
+    assert normal == int(10_000 * live.SPEEDS["Normal"])
+    assert live._max_steps("k", cfg, stretch=5.0) == 5 * normal
+    live.st.session_state["k:speed"] = "Fast"
+    assert live._max_steps("k", cfg, stretch=5.0) is None  # only the time budget bounds Fast

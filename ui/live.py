@@ -142,6 +142,17 @@ def tick_seconds(run: LiveRun) -> float:
     return tick_interval(_players().beat(run.token), MAX_CONCURRENT, TICK_SECONDS, MAX_TICK_SECONDS)
 
 
+def crowded(key: str) -> bool:
+    """Were more learners playing than there are training slots when this session first drew ``key``?
+
+    Latched per session: a page may give a crowded server's learners a lighter first run, and a learner's
+    settings must not change under them when others start or stop."""
+    flag = f"{key}:crowded"
+    if flag not in st.session_state:
+        st.session_state[flag] = _players().count() > MAX_CONCURRENT
+    return bool(st.session_state[flag])
+
+
 def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
     """Train one tick once a training slot is free; False (nothing trained) if none frees up soon.
 
@@ -261,9 +272,11 @@ def _controls(key: str, run: LiveRun, step_size: int) -> None:
     )
 
 
-def _max_steps(key: str, cfg: Any) -> int | None:
+def _max_steps(key: str, cfg: Any, stretch: float = 1.0) -> int | None:
+    """Steps one tick may train at the chosen speed; ``stretch`` = this tick's interval over TICK_SECONDS, so a
+    slower tick trains more and Slow and Normal keep their pace per second (the time budget still bounds it)."""
     share = SPEEDS.get(st.session_state.get(f"{key}:speed") or "Normal")
-    return None if share is None else max(1, int(cfg.steps * share))
+    return None if share is None else max(1, int(cfg.steps * share * stretch))
 
 
 def live_training(
@@ -297,7 +310,8 @@ def live_training(
             st.warning(BUSY_NOTE)
         interval = tick_seconds(current) if current.playing and not current.trainer.done else 0.0
         busy = current.playing and not current.trainer.done
-        if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg)):
+        stretch = max(1.0, interval / TICK_SECONDS)
+        if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg, stretch)):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
