@@ -126,33 +126,41 @@ def test_step_waits_for_a_slot_that_frees_up_within_the_bound(monkeypatch) -> No
     assert not [w for w in at.warning if w.value == live.BUSY_NOTE]
 
 
-def test_a_crowded_server_gives_the_first_run_fewer_steps_says_so_and_keeps_them(monkeypatch) -> None:
+def crowd(monkeypatch, others: int) -> PlayerBoard:
     board = PlayerBoard(ttl=60.0)
-    others = [f"other{i}" for i in range(live.MAX_CONCURRENT + 1)]  # more players than training slots
-    for token in others:
-        board.beat(token)
-    monkeypatch.setattr(live, "_players", lambda: board)
-    at = open_page(FIVE)
-    assert at.select_slider(key="f52_steps").value == f52.CROWDED_STEPS < 10_000
-    notes = [i.value for i in at.info if i.value.startswith("Many learners")]
-    assert len(notes) == 1 and f"trains {f52.CROWDED_STEPS:,} steps rather than the paper's 10,000" in notes[0]
-    assert f"({', '.join(map(str, f52.SEQUENCE_SEEDS_MATCHING))}) already draw it" in notes[0]
-    for token in others:
-        board.leave(token)
-    at.run()  # the others stopped: this learner's settings stay as they were
-    assert at.select_slider(key="f52_steps").value == f52.CROWDED_STEPS
-    at.select_slider(key="f52_steps").set_value(10_000).run()
-    assert not [i for i in at.info if i.value.startswith("Many learners")]
-
-
-def test_a_quiet_server_keeps_the_papers_steps(monkeypatch) -> None:
-    board = PlayerBoard(ttl=60.0)
-    for i in range(live.MAX_CONCURRENT):  # as many players as slots: not crowded
+    for i in range(others):
         board.beat(f"other{i}")
     monkeypatch.setattr(live, "_players", lambda: board)
+    return board
+
+
+def crowded_notes(at) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith("Many learners")]
+
+
+def test_play_on_a_crowded_server_starts_a_shorter_first_run_and_says_so(monkeypatch) -> None:
+    crowd(monkeypatch, live.MAX_CONCURRENT)  # with this learner, more players than training slots
+    at = open_page(FIVE)
+    assert at.select_slider(key="f52_steps").value == 10_000 and not crowded_notes(at)
+    at.button(key="f52:run:play").click().run()
+    run = at.session_state["f52:run"]
+    assert at.select_slider(key="f52_steps").value == f52.CROWDED_STEPS < 10_000
+    assert run.cfg.steps == f52.CROWDED_STEPS and run.playing and run.trainer.step > 0  # it plays at once
+    notes = crowded_notes(at)
+    assert len(notes) == 1 and f"trains {f52.CROWDED_STEPS:,} steps rather than the paper's 10,000" in notes[0]
+    assert f"({', '.join(map(str, f52.SEQUENCE_SEEDS_MATCHING))}) already draw it" in notes[0]
+    at.button(key="f52:run:pause").click().run()
+    at.select_slider(key="f52_steps").set_value(10_000).run()  # the learner asks for the full run: only once lighter
+    at.button(key="f52:run:play").click().run()
+    assert at.session_state["f52:run"].cfg.steps == 10_000 and not crowded_notes(at)
+
+
+def test_play_with_players_that_fit_the_slots_keeps_the_papers_steps(monkeypatch) -> None:
+    crowd(monkeypatch, live.MAX_CONCURRENT - 1)
     at = open_page(FIVE, {"f52_mode": "One density"})
-    assert at.select_slider(key="f52_steps").value == 10_000
-    assert not [i for i in at.info if i.value.startswith("Many learners")]
+    at.button(key="f52:run:play").click().run()
+    assert at.session_state["f52:run"].cfg.steps == 10_000 and at.session_state["f52:run"].playing
+    assert not crowded_notes(at)
 
 
 def test_a_stretched_tick_trains_more_steps_so_the_speed_per_second_holds(monkeypatch) -> None:

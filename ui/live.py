@@ -69,6 +69,7 @@ class LiveRun:
     identity: Any = None  # a different identity starts a new run
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's key among the server's players
     pending_steps: int = 0  # Step pressed: the panel trains these on its next run
+    lighter: Callable[[], bool] | None = None  # the page's lighter first run for a crowded server (live_training)
 
     def status(self, view: Any) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
@@ -116,6 +117,7 @@ def get_run(key: str, cfg: Any, make: Callable[[Any], Steppable] | None = None, 
         if isinstance(run, LiveRun):
             _players().leave(run.token)
         run = _fresh(cfg, make, identity)
+        run.playing = bool(st.session_state.pop(f"{key}:autoplay", False))  # Play switched to a lighter run
         st.session_state[key] = run
     return run
 
@@ -140,17 +142,6 @@ def tick_seconds(run: LiveRun) -> float:
     """Seconds until this run's next tick, recomputed on every tick: longer when many learners play at once,
     since redrawing costs CPU too. Counts this run as playing until it pauses, finishes or stops ticking."""
     return tick_interval(_players().beat(run.token), MAX_CONCURRENT, TICK_SECONDS, MAX_TICK_SECONDS)
-
-
-def crowded(key: str) -> bool:
-    """Were more learners playing than there are training slots when this session first drew ``key``?
-
-    Latched per session: a page may give a crowded server's learners a lighter first run, and a learner's
-    settings must not change under them when others start or stop."""
-    flag = f"{key}:crowded"
-    if flag not in st.session_state:
-        st.session_state[flag] = _players().count() > MAX_CONCURRENT
-    return bool(st.session_state[flag])
 
 
 def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
@@ -182,7 +173,11 @@ def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
 
 
 def _play(key: str) -> None:
-    st.session_state[key].playing = True
+    run = st.session_state[key]
+    run.playing = True
+    # More learners playing than training slots, counting this one: the page may make a first run lighter.
+    if run.lighter and not run.trainer.step and _players().count() >= MAX_CONCURRENT and run.lighter():
+        st.session_state[f"{key}:autoplay"] = True  # the run its changed settings start plays at once
 
 
 def _pause(key: str) -> None:
@@ -286,13 +281,17 @@ def live_training(
     step_size: int | None = None,
     make: Callable[[Any], Steppable] | None = None,
     identity: Any = None,
+    lighter: Callable[[], bool] | None = None,
 ) -> LiveRun:
     """Controls plus a self-updating panel that calls ``render(view)`` with the run so far.
 
     ``make(cfg)`` builds another kind of trainer (see Steppable); ``identity`` says when it is a new run.
     Such runs get figure downloads only: the data buttons expect a toy model's TrainResult.
+    ``lighter()`` is called when Play starts an untrained run while more learners play than there are
+    training slots: it may change the page's settings (session state) to a lighter run and return True.
     """
     run = get_run(key, cfg, make, identity)
+    run.lighter = lighter
     step_size = step_size or max(1, cfg.steps // 20)
     _controls(key, run, step_size)
 

@@ -164,7 +164,7 @@ def left_out_differs(p: float, a: Arrangement) -> bool:
 SEQUENCE_SEEDS_TRIED = (0, 1, 2, 3, 4, 5)
 SEQUENCE_SEEDS_MATCHING = (0, 2, 4, 5)
 
-# A crowded server's first run (more learners playing than training slots, ui.live.crowded) trains
+# A crowded server's first run (Play pressed while more learners play than there are training slots) trains
 # CROWDED_STEPS instead. The learning rate is constant, so it is the first half of the 10,000-step run.
 # Measured the same way on seeds 0-5 (best of 4): the same seeds, SEQUENCE_SEEDS_MATCHING, drew the paper's
 # sequence at 5,000 steps. Shorter runs lose it (4,000: seeds 0 and 4; 3,000: 4; 2,000: none), as does
