@@ -175,8 +175,9 @@ def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
 def _play(key: str) -> None:
     run = st.session_state[key]
     run.playing = True
+    playing = _players().beat(run.token)  # counted from the click, before its first tick
     # More learners playing than training slots, counting this one: the page may make a first run lighter.
-    if run.lighter and not run.trainer.step and _players().count() >= MAX_CONCURRENT and run.lighter():
+    if run.lighter and not run.trainer.step and playing > MAX_CONCURRENT and run.lighter():
         st.session_state[f"{key}:autoplay"] = True  # the run its changed settings start plays at once
 
 
