@@ -171,3 +171,26 @@ def test_a_stretched_tick_trains_more_steps_so_the_speed_per_second_holds(monkey
     assert live._max_steps("k", cfg, stretch=5.0) == 5 * normal
     live.st.session_state["k:speed"] = "Fast"
     assert live._max_steps("k", cfg, stretch=5.0) is None  # only the time budget bounds Fast
+
+
+class Counting:
+    """A trainer that counts the steps it is asked for."""
+
+    def __init__(self) -> None:
+        self.step = 0
+
+    def advance(self, n: int) -> int:
+        self.step += n
+        return n
+
+
+def test_a_tick_waits_for_a_slot_with_yield_points_and_trains_once_one_frees(monkeypatch) -> None:
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(live, "training_slots", lambda: slots)
+    run, yields = live.LiveRun(cfg=None, trainer=Counting()), []
+    slots.acquire()
+    assert not live.advance_if_free(run, 0.01, 5, wait=0.6, yield_point=lambda: yields.append(1))
+    assert run.trainer.step == 0 and len(yields) >= 1  # waited in slices, a click could have interrupted
+    threading.Timer(0.3, slots.release).start()
+    assert live.advance_if_free(run, 0.01, 5, wait=5.0, yield_point=lambda: None)
+    assert run.trainer.step == 5 and slots.acquire(blocking=False)  # trained, and gave the slot back

@@ -144,14 +144,24 @@ def tick_seconds(run: LiveRun) -> float:
     return tick_interval(_players().beat(run.token), MAX_CONCURRENT, TICK_SECONDS, MAX_TICK_SECONDS)
 
 
-def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
-    """Train one tick once a training slot is free; False (nothing trained) if none frees up soon.
+def advance_if_free(
+    run: LiveRun,
+    budget: float,
+    max_steps: int | None,
+    wait: float = QUEUE_WAIT_SECONDS,
+    yield_point: Callable[[], None] | None = None,
+) -> bool:
+    """Train one tick once a training slot is free; False (nothing trained) if none frees up within ``wait``.
 
-    A blocking wait with a timeout serves waiting learners roughly in arrival order.
+    Waits in short blocking slices (roughly in arrival order), calling ``yield_point`` between them so a click
+    elsewhere can interrupt; a tick that waits rather than redrawing an unchanged panel saves the CPU.
     """
-    slots = training_slots()
-    if not slots.acquire(timeout=QUEUE_WAIT_SECONDS):
-        return False
+    slots, deadline = training_slots(), time.monotonic() + wait
+    while not slots.acquire(timeout=max(0.0, min(0.25, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return False
+        if yield_point is not None:
+            yield_point()
     try:
         advance(run, budget, max_steps)
     finally:
@@ -311,7 +321,9 @@ def live_training(
         interval = tick_seconds(current) if current.playing and not current.trainer.done else 0.0
         busy = current.playing and not current.trainer.done
         stretch = max(1.0, interval / TICK_SECONDS)
-        if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg, stretch)):
+        max_steps = _max_steps(key, current.cfg, stretch)
+        wait = QUEUE_WAIT_SECONDS if inline[0] else max(QUEUE_WAIT_SECONDS, interval)  # the page waits less
+        if busy and not advance_if_free(current, BUDGET_SECONDS, max_steps, wait, st.empty().empty):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
