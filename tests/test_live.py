@@ -54,6 +54,7 @@ def test_the_interval_follows_players_joining_and_leaving_between_ticks(monkeypa
     monkeypatch.setattr(live, "_players", lambda: board)
     run = live.LiveRun(cfg=None, trainer=None)
     assert live.tick_seconds(run) == live.TICK_SECONDS
+    assert live.tick_seconds(run, 2 * live.BUDGET_SECONDS) == 2 * live.TICK_SECONDS  # a longer tick, as rare
     others = [f"other{i}" for i in range(7)]
     for token in others:
         board.beat(token)
@@ -194,3 +195,10 @@ def test_a_tick_waits_for_a_slot_with_yield_points_and_trains_once_one_frees(mon
     threading.Timer(0.3, slots.release).start()
     assert live.advance_if_free(run, 0.01, 5, wait=5.0, yield_point=lambda: None)
     assert run.trainer.step == 5 and slots.acquire(blocking=False)  # trained, and gave the slot back
+
+
+def test_the_training_budget_follows_a_slow_redraw_within_bounds() -> None:
+    assert live.tick_budget(0.0) == live.BUDGET_SECONDS
+    assert live.DRAW_RATIO * 0.2 > live.BUDGET_SECONDS
+    assert live.tick_budget(0.2) == pytest.approx(live.DRAW_RATIO * 0.2)
+    assert live.tick_budget(10.0) == live.MAX_BUDGET_SECONDS

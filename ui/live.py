@@ -31,7 +31,9 @@ from ui.code import model_code
 from ui.pacing import PlayerBoard, pace, tick_interval
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
-BUDGET_SECONDS = 0.25  # training time per rerun
+BUDGET_SECONDS = 0.25  # training time per rerun, at least ...
+DRAW_RATIO = 3.0  # ... this many times the panel's last redraw, so a starved server still mostly trains
+MAX_BUDGET_SECONDS = 1.5  # ... and at most this (a click waits for the tick's training to end)
 THREADS = 2  # per run; the machines we target have two cores
 # Training chunks that may run at once on this server; more learners wait their turn
 # (a tick that finds no free slot just redraws and says so), so the server stays responsive.
@@ -69,6 +71,7 @@ class LiveRun:
     identity: Any = None  # a different identity starts a new run
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's key among the server's players
     pending_steps: int = 0  # Step pressed: the panel trains these on its next run
+    draw_seconds: float = 0.0  # running estimate of one redraw of the panel (wall time)
     lighter: Callable[[], bool] | None = None  # the page's lighter first run for a crowded server (live_training)
 
     def status(self, view: Any) -> str:
@@ -138,10 +141,12 @@ def _players() -> PlayerBoard:
     return PlayerBoard(ttl=PLAYER_TTL_SECONDS)
 
 
-def tick_seconds(run: LiveRun) -> float:
+def tick_seconds(run: LiveRun, budget: float = BUDGET_SECONDS) -> float:
     """Seconds until this run's next tick, recomputed on every tick: longer when many learners play at once,
-    since redrawing costs CPU too. Counts this run as playing until it pauses, finishes or stops ticking."""
-    return tick_interval(_players().beat(run.token), MAX_CONCURRENT, TICK_SECONDS, MAX_TICK_SECONDS)
+    since redrawing costs CPU too, and when a tick trains longer (``budget``), so the slots' demand holds.
+    Counts this run as playing until it pauses, finishes or stops ticking."""
+    base = TICK_SECONDS * budget / BUDGET_SECONDS
+    return tick_interval(_players().beat(run.token), MAX_CONCURRENT, base, max(base, MAX_TICK_SECONDS))
 
 
 def advance_if_free(
@@ -167,6 +172,12 @@ def advance_if_free(
     finally:
         slots.release()
     return True
+
+
+def tick_budget(draw_seconds: float) -> float:
+    """Seconds of training per tick: BUDGET_SECONDS, or DRAW_RATIO redraws' worth when redrawing is slow (a
+    starved server redraws and trains slowly alike, so training keeps its share), capped at MAX_BUDGET_SECONDS."""
+    return min(MAX_BUDGET_SECONDS, max(BUDGET_SECONDS, DRAW_RATIO * draw_seconds))
 
 
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
@@ -318,17 +329,19 @@ def live_training(
             return
         if current.pending_steps and not step_now(current):
             st.warning(BUSY_NOTE)
-        interval = tick_seconds(current) if current.playing and not current.trainer.done else 0.0
         busy = current.playing and not current.trainer.done
+        budget = tick_budget(current.draw_seconds)
+        interval = tick_seconds(current, budget) if busy else 0.0
         stretch = max(1.0, interval / TICK_SECONDS)
         max_steps = _max_steps(key, current.cfg, stretch)
         wait = QUEUE_WAIT_SECONDS if inline[0] else max(QUEUE_WAIT_SECONDS, interval)  # the page waits less
-        if busy and not advance_if_free(current, BUDGET_SECONDS, max_steps, wait, st.empty().empty):
+        if busy and not advance_if_free(current, budget, max_steps, wait, st.empty().empty):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
             _players().leave(current.token)
             st.rerun()  # the whole page, so the buttons and the tick timer update
+        drawing = time.monotonic()
         view = current.trainer.view()
         _report(current, view)
         if untrained(view):
@@ -338,6 +351,7 @@ def live_training(
             render(view)
         finally:
             export.LIVE_EXPORTS.reset(token)
+        current.draw_seconds = 0.5 * current.draw_seconds + 0.5 * (time.monotonic() - drawing)
         if interval and not inline[0]:
             pace(start + interval, st.empty().empty)  # each write lets a click elsewhere interrupt the wait
 
