@@ -202,3 +202,10 @@ def test_the_training_budget_follows_a_slow_redraw_within_bounds() -> None:
     assert live.DRAW_RATIO * 0.2 > live.BUDGET_SECONDS
     assert live.tick_budget(0.2) == pytest.approx(live.DRAW_RATIO * 0.2)
     assert live.tick_budget(10.0) == live.MAX_BUDGET_SECONDS
+
+
+def test_a_runs_first_chunk_is_a_short_probe_then_the_budget_is_sized_from_it() -> None:
+    run = live.LiveRun(cfg=None, trainer=Counting())  # its speed is the default guess
+    assert live.advance(run, budget=10.0) == live.PROBE_STEPS  # not 10 s / the guess
+    assert run.measured and run.sec_per_step > 0
+    assert live.advance(run, budget=10.0, max_steps=7) == 7

@@ -72,6 +72,7 @@ class LiveRun:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's key among the server's players
     pending_steps: int = 0  # Step pressed: the panel trains these on its next run
     draw_seconds: float = 0.0  # running estimate of one redraw of the panel (wall time)
+    measured: bool = False  # sec_per_step has been measured (not just guessed)
     lighter: Callable[[], bool] | None = None  # the page's lighter first run for a crowded server (live_training)
 
     def status(self, view: Any) -> str:
@@ -180,16 +181,22 @@ def tick_budget(draw_seconds: float) -> float:
     return min(MAX_BUDGET_SECONDS, max(BUDGET_SECONDS, DRAW_RATIO * draw_seconds))
 
 
+PROBE_STEPS = 20  # a run's first chunk: its speed is a guess until then (a big model could train for seconds)
+
+
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
     """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken."""
     steps = max(1, int(budget / run.sec_per_step))
+    if not run.measured:
+        steps = min(steps, PROBE_STEPS)
     if max_steps is not None:
         steps = min(steps, max(1, max_steps))
     start = time.perf_counter()
     done = run.trainer.advance(steps)
     if done:
         per_step = (time.perf_counter() - start) / done
-        run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step
+        run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step if run.measured else per_step
+        run.measured = True
     return done
 
 
@@ -331,7 +338,8 @@ def live_training(
             st.warning(BUSY_NOTE)
         busy = current.playing and not current.trainer.done
         budget = tick_budget(current.draw_seconds)
-        interval = tick_seconds(current, budget) if busy else 0.0
+        fast = _max_steps(key, current.cfg) is None  # only Fast uses the whole budget; the others stay brisk
+        interval = tick_seconds(current, budget if fast else BUDGET_SECONDS) if busy else 0.0
         stretch = max(1.0, interval / TICK_SECONDS)
         max_steps = _max_steps(key, current.cfg, stretch)
         wait = QUEUE_WAIT_SECONDS if inline[0] else max(QUEUE_WAIT_SECONDS, interval)  # the page waits less
