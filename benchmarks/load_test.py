@@ -1,18 +1,24 @@
-"""Classroom load test (issue 8): N learners train at once on one server.
+"""Classroom load test (issues 8, 15, 18): N learners train at once on one server.
 
-    python -m benchmarks.load_test [--sessions 10] [--steps 10000] [--one-density] [--url URL --pid PID]
+    python -m benchmarks.load_test [--learners 10] [--steps 10000] [--one-density] [--url URL --pid PID]
+    python -m benchmarks.load_test --learners 30 --stagger 2 --speed Normal --goal-seconds 20
 
 Starts the app (or uses --url; give --pid for memory figures), warms it up, then opens N browser
-sessions (separate contexts) on /five-in-two, each with a DIFFERENT seed in its URL (the paper's
-10-density sweep by default), picks "Fast" playback and presses Play on all of them. While they train it
+sessions (separate contexts of one headless Chromium) on /five-in-two, each with a DIFFERENT seed in its
+URL (the page's default sweep otherwise; without --steps, the page's default length, which is shorter on
+a crowded server), picks the playback speed and presses Play on all of them: all at once after all have
+opened, or with --stagger S, learner i opens the link and presses Play S seconds after learner i-1 (a
+class arriving over a minute). Each page records in the browser when its first step and "Finished"
+appeared, so times do not depend on how often this script polls. While they train it
   - polls /_stcore/health every 0.2 s from a thread (latency of every answer; target: all < 1 s),
   - samples the server's resident memory every 0.2 s and reads its kernel high-water mark (VmHWM)
     at the end (process and children; target: peak < 1.5 GB),
   - notes which sessions were told "Queued" (the server's training-slot cap at work).
 When all have finished (or --timeout), each session's final readout loss and "Features represented"
-counts are compared with a solo reference: the same config trained here with core/, exactly as the
-page does (training is deterministic given config and seed). Equal numbers for every session, each
-showing its own seed, mean no session saw another's state.
+counts are compared with a solo reference: the same config (the steps the page trained) trained here
+with core/, exactly as the page does (training is deterministic given config and seed). Equal numbers
+for every session, each showing its own seed, mean no session saw another's state. With --goal-seconds,
+every learner must also see the finished figure within that many seconds of pressing Play.
 Prints markdown tables; exits 1 if a target is missed.
 """
 
@@ -31,10 +37,9 @@ from playwright.sync_api import sync_playwright
 
 from rig.browser import launch_browser, open_session, warm_up
 from rig.live import (
-    FINISHED_RE,
-    QUEUED_TEXT,
     five_in_two_reference,
     parse_readout,
+    play_buttons,
     press_play,
     read_readout,
     read_represented,
@@ -95,76 +100,166 @@ class HealthProbe:
         }
 
 
-def session_url(base: str, seed: int, steps: int, one_density: bool) -> str:
-    url = f"{base}/five-in-two?f52_seed={seed}&f52_steps={steps}"
+def session_url(base: str, seed: int, steps: int | None, one_density: bool) -> str:
+    url = f"{base}/five-in-two?f52_seed={seed}" + (f"&f52_steps={steps}" if steps else "")
     return url + ("&f52_mode=One+density&f52_density=0.05" if one_density else "")
 
 
+# Installed in each page: every 0.2 s, note (ms since the epoch) when the live panel first shows a step above 0,
+# first says "Queued" and first says "Finished".
+_TIMES_JS = """() => {
+  if (window.__splTimes) return;
+  const times = window.__splTimes = {};
+  setInterval(() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const text = main ? main.textContent : '';
+    const m = text.match(/Step ([\\d,]+) of/);
+    if (!times.firstStep && m && parseInt(m[1].replace(/,/g, ''), 10) > 0) times.firstStep = Date.now();
+    if (!times.queued && text.includes('Queued:')) times.queued = Date.now();
+    if (!times.finished && /Finished: [\\d,]+ steps/.test(text)) times.finished = Date.now();
+  }, 200);
+}"""
+
+
+def open_learner(browser, base: str, seed: int, args):
+    """A new session on this learner's link, speed picked, timers installed; returns its page."""
+    _, page = open_session(browser)
+    page.add_init_script(f"({_TIMES_JS})()")
+    goto_app(page, session_url(base, seed, args.steps, args.one_density), timeout_ms=120_000)
+    if args.speed != "Normal":
+        set_speed(page, args.speed)
+    return page
+
+
+def arrive(browser, base: str, seed: int, args):
+    """A learner follows the link (no waiting for the page: the script presses Play once it can)."""
+    _, page = open_session(browser)
+    page.add_init_script(f"({_TIMES_JS})()")
+    page.goto(session_url(base, seed, args.steps, args.one_density), wait_until="commit", timeout=120_000)
+    return page
+
+
+def press_play_when_ready(page, args) -> bool:
+    """Press Play if the page has drawn an enabled Play button (picking the speed first); False if not yet."""
+    buttons = play_buttons(page)
+    if not buttons.count() or not buttons.first.is_enabled():
+        return False
+    if args.speed != "Normal":
+        set_speed(page, args.speed)
+    press_play(page)
+    return True
+
+
+def read_finished(page, result: dict) -> None:
+    """The finished page's numbers: loss, counts, seed shown, steps trained, any exception."""
+    wait_for_app(page)
+    readout = read_readout(page)
+    result.update(
+        loss=readout.loss,
+        steps=readout.total,
+        represented=read_represented(page),
+        seed_shown=control_value(page, "f52_seed"),
+        error=page.locator('[data-testid="stException"]').count() > 0,
+    )
+
+
 def train_all(browser, base: str, seeds: list[int], args) -> tuple[dict, float]:
-    """Open one session per seed, press Play on all, wait for all; {seed: result}, seconds to finish."""
-    pages = {}
-    for seed in seeds:
-        _, page = open_session(browser)
-        goto_app(page, session_url(base, seed, args.steps, args.one_density), timeout_ms=120_000)
-        set_speed(page, "Fast")
-        pages[seed] = page
-    print(f"  {len(pages)} sessions open; pressing Play on all", file=sys.stderr)
-    start = time.monotonic()
-    for page in pages.values():
+    """Open one session per seed and press Play on each: all at once once all are open, or with --stagger one
+    learner arriving every S seconds and pressing Play as soon as the page lets them. Wait for all.
+
+    Returns {seed: result} (times in seconds from the first Play, or from the first arrival when staggered)
+    and the seconds until the last one finished."""
+    pages: dict[int, object] = {}
+    results = {
+        seed: {
+            "open_s": None,
+            "play_s": None,
+            "finished_s": None,
+            "first_step_s": None,
+            "queued": False,
+            "last_step": 0,
+        }
+        for seed in seeds
+    }
+    arriving = list(seeds) if args.stagger else []
+    if not args.stagger:
+        for seed in seeds:
+            pages[seed] = open_learner(browser, base, seed, args)
+        print(f"  {len(pages)} sessions open; pressing Play on all", file=sys.stderr)
+    start = time.time()
+    for seed, page in pages.items():
         press_play(page)
-    results = {seed: {"queued": False, "finished_s": None, "first_step_s": None, "last_step": 0} for seed in seeds}
-    while time.monotonic() - start < args.timeout:
-        pending = [s for s in seeds if results[s]["finished_s"] is None]
-        if not pending:
+        results[seed]["play_s"] = time.time() - start
+    while True:
+        if arriving and time.time() - start >= args.stagger * (len(seeds) - len(arriving)):
+            seed = arriving.pop(0)
+            results[seed]["open_s"] = time.time() - start
+            pages[seed] = arrive(browser, base, seed, args)
+        for seed, page in pages.items():
+            if results[seed]["play_s"] is None and press_play_when_ready(page, args):
+                results[seed]["play_s"] = time.time() - start
+                print(f"  seed {seed} pressed Play at {results[seed]['play_s']:.1f} s", file=sys.stderr)
+        pending = [s for s in pages if results[s]["finished_s"] is None]
+        if (not pending and not arriving) or time.time() - start > args.timeout:
             break
         for seed in pending:
-            text = main_text_content(pages[seed])
-            results[seed]["queued"] |= QUEUED_TEXT in text
-            readout = parse_readout(text)
-            if readout and readout.step:
-                results[seed]["last_step"] = readout.step
-                if results[seed]["first_step_s"] is None:
-                    results[seed]["first_step_s"] = time.monotonic() - start
-            if FINISHED_RE.search(text):
-                results[seed]["finished_s"] = time.monotonic() - start
-                wait_for_app(pages[seed])
-                results[seed].update(
-                    loss=read_readout(pages[seed]).loss,
-                    represented=read_represented(pages[seed]),
-                    seed_shown=control_value(pages[seed], "f52_seed"),
-                    error=pages[seed].locator('[data-testid="stException"]').count() > 0,
-                )
-                print(f"  seed {seed} finished after {results[seed]['finished_s']:.1f} s", file=sys.stderr)
-        time.sleep(0.5)
-    elapsed = time.monotonic() - start
+            _poll(pages[seed], results[seed], start)
+            if results[seed]["finished_s"] is not None:
+                read_finished(pages[seed], results[seed])
+                r = results[seed]
+                print(f"  seed {seed} finished {r['finished_s'] - r['play_s']:.1f} s after its Play", file=sys.stderr)
+        time.sleep(0.3)
+    elapsed = time.time() - start
     for page in pages.values():
         page.context.close()
     return results, elapsed
 
 
+def _poll(page, result: dict, start: float) -> None:
+    times = page.evaluate("() => window.__splTimes || {}")
+    for name, field in (("firstStep", "first_step_s"), ("finished", "finished_s")):
+        if times.get(name) and result[field] is None:
+            result[field] = times[name] / 1000 - start
+    result["queued"] |= bool(times.get("queued"))
+    readout = parse_readout(main_text_content(page))
+    if readout:
+        result["last_step"], result["total"] = readout.step, readout.total
+
+
+def _after_play(r: dict, field: str) -> str:
+    return "—" if r[field] is None or r["play_s"] is None else f"{r[field] - r['play_s']:.1f}"
+
+
+def _session_row(i: int, seed: int, r: dict, ref: tuple[str, str]) -> tuple[str, bool]:
+    ref_loss, ref_rep = ref
+    ok = (
+        r["finished_s"] is not None
+        and not r.get("error")
+        and r.get("seed_shown") == str(seed)
+        and (r.get("loss"), r.get("represented")) == (ref_loss, ref_rep)
+    )
+    fin = _after_play(r, "finished_s") if r["finished_s"] is not None else f"not finished (step {r['last_step']:,})"
+    rep = f"{r.get('represented', '—')} {'=' if r.get('represented') == ref_rep else '≠'} {ref_rep}"
+    play = "—" if r["play_s"] is None else f"{r['play_s']:.1f}"
+    steps = r.get("steps") or r.get("total")
+    row = (
+        f"| {i} | {seed} | {play} | {_after_play(r, 'first_step_s')} | {fin} | {f'{steps:,}' if steps else '—'} "
+        f"| {'yes' if r['queued'] else 'no'} | {r.get('loss', '—')} | {ref_loss} | {rep} | {'yes' if ok else '**no**'} |"
+    )
+    return row, ok
+
+
 def report(results: dict, references: dict, health: dict, memory: dict, cpu: dict, elapsed: float, args) -> bool:
     print(
-        "| session | seed | first step after (s) | finished after (s) | saw 'Queued' | loss (page) | loss (solo reference) "
-        "| features represented (page = reference) | own result |"
+        "| learner | seed | pressed Play at (s) | first step after Play (s) | finished after Play (s) | steps "
+        "| saw 'Queued' | loss (page) | loss (solo reference) | features represented (page = reference) | own result |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     good = 0
     for i, (seed, r) in enumerate(results.items(), start=1):
-        ref_loss, ref_rep = references[seed]
-        ok = (
-            r["finished_s"] is not None
-            and not r.get("error")
-            and r.get("seed_shown") == str(seed)
-            and (r.get("loss"), r.get("represented")) == (ref_loss, ref_rep)
-        )
+        row, ok = _session_row(i, seed, r, references[seed])
         good += ok
-        fin = f"not finished (step {r['last_step']:,})" if r["finished_s"] is None else f"{r['finished_s']:.1f}"
-        first = "—" if r["first_step_s"] is None else f"{r['first_step_s']:.1f}"
-        rep = f"{r.get('represented', '—')} {'=' if r.get('represented') == ref_rep else '≠'} {ref_rep}"
-        print(
-            f"| {i} | {seed} | {first} | {fin} | {'yes' if r['queued'] else 'no'} | {r.get('loss', '—')} | {ref_loss} "
-            f"| {rep} | {'yes' if ok else '**no**'} |"
-        )
+        print(row)
     n = len(results)
     distinct = len(set(references.values()))
     mem_ok = memory["peak"] < MEMORY_TARGET_MB if memory["peak"] is not None else None
@@ -189,15 +284,30 @@ def report(results: dict, references: dict, health: dict, memory: dict, cpu: dic
             mem_ok,
         ),
     ]
+    if args.goal_seconds:
+        waits = [r["finished_s"] - r["play_s"] for r in results.values() if r["finished_s"] is not None]
+        within = sum(w < args.goal_seconds for w in waits)
+        slowest = f"slowest {max(waits):.1f} s, median {statistics.median(waits):.1f} s" if waits else "none finished"
+        checks.insert(
+            0,
+            (
+                f"trained figure within {args.goal_seconds:g} s of pressing Play",
+                f"{within}/{n} ({slowest})",
+                f"{n}/{n}",
+                within == n,
+            ),
+        )
+    steps = f"{args.steps:,} steps" if args.steps else "the page's default steps"
+    how = f"one every {args.stagger:g} s" if args.stagger else "all at once"
     print(
-        f"\n{n} sessions, /five-in-two {'one density' if args.one_density else '10-density sweep'}, "
-        f"{args.steps:,} steps each, Fast; all done in {elapsed:.1f} s; "
+        f"\n{n} learners, /five-in-two {'one density' if args.one_density else 'default sweep'}, {steps}, "
+        f"{args.speed}, Play pressed {how}; last finished {elapsed:.1f} s after the first Play; "
         f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
     )
     if cpu["server"] is not None:
         print(
-            f"Server CPU time while the sessions opened and trained: {cpu['server']:.0f} s; the same {n} runs trained alone here (no page, "
-            f"no charts): {cpu['training_only']:.0f} s of CPU.\n"
+            f"Server CPU time while the sessions opened and trained: {cpu['server']:.0f} s; the same {n} runs trained "
+            f"alone here (no page, no charts): {cpu['training_only']:.0f} s of CPU.\n"
         )
     print("| criterion | measured | target | met |\n| --- | --- | --- | --- |")
     for name, measured, target, ok in checks:
@@ -207,10 +317,15 @@ def report(results: dict, references: dict, health: dict, memory: dict, cpu: dic
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", type=int, default=10)
-    parser.add_argument("--steps", type=int, default=10_000, choices=[1_000, 2_000, 5_000, 10_000])
+    parser.add_argument("--learners", "--sessions", dest="sessions", type=int, default=10)
+    parser.add_argument(
+        "--steps", type=int, choices=[1_000, 2_000, 5_000, 10_000], help="put in every link (default: the page's)"
+    )
     parser.add_argument("--one-density", action="store_true", help="one model (p = 0.05) instead of the sweep")
     parser.add_argument("--first-seed", type=int, default=100, help="session i trains seed first_seed + i")
+    parser.add_argument("--speed", default="Fast", choices=["Slow", "Normal", "Fast"], help="playback speed")
+    parser.add_argument("--stagger", type=float, default=0.0, help="seconds between learners opening and pressing Play")
+    parser.add_argument("--goal-seconds", type=float, help="each learner's figure must finish within this after Play")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for all sessions")
     parser.add_argument("--url", help="use this running server instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for memory figures")
@@ -243,7 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     print("  computing solo references with core/ ...", file=sys.stderr)
     density = 0.05 if args.one_density else None
     start = time.process_time()
-    references = {s: five_in_two_reference(s, density=density, steps=args.steps) for s in seeds}
+    references = {
+        s: five_in_two_reference(s, density=density, steps=results[s].get("total") or args.steps or 10_000)
+        for s in seeds
+    }
     cpu = {"server": cpu_used, "training_only": time.process_time() - start}
     return 0 if report(results, references, probe.summary(), memory, cpu, elapsed, args) else 1
 

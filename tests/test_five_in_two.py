@@ -85,7 +85,30 @@ def live_sweep(seed: int, starts: int):
 
 @pytest.fixture(scope="module")
 def default_sweeps():
-    return {seed: live_sweep(seed, presets.INTRO_5IN2_STARTS) for seed in SWEEP_SEEDS}
+    """The default sweep drawn after a crowded server's first run (f52.CROWDED_STEPS) and after 10,000 steps.
+
+    One trainer per seed serves both: the learning rate is constant, so the shorter run is the longer one's start
+    (test_a_shorter_run_is_the_start_of_the_longer_one)."""
+    views = {}
+    for seed in SWEEP_SEEDS:
+        cfg = presets.intro_5in2(
+            densities=presets.intro_sweep_densities(), seed=seed, n_seeds=presets.INTRO_5IN2_STARTS
+        )
+        trainer = Trainer(cfg, threads=1)
+        for steps in (f52.CROWDED_STEPS, cfg.steps):
+            trainer.advance(steps - trainer.step)
+            views[seed, steps] = trainer.view()
+    return views
+
+
+def test_a_shorter_run_is_the_start_of_the_longer_one() -> None:
+    cfg = presets.intro_5in2(densities=[1.0, 0.1], seed=3, n_seeds=2, steps=400)
+    longer, shorter = Trainer(cfg, threads=1), Trainer(cfg.with_(steps=200), threads=1)
+    longer.advance(200)
+    shorter.advance(200)
+    assert shorter.done and not longer.done
+    np.testing.assert_array_equal(longer.view().W, shorter.view().W)
+    np.testing.assert_array_equal(longer.view().b, shorter.view().b)
 
 
 def test_default_grid_has_the_papers_panels() -> None:
@@ -98,13 +121,14 @@ def test_default_grid_has_the_papers_panels() -> None:
 def test_default_sweep_draws_the_papers_sequence(default_sweeps) -> None:
     assert set(SWEEP_SEEDS) <= set(f52.SEQUENCE_SEEDS_MATCHING)
     densities = presets.intro_sweep_densities()
-    for seed, view in default_sweeps.items():
+    assert {steps for _, steps in default_sweeps} == {f52.CROWDED_STEPS, 10_000}
+    for run, view in default_sweeps.items():  # run = (seed, steps)
         found = f52.sweep_arrangements(view.W)
         at = {round(p, 6): a for p, a in zip(densities, found)}
-        assert at[1.0].name == f52.TWO_ORTHOGONAL and at[1.0].represented == (0, 1), seed
-        assert at[0.2].name == f52.TWO_PAIRS, (seed, f52.describe(at[0.2]))
-        assert at[0.1].name == f52.PENTAGON, (seed, f52.describe(at[0.1]))
-        assert f52.counts_monotone(found), (seed, [len(a.represented) for a in found])
+        assert at[1.0].name == f52.TWO_ORTHOGONAL and at[1.0].represented == (0, 1), run
+        assert at[0.2].name == f52.TWO_PAIRS, (run, f52.describe(at[0.2]))
+        assert at[0.1].name == f52.PENTAGON, (run, f52.describe(at[0.1]))
+        assert f52.counts_monotone(found), (run, [len(a.represented) for a in found])
 
 
 def test_one_start_can_reverse_the_papers_order() -> None:

@@ -1,8 +1,8 @@
 """Live training, reusable by every page: Play / Pause / Step / Reset and a panel that updates.
 
 How it stays responsive: training never runs in one long call. A fragment reruns every
-TICK_SECONDS while playing, trains for at most BUDGET_SECONDS, redraws only itself, and
-returns. Widgets elsewhere on the page keep working between ticks, and a changed control
+TICK_SECONDS while playing (longer when many learners play: ui.pacing), trains for at most
+BUDGET_SECONDS, redraws only itself, and returns. Widgets elsewhere on the page keep working between ticks, and a changed control
 simply starts a new run (the config is part of the run's identity).
 
 The Trainer lives in st.session_state, so each learner has their own weights and nothing
@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,14 +28,19 @@ import streamlit as st
 from core.train import Trainer, TrainResult
 from ui import export, keys
 from ui.code import model_code
+from ui.pacing import PlayerBoard, pace, tick_interval
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
-BUDGET_SECONDS = 0.25  # training time per rerun
+BUDGET_SECONDS = 0.25  # training time per rerun, at least ...
+DRAW_RATIO = 3.0  # ... this many times the panel's last redraw, so a starved server still mostly trains
+MAX_BUDGET_SECONDS = 1.5  # ... and at most this (a click waits for the tick's training to end)
 THREADS = 2  # per run; the machines we target have two cores
 # Training chunks that may run at once on this server; more learners wait their turn
 # (a tick that finds no free slot just redraws and says so), so the server stays responsive.
 MAX_CONCURRENT = max(1, int(os.environ.get("SPL_MAX_TRAINING", "2")))
 QUEUE_WAIT_SECONDS = 0.5  # how long a tick waits for a training slot before redrawing as "Queued"
+MAX_TICK_SECONDS = 4.0  # the longest a playing panel goes without an update, however crowded the server
+PLAYER_TTL_SECONDS = 3 * MAX_TICK_SECONDS  # a run that stopped ticking unannounced (tab closed) stops counting
 
 Render = Callable[[Any], None]
 
@@ -63,6 +69,11 @@ class LiveRun:
     exports: dict = field(default_factory=dict)  # charts and results the page registered for download
     make: Callable[[Any], Steppable] | None = None  # builds the trainer; None = core.train.Trainer
     identity: Any = None  # a different identity starts a new run
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's key among the server's players
+    pending_steps: int = 0  # Step pressed: the panel trains these on its next run
+    draw_seconds: float = 0.0  # running estimate of one redraw of the panel (wall time)
+    measured: bool = False  # sec_per_step has been measured (not just guessed)
+    lighter: Callable[[], bool] | None = None  # the page's lighter first run for a crowded server (live_training)
 
     def status(self, view: Any) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
@@ -107,7 +118,10 @@ def get_run(key: str, cfg: Any, make: Callable[[Any], Steppable] | None = None, 
         identity = cfg
     run = st.session_state.get(key)
     if not isinstance(run, LiveRun) or run.identity != identity:
+        if isinstance(run, LiveRun):
+            _players().leave(run.token)
         run = _fresh(cfg, make, identity)
+        run.playing = bool(st.session_state.pop(f"{key}:autoplay", False))  # Play switched to a lighter run
         st.session_state[key] = run
     return run
 
@@ -123,30 +137,37 @@ def training_slots() -> threading.BoundedSemaphore:
 
 
 @st.cache_resource(show_spinner=False)
-def _players() -> dict[int, float]:
-    """Runs that played recently (id -> last tick time), shared by every session of this server."""
-    return {}
+def _players() -> PlayerBoard:
+    """Runs playing now (by run token), shared by every session of this server."""
+    return PlayerBoard(ttl=PLAYER_TTL_SECONDS)
 
 
-def tick_seconds(run: LiveRun) -> float:
-    """Seconds between ticks: longer when many learners play at once, since redrawing costs CPU too."""
-    now = time.monotonic()
-    players = _players()
-    players[id(run)] = now
-    for rid, seen in list(players.items()):
-        if now - seen > 5.0:
-            players.pop(rid, None)
-    return TICK_SECONDS * max(1.0, len(players) / MAX_CONCURRENT)
+def tick_seconds(run: LiveRun, budget: float = BUDGET_SECONDS) -> float:
+    """Seconds until this run's next tick, recomputed on every tick: longer when many learners play at once,
+    since redrawing costs CPU too, and when a tick trains longer (``budget``), so the slots' demand holds.
+    Counts this run as playing until it pauses, finishes or stops ticking."""
+    base = TICK_SECONDS * budget / BUDGET_SECONDS
+    return tick_interval(_players().beat(run.token), MAX_CONCURRENT, base, max(base, MAX_TICK_SECONDS))
 
 
-def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
-    """Train one tick once a training slot is free; False (nothing trained) if none frees up soon.
+def advance_if_free(
+    run: LiveRun,
+    budget: float,
+    max_steps: int | None,
+    wait: float = QUEUE_WAIT_SECONDS,
+    yield_point: Callable[[], None] | None = None,
+) -> bool:
+    """Train one tick once a training slot is free; False (nothing trained) if none frees up within ``wait``.
 
-    A blocking wait with a timeout serves waiting learners roughly in arrival order.
+    Waits in short blocking slices (roughly in arrival order), calling ``yield_point`` between them so a click
+    elsewhere can interrupt; a tick that waits rather than redrawing an unchanged panel saves the CPU.
     """
-    slots = training_slots()
-    if not slots.acquire(timeout=QUEUE_WAIT_SECONDS):
-        return False
+    slots, deadline = training_slots(), time.monotonic() + wait
+    while not slots.acquire(timeout=max(0.0, min(0.25, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return False
+        if yield_point is not None:
+            yield_point()
     try:
         advance(run, budget, max_steps)
     finally:
@@ -154,42 +175,98 @@ def advance_if_free(run: LiveRun, budget: float, max_steps: int | None) -> bool:
     return True
 
 
+def tick_budget(draw_seconds: float) -> float:
+    """Seconds of training per tick: BUDGET_SECONDS, or DRAW_RATIO redraws' worth when redrawing is slow (a
+    starved server redraws and trains slowly alike, so training keeps its share), capped at MAX_BUDGET_SECONDS."""
+    return min(MAX_BUDGET_SECONDS, max(BUDGET_SECONDS, DRAW_RATIO * draw_seconds))
+
+
+PROBE_STEPS = 20  # a run's first chunk: its speed is a guess until then (a big model could train for seconds)
+
+
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
     """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken."""
     steps = max(1, int(budget / run.sec_per_step))
+    if not run.measured:
+        steps = min(steps, PROBE_STEPS)
     if max_steps is not None:
         steps = min(steps, max(1, max_steps))
     start = time.perf_counter()
     done = run.trainer.advance(steps)
     if done:
         per_step = (time.perf_counter() - start) / done
-        run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step
+        run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step if run.measured else per_step
+        run.measured = True
     return done
 
 
 def _play(key: str) -> None:
-    st.session_state[key].playing = True
+    run = st.session_state[key]
+    run.playing = True
+    playing = _players().beat(run.token)  # counted from the click, before its first tick
+    # More learners playing than training slots, counting this one: the page may make a first run lighter.
+    if run.lighter and not run.trainer.step and playing > MAX_CONCURRENT and run.lighter():
+        st.session_state[f"{key}:autoplay"] = True  # the run its changed settings start plays at once
 
 
 def _pause(key: str) -> None:
     st.session_state[key].playing = False
+    _players().leave(st.session_state[key].token)
 
 
 STEP_SECONDS = 1.5  # the Step button trains at most this long, even on a big model
+STEP_WAIT_SECONDS = 3.0  # ... after waiting at most this long for a training slot
+WAITING_FOR_SLOT = "Waiting for a training slot…"
+BUSY_NOTE = (
+    "The server is busy: other learners are using every training slot, so this Step did not train. "
+    "Nothing was lost: press Step again in a moment."
+)
 
 
 def _step(key: str, n_steps: int) -> None:
     run = st.session_state[key]
     run.playing = False
+    _players().leave(run.token)
+    run.pending_steps = n_steps
+    slots = training_slots()
+    if slots.acquire(blocking=False):  # a slot is free: train now, so all the page draws sees the new step
+        try:
+            _train_pending(run)
+        finally:
+            slots.release()
+    # Otherwise the panel waits for a slot, where the page can show the wait (a callback draws nothing).
+
+
+def _train_pending(run: LiveRun) -> None:
+    """Train the pending Step (the caller holds a training slot)."""
+    n_steps, run.pending_steps = run.pending_steps, 0
     target = min(run.cfg.steps, run.trainer.step + n_steps)
     deadline = time.perf_counter() + STEP_SECONDS
-    with training_slots():  # waits for a free slot: a click is a deliberate, bounded request
-        while run.trainer.step < target and not run.trainer.done and time.perf_counter() < deadline:
-            advance(run, BUDGET_SECONDS, target - run.trainer.step)
+    while run.trainer.step < target and not run.trainer.done and time.perf_counter() < deadline:
+        advance(run, BUDGET_SECONDS, target - run.trainer.step)
+
+
+def step_now(run: LiveRun) -> bool:
+    """Train a pending Step once a slot frees up, waiting at most STEP_WAIT_SECONDS under a spinner.
+
+    False if none freed up: the Step is dropped (the weights are as they were) and the learner is told."""
+    slots, got = training_slots(), False
+    try:
+        with st.spinner(WAITING_FOR_SLOT):
+            got = slots.acquire(timeout=STEP_WAIT_SECONDS)
+        if got:
+            _train_pending(run)
+        else:
+            run.pending_steps = 0
+    finally:
+        if got:  # also when a click elsewhere interrupted the run after the slot was taken
+            slots.release()
+    return got
 
 
 def _reset(key: str) -> None:
     run = st.session_state[key]
+    _players().leave(run.token)
     st.session_state[key] = _fresh(run.cfg, run.make, run.identity)
 
 
@@ -242,9 +319,11 @@ def _controls(key: str, run: LiveRun, step_size: int) -> None:
             keys.shortcuts_help()
 
 
-def _max_steps(key: str, cfg: Any) -> int | None:
+def _max_steps(key: str, cfg: Any, stretch: float = 1.0) -> int | None:
+    """Steps one tick may train at the chosen speed; ``stretch`` = this tick's interval over TICK_SECONDS, so a
+    slower tick trains more and Slow and Normal keep their pace per second (the time budget still bounds it)."""
     share = SPEEDS.get(st.session_state.get(f"{key}:speed") or "Normal")
-    return None if share is None else max(1, int(cfg.steps * share))
+    return None if share is None else max(1, int(cfg.steps * share * stretch))
 
 
 def live_training(
@@ -254,27 +333,46 @@ def live_training(
     step_size: int | None = None,
     make: Callable[[Any], Steppable] | None = None,
     identity: Any = None,
+    lighter: Callable[[], bool] | None = None,
 ) -> LiveRun:
     """Controls plus a self-updating panel that calls ``render(view)`` with the run so far.
 
     ``make(cfg)`` builds another kind of trainer (see Steppable); ``identity`` says when it is a new run.
     Such runs get figure downloads only: the data buttons expect a toy model's TrainResult.
+    ``lighter()`` is called when Play starts an untrained run while more learners play than there are
+    training slots: it may change the page's settings (session state) to a lighter run and return True.
     """
     run = get_run(key, cfg, make, identity)
+    run.lighter = lighter
     step_size = step_size or max(1, cfg.steps // 20)
     _controls(key, run, step_size)
 
-    @st.fragment(run_every=tick_seconds(run) if run.playing else None)
+    inline = [True]  # the panel's run inside a full page run, which must not wait for the next tick
+
+    # The browser asks for a tick every TICK_SECONDS while playing (run_every is fixed when the page runs);
+    # each tick then waits out the rest of its load-dependent interval, recomputed every tick (tick_seconds).
+    @st.fragment(run_every=TICK_SECONDS if run.playing else None)
     def panel() -> None:
+        start = time.monotonic()
         current = st.session_state.get(key)
         if not isinstance(current, LiveRun):
             return
+        if current.pending_steps and not step_now(current):
+            st.warning(BUSY_NOTE)
         busy = current.playing and not current.trainer.done
-        if busy and not advance_if_free(current, BUDGET_SECONDS, _max_steps(key, current.cfg)):
+        budget = tick_budget(current.draw_seconds)
+        fast = _max_steps(key, current.cfg) is None  # only Fast uses the whole budget; the others stay brisk
+        interval = tick_seconds(current, budget if fast else BUDGET_SECONDS) if busy else 0.0
+        stretch = max(1.0, interval / TICK_SECONDS)
+        max_steps = _max_steps(key, current.cfg, stretch)
+        wait = QUEUE_WAIT_SECONDS if inline[0] else max(QUEUE_WAIT_SECONDS, interval)  # the page waits less
+        if busy and not advance_if_free(current, budget, max_steps, wait, st.empty().empty):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")
         if current.playing and current.trainer.done:
             current.playing = False
+            _players().leave(current.token)
             st.rerun()  # the whole page, so the buttons and the tick timer update
+        drawing = time.monotonic()
         view = current.trainer.view()
         _report(current, view)
         if untrained(view):
@@ -284,8 +382,12 @@ def live_training(
             render(view)
         finally:
             export.LIVE_EXPORTS.reset(token)
+        current.draw_seconds = 0.5 * current.draw_seconds + 0.5 * (time.monotonic() - drawing)
+        if interval and not inline[0]:
+            pace(start + interval, st.empty().empty)  # each write lets a click elsewhere interrupt the wait
 
     panel()
+    inline[0] = False
     if make is None:  # every page that trains a toy model shows its PyTorch definition (others show their own)
         model_code(cfg.model)
     current = st.session_state.get(key)

@@ -203,6 +203,30 @@ def _hidden_view(view: TrainResult, pick: int, scale: float) -> None:
     )
 
 
+def crowded_note(default_sweep: bool) -> str:
+    """Why this first run is shorter than the paper's, and what that changes (measured: core.chapters.five_in_two)."""
+    text = (
+        f"Many learners are training on this server right now, so your first run trains "
+        f"{five_in_two.CROWDED_STEPS:,} steps rather than the paper's 10,000, and finishes sooner."
+    )
+    if default_sweep:
+        matching = ", ".join(map(str, five_in_two.SEQUENCE_SEEDS_MATCHING))
+        text += (
+            f" With the best of {presets.INTRO_5IN2_STARTS} starts, the seeds we tried that draw the paper's "
+            f"sequence at 10,000 steps ({matching}) already draw it at {five_in_two.CROWDED_STEPS:,}."
+        )
+    return text + " For the full run, choose 10,000 training steps in the settings or press Paper settings."
+
+
+def _lighter_first_run() -> bool:
+    """Play on a crowded server: this session's first full-length run trains CROWDED_STEPS instead (once)."""
+    if st.session_state.get("f52_crowded") or st.session_state.get("f52_steps") != 10_000:
+        return False
+    st.session_state["f52_crowded"] = True
+    st.session_state["f52_steps"] = five_in_two.CROWDED_STEPS
+    return True
+
+
 def _chosen_instance() -> int:
     if len(densities) == 1:
         return 0
@@ -213,7 +237,9 @@ def _chosen_instance() -> int:
 
 with predict_box():
     predict.ask("five_in_two_count", f"p{min(densities):g}", started=predict.run_started("f52:run"))
-live_training("f52:run", cfg, render)
+if st.session_state.get("f52_crowded") and steps == five_in_two.CROWDED_STEPS:
+    st.info(crowded_note(mode == SWEEP and starts == presets.INTRO_5IN2_STARTS))
+live_training("f52:run", cfg, render, lighter=_lighter_first_run)
 
 st.subheader("What to notice")
 prose(
