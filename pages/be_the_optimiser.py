@@ -7,10 +7,11 @@ from core.chapters import be_the_optimiser as bto
 from core.charts import be_the_optimiser as bto_charts
 from ui.chapters import be_the_optimiser as bto_ui
 from ui.export import show_chart
+from ui.layout import intro
 from ui.state import chart_scale, prose
 
 st.title("Be the optimiser")
-prose(
+intro(
     """
 You are gradient descent now. The model is the one from *5 features in 2 dimensions*, `x' = ReLU(Wᵀ W x + b)`:
 each feature *i* gets a direction *W*ᵢ in the plane (an angle and a length) and a bias *b*ᵢ, and feature *i*
@@ -19,10 +20,13 @@ counts 0.9ⁱ in the loss. Set them by hand and try to beat the trained model at
     "Place five feature directions in the plane by hand and try to beat training.",
 )
 
+figure_here = st.container()  # the arrows and the buttons first; the controls that set them are drawn below
+st.subheader("Your directions")
 p = bto_ui.density()
 importance = 0.9 ** np.arange(bto.N_FEATURES)
 W, b = bto_ui.controls()
-bto_ui.snap_buttons(p)
+with figure_here:
+    bto_ui.snap_buttons(p)
 scale = chart_scale()
 
 mine = bto.expected_loss(W, b, p, importance)
@@ -37,6 +41,7 @@ show_chart(
     alt_text="Your feature directions as lines from the origin"
     + ("" if found is None else ", beside the trained model's")
     + ".",
+    where=figure_here,
 )
 if not np.any(np.linalg.norm(W, axis=1) > 0):
     st.info(

@@ -10,13 +10,13 @@ from ui import predict
 from ui.assets import asset_or_none
 from ui.chapters.learning_dynamics import live_panel, panel_alt, paper_jumps, replay_index
 from ui.export import show_chart
-from ui.layout import predict_box, settings_box
+from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Learning dynamics")
-prose(
+intro(
     """
 The earlier chapters looked at models *after* training. Here we watch the geometry form. The tool is each
 feature's **dimensionality** Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²: the share of a hidden dimension that feature *i*
@@ -90,6 +90,7 @@ else:
     cfg = learning_dynamics.uniform_config(12, 4, float(density), steps=10_000, snapshot_every=20, seed=int(seed))
     cfg = cfg.with_(n_seeds=int(starts))
 cfg = cfg.with_(init_scale=float(init_scale))
+panel_slot = st.container()  # the live panel first; its replay slider is drawn below it
 replay = st.slider(
     "Replay: show the geometry at training step",
     0,
@@ -112,10 +113,11 @@ def render(view: TrainResult) -> None:
         predict.reveal(KIND, CONTEXT, share, view.steps_done >= cfg.steps)
 
 
-if triples:
-    with predict_box():
-        predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
-live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
+with panel_slot:
+    if triples:
+        with predict_box():
+            predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
+    live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")
 SPEC = learning_dynamics.BUILDERS["dynamics_uniform"]

@@ -254,13 +254,13 @@ def live_training(
             st.rerun()  # the whole page, so the buttons and the tick timer update
         view = current.trainer.view()
         _report(current, view)
-        if untrained(view):
-            st.info(UNTRAINED_NOTE)
         token = export.LIVE_EXPORTS.set(current.exports)
         try:
             render(view)
         finally:
             export.LIVE_EXPORTS.reset(token)
+        if untrained(view):  # under the figures, so the first screen shows them (the status line says step 0)
+            st.info(UNTRAINED_NOTE)
 
     panel()
     if make is None:  # every page that trains a toy model shows its PyTorch definition (others show their own)

@@ -1,0 +1,57 @@
+"""The first screen of every chapter shows a figure and its action (issue 14): on a 1280 x 720 projector in
+presenter mode, right after the page loads, at least one chart (a drawn Vega-Lite chart, not one folded away)
+and, where the chapter trains, its first Play button start above the bottom of the screen.
+
+One load per chapter. Charts are measured once drawn: a chart not yet drawn has no height, and everything
+below it would sit higher than a learner sees it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rig.pages import assert_no_exception, discover_pages, goto_app
+
+pytestmark = pytest.mark.browser
+
+SCREEN = {"width": 1280, "height": 720}
+CHAPTERS = discover_pages()[1:]  # the home page has no figure of its own
+DRAWN_TIMEOUT_MS = 30_000
+
+# Tops, in px from the top of the page, of the main area's displayed charts and Play buttons (a closed
+# expander's content has no box and is left out), once every displayed chart has drawn its svg or canvas.
+_TOPS_JS = """() => {
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const charts = [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .map((c) => c.closest('[data-testid="stElementContainer"]') || c).filter(shown);
+  const plays = [...main.querySelectorAll('[data-testid="stButton"] button')]
+    .filter((b) => b.innerText.trim() === 'Play').filter(shown);
+  return {charts: charts.map(top), plays: plays.map(top)};
+}"""
+_CHARTS_DRAWN_JS = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')]
+    .filter((c) => c.getBoundingClientRect().width > 0);
+  return charts.length > 0 && charts.every((c) => c.querySelector('svg, canvas'));
+}"""
+
+
+def first_screen_tops(page) -> dict[str, list[float]]:
+    """The tops of the charts and Play buttons a learner sees, after every displayed chart is drawn."""
+    page.wait_for_function(_CHARTS_DRAWN_JS, timeout=DRAWN_TIMEOUT_MS, polling=200)
+    return page.evaluate(_TOPS_JS)
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_figure_and_play_on_the_first_screen(page, app_url, path):
+    page.set_viewport_size(SCREEN)
+    goto_app(page, app_url + path + "?presenter=true", timeout_ms=90_000)
+    assert_no_exception(page)
+    tops = first_screen_tops(page)
+    limit = SCREEN["height"]
+    assert tops["charts"] and min(tops["charts"]) < limit, (
+        f"{path}: no chart starts on the first {limit} px (chart tops: {[round(t) for t in tops['charts']]})"
+    )
+    if tops["plays"]:  # a chapter that trains shows its Play button on the first screen too
+        assert min(tops["plays"]) < limit, f"{path}: the first Play button starts at {min(tops['plays']):.0f} px"
