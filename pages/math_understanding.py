@@ -6,6 +6,7 @@ from core.config import ToyConfig
 from ui import predict
 from ui.chapters import math_understanding_explorer, math_understanding_thomson
 from ui.chapters.math_understanding_live import PREDICT_KIND, make_render
+from ui.export import gathered_downloads
 from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
@@ -138,7 +139,8 @@ switch to the full loss to see what that pair costs when both features happen to
 """,
     "Two features, one number: W = [1, −1] stores both, and the ReLU throws away the negative leak.",
 )
-math_understanding_explorer.explorer()
+with gathered_downloads("two-features-one-dimension"):
+    math_understanding_explorer.explorer()
 prose(
     """
 **Read the landscape.** In the sparse limit the antipodal corners (dashed diagonal) are perfect: zero loss. Set the
@@ -159,9 +161,10 @@ Minimising it means spreading unit vectors over a sphere so they push each other
 """,
     "Unit lengths and zero bias turn L₁ into Thomson's problem: spread points on a sphere so they repel.",
 )
-math_understanding_thomson.explorer()
-st.subheader("Does a trained model solve it?")
-math_understanding_thomson.trained_vs_thomson()
+with gathered_downloads("thomson"):
+    math_understanding_thomson.explorer()
+    st.subheader("Does a trained model solve it?")
+    math_understanding_thomson.trained_vs_thomson()
 
 THOMSON = math_understanding_thomson.uniform_5in2(0.05)
 with st.expander("The settings, exactly"):
