@@ -86,14 +86,18 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
     """
     buttons = page.locator('[data-testid="stButton"], [data-testid="stFormSubmitButton"]')
     button = buttons.get_by_role("button", name=button_name(label))
+    if button.count() == 0:  # not shown: a chapter's settings sit in a closed expander, so open the one holding it
+        folded = page.locator('[data-testid="stExpander"]').filter(has=page.locator("button", has_text=label))
+        if folded.count():
+            folded.last.locator("summary").first.click()
     button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
     if wait:
         wait_for_rerun(page, timeout_ms)
 
 
 def reveal(page, locator, timeout_ms: int = 30_000) -> None:
-    """Make `locator` visible: open the closed expander that holds it, if any (presenter mode folds a chapter's
-    settings and its prediction box into closed expanders; their widgets are in the page but hidden).
+    """Make `locator` visible: open the closed expander that holds it, if any (a chapter's settings and its
+    prediction box sit in closed expanders, so its figure comes first; their widgets are in the page but hidden).
     Waits for the element first: right after a load it may not be drawn yet, which is not the same as folded."""
     locator.wait_for(state="attached", timeout=timeout_ms)
     expanders = page.locator('[data-testid="stExpander"]').filter(has=locator)
@@ -176,7 +180,10 @@ def wait_for_control_value(page, key: str, expected: str, timeout_ms: int = 15_0
 
 
 def control_values(page, keys: list[str], timeout_ms: int = 10_000) -> dict[str, str]:
-    """control_value of each key, once every one of them shows something (slider values render late)."""
+    """control_value of each key, once every one of them shows something (slider values render late).
+    Controls folded into a closed expander (a chapter's settings) are revealed first: a folded slider shows no value."""
+    for key in keys:
+        reveal(page, page.locator(f".st-key-{key}").first)
     page.wait_for_function(
         f"(keys) => keys.every(k => {{ const el = document.querySelector('.st-key-' + k);"
         f" return el && ({_CONTROL_VALUE_JS})(el) !== ''; }})",

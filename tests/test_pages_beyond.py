@@ -118,7 +118,8 @@ def test_computation_live_modes() -> None:
 
 def test_dynamics_step_draws_curves_and_replay_moves_the_geometry() -> None:
     at = open_page(DYNAMICS)
-    assert any("Press Play" in i.value for i in at.info)
+    assert "Press Play (or Step) to train" in captions(at)
+    assert chart_with(at, "WᵀW and b at step 0")  # before training, the starting weights are the first figure
     at.button(key="ld:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 1,000 of 10,000")

@@ -6,9 +6,10 @@ on_click="ignore", so a download never reruns the page or interrupts training.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import altair as alt
 import numpy as np
@@ -165,16 +166,22 @@ def result_buttons(get: Callable[[], TrainResult], labels: list[str], name: str,
     )
 
 
-def live_download_row(exports: dict, get: Callable[[], TrainResult] | None, default_name: str, key: str) -> None:
+def live_download_row(
+    exports: dict, get: Callable[[], TrainResult] | None, default_name: str, key: str, live: bool = True
+) -> None:
     """Downloads for a live panel, drawn outside its fragment so their file ids stay valid while it plays.
 
     Each button builds its file from the run's state at the moment of the click. Presenter mode
     leaves the row out (less chrome on a projector). ``get`` None: figures only (the run is not a toy model).
+    ``live`` False: the row of a section that does not train (see gathered_downloads).
     """
     if presenting():
         return
     with st.container(border=True):
-        st.caption("Download figures and data (made when you click; training keeps going)")
+        if live:
+            st.caption("Download figures and data (made when you click; training keeps going)")
+        else:
+            st.caption("Download these figures (made when you click)")
         row = st.container(horizontal=True)
         labels, name = exports.get("result", (None, default_name))
         if get is not None:
@@ -184,3 +191,17 @@ def live_download_row(exports: dict, get: Callable[[], TrainResult] | None, defa
             # Fetch the chart drawn last (the panel keeps replacing it while training plays).
             label = chart_name.replace("-", " ").capitalize()
             image_buttons(row, lambda k=chart_key: exports["charts"][k][0], chart_name, chart_key, label=label)
+
+
+@contextlib.contextmanager
+def gathered_downloads(key: str) -> Iterator[None]:
+    """The charts drawn inside get their downloads in one row at the end of the block, as a live panel's do,
+    instead of buttons under each chart. ``key`` (unique on the page) names the row."""
+    exports: dict = {}
+    token = LIVE_EXPORTS.set(exports)
+    try:
+        yield
+    finally:
+        LIVE_EXPORTS.reset(token)
+    if exports.get("charts"):
+        live_download_row(exports, None, key, key, live=False)

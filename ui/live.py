@@ -375,13 +375,13 @@ def live_training(
         drawing = time.monotonic()
         view = current.trainer.view()
         _report(current, view)
-        if untrained(view):
-            st.info(UNTRAINED_NOTE)
         token = export.LIVE_EXPORTS.set(current.exports)
         try:
             render(view)
         finally:
             export.LIVE_EXPORTS.reset(token)
+        if untrained(view):  # under the figures, so the first screen shows them (the status line says step 0)
+            st.info(UNTRAINED_NOTE)
         current.draw_seconds = 0.5 * current.draw_seconds + 0.5 * (time.monotonic() - drawing)
         if interval and not inline[0]:
             pace(start + interval, st.empty().empty)  # each write lets a click elsewhere interrupt the wait

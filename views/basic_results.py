@@ -9,13 +9,13 @@ from core.train import TrainResult, history_points
 from ui import predict
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
-from ui.layout import predict_box, settings_box
+from ui.layout import intro, predict_box, settings_box
 from ui.live import live_training, untrained
 from ui.quiz import self_check
-from ui.state import chart_scale, presenting, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, seed_input
 
 st.title("Basic results: linear versus ReLU output")
-prose(
+intro(
     """
 Two models get the same job and the same data, and differ only in a ReLU on the output: *n* features must pass
 through *m* < *n* hidden dimensions and come out again. The paper's figure uses *n* = 20 features, *m* = 5
@@ -102,7 +102,7 @@ def inspect_choice() -> float:
         format_func=density_option,
         key="br_inspect",
         bind="query-params",
-        help="Both panels below show the instance trained at this density; the overview further down shows all.",
+        help="Both panels above show the instance trained at this density; the overview below shows all.",
     )
 
 
@@ -113,7 +113,8 @@ def make_render(model: str, k: int, cfg):
     def render(view: TrainResult) -> None:
         w, p = view.W[k], densities[k]
         kept = int(analysis.n_represented(w))
-        if untrained(view):  # random weights: counts and losses would read as results
+        if untrained(view):  # random weights: counts and losses would read as results; the figures come first
+            weight_charts(model, w, view.b[k], p, kept)
             st.markdown(f"**p = {p:g}**: untrained model (random starting weights).")
         else:
             hidden = model == "relu_output" and ASK and predict.withheld("basic_results_relu_kept", ASK)
@@ -123,7 +124,7 @@ def make_render(model: str, k: int, cfg):
                 f"total superposition {basic_results.total_superposition(w):.2f} · loss {view.loss[k]:.3g} "
                 f"(best linear model: {optimum[k]:.3g})"
             )
-        weight_charts(model, w, view.b[k], p, kept)
+            weight_charts(model, w, view.b[k], p, kept)
         if model == "relu_output" and ASK:
             kept_01 = int(analysis.n_represented(view.W[densities.index(0.01)]))
             predict.reveal("basic_results_relu_kept", ASK, kept_01, view.steps_done >= cfg.steps)
@@ -176,18 +177,21 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
 def model_panels() -> None:
     """Both models trained live, side by side, on the same settings."""
     configs = basic_results.basic_results_pair(n=n, m=m, decay=decay, densities=densities, seed=seed, steps=steps)
+    ask_here, both_here = st.columns([3, 1], vertical_alignment="center")
+    panels_here = st.container()  # the two models first; the density they show is chosen under them
     k = densities.index(inspect_choice())
     if ASK:
-        with predict_box():
+        with ask_here, predict_box():
             predict.ask("basic_results_relu_kept", ASK, started=predict.run_started(KEYS["relu_output"]))
-    play_all_button(list(KEYS.values()), key="br_play_both")
-    columns = st.columns(2, gap="large")
+    with both_here:
+        play_all_button(list(KEYS.values()), key="br_play_both")
+    columns = panels_here.columns(2, gap="large")
     for column, model in zip(columns, basic_results.MODELS):
         with column:
             st.subheader(model_label(model))
-            if not presenting():  # on a projector the key sentence says what differs; the figure comes first
-                st.latex(MODEL_LATEX[model])
             live_training(KEYS[model], configs[model], make_render(model, k, configs[model]))
+            if not presenting():  # the model's equation, under its panel (on a projector the key sentence says it)
+                st.latex(MODEL_LATEX[model])
 
 
 def overview_alt(summaries: dict[str, basic_results.DensitySweepSummary]) -> str:

@@ -7,13 +7,13 @@ from core.chapters import features_as_directions as rep
 from core.chapters import features_as_directions_predict
 from ui import predict
 from ui.chapters.features_as_directions import CLOUD_BATCH, embedding_panel, model_panel
-from ui.layout import predict_box, settings_box
+from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Features as directions")
-prose(
+intro(
     """
 A **feature** is a property of the input that a network tracks: "this word is plural", "there is a curve here".
 Each example switches some features on, each with a strength *x*ᵢ. The paper's working assumption is a
@@ -63,9 +63,11 @@ with settings_box():
     )
 cfg = rep.directions_config(n=int(n), m=int(m), density=float(density), seed=int(seed), steps=int(steps))
 
+panel_slot = st.container()  # the live panel first; the input you build is drawn below it
 st.subheader("Build an input")
 st.caption(
-    "Switch features on, set their values, and watch the hidden vector h below (it updates during training too)."
+    "Switch features on, set their values, and watch the hidden vector h in the figure above (it updates during "
+    "training too)."
 )
 DEFAULT_X = [0.8, 0.5, 0.6]
 cols = st.columns(3)
@@ -89,9 +91,10 @@ def render(view) -> None:
         predict.reveal(KIND, CONTEXT, angle, view.steps_done >= cfg.steps)
 
 
-with predict_box():
-    predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
-live_training("fad:run", cfg, render)
+with panel_slot:
+    with predict_box():
+        predict.ask(KIND, CONTEXT, started=get_run("fad:run", cfg).trainer.step > 0)
+    live_training("fad:run", cfg, render)
 
 st.subheader("What to notice")
 st.markdown(

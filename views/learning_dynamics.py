@@ -9,14 +9,14 @@ from core.train import TrainResult
 from ui import predict
 from ui.assets import asset_or_none
 from ui.chapters.learning_dynamics import live_panel, panel_alt, paper_jumps, replay_index
-from ui.export import show_chart
-from ui.layout import predict_box, settings_box
+from ui.export import gathered_downloads, show_chart
+from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import chart_scale, preset_button, prose, seed_input
 
 st.title("Learning dynamics")
-prose(
+intro(
     """
 The earlier chapters looked at models *after* training. Here we watch the geometry form. The tool is each
 feature's **dimensionality** Dᵢ = ‖Wᵢ‖² / Σⱼ (Ŵᵢ·Wⱼ)²: the share of a hidden dimension that feature *i*
@@ -90,6 +90,7 @@ else:
     cfg = learning_dynamics.uniform_config(12, 4, float(density), steps=10_000, snapshot_every=20, seed=int(seed))
     cfg = cfg.with_(n_seeds=int(starts))
 cfg = cfg.with_(init_scale=float(init_scale))
+panel_slot = st.container()  # the live panel first; its replay slider is drawn below it
 replay = st.slider(
     "Replay: show the geometry at training step",
     0,
@@ -112,10 +113,11 @@ def render(view: TrainResult) -> None:
         predict.reveal(KIND, CONTEXT, share, view.steps_done >= cfg.steps)
 
 
-if triples:
-    with predict_box():
-        predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
-live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
+with panel_slot:
+    if triples:
+        with predict_box():
+            predict.ask(KIND, CONTEXT, started=get_run("ld:run", cfg).trainer.step > 0)
+    live_training("ld:run", cfg, render, step_size=cfg.steps // 10)
 
 st.header("Paper scale: 400 features in 30 dimensions")
 SPEC = learning_dynamics.BUILDERS["dynamics_uniform"]
@@ -132,43 +134,52 @@ else:
         f"{c['snapshot_every']}. Only the {D.shape[1]} features whose D_i ever reached {c['keep_min_D']} are drawn; "
         f"the other {c['n_features'] - D.shape[1]} never get that far."
     )
-    table = paper_jumps(SPEC.version, steps, D, losses)
-    at = st.slider(
-        "Replay the paper-scale run at step",
-        0,
-        int(steps[-1]),
-        int(steps[-1]),
-        int(steps[1] - steps[0]),
-        key="ld_paper_step",
-        bind="query-params",
-    )
-    i = replay_index(steps, at)
-    jump_steps = ((table["from step"] + table["to step"]) // 2).tolist() if len(table) else []
-    show_chart(
-        learning_dynamics_charts.dynamics_panel(
-            steps, D, losses, a["features"], jump_steps, float(steps[i]), axis == "log", one_colour=True, scale=scale
-        ),
-        "dynamics-400-in-30-dimensionality-and-loss",
-        "ld_paper_panel",
-        alt_text=panel_alt(steps, D.shape[1], len(jump_steps), int(steps[i]), axis == "log", float(losses[i])),
-    )
-    hits = int((table["loss drop?"] == "yes").sum()) if len(table) else 0
-    st.caption(
-        f"{len(table)} jumps detected; during {hits} of them the loss fell at least twice as fast as its average "
-        "over the run (per doubling of the step count); they are the dashed orange lines, the grey line is the "
-        "replay step. "
-        f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (‖Wᵢ‖ > 0.5)."
-    )
-    show_chart(
-        learning_dynamics_charts.dimensionality_strip(
-            D[i], c["n_features"], title=f"D_i of the drawn features at step {int(steps[i]):,}", scale=scale
-        ),
-        f"dynamics-400-in-30-dimensionality-step-{int(steps[i])}",
-        "ld_paper_strip",
-        alt_text=f"Dot plot of the {D.shape[1]} drawn features' dimensionality D_i at step {int(steps[i]):,}, "
-        f"sorted from largest to smallest, with guide lines at 1, 3/4, 2/3, 1/2, 2/5, 3/8; "
-        f"{int(np.sum(np.abs(D[i] - 0.5) < 0.05))} of them are within 0.05 of 1/2.",
-    )
+    with gathered_downloads("dynamics-400-in-30"):  # the paper-scale figures' downloads in one row
+        table = paper_jumps(SPEC.version, steps, D, losses)
+        at = st.slider(
+            "Replay the paper-scale run at step",
+            0,
+            int(steps[-1]),
+            int(steps[-1]),
+            int(steps[1] - steps[0]),
+            key="ld_paper_step",
+            bind="query-params",
+        )
+        i = replay_index(steps, at)
+        jump_steps = ((table["from step"] + table["to step"]) // 2).tolist() if len(table) else []
+        show_chart(
+            learning_dynamics_charts.dynamics_panel(
+                steps,
+                D,
+                losses,
+                a["features"],
+                jump_steps,
+                float(steps[i]),
+                axis == "log",
+                one_colour=True,
+                scale=scale,
+            ),
+            "dynamics-400-in-30-dimensionality-and-loss",
+            "ld_paper_panel",
+            alt_text=panel_alt(steps, D.shape[1], len(jump_steps), int(steps[i]), axis == "log", float(losses[i])),
+        )
+        hits = int((table["loss drop?"] == "yes").sum()) if len(table) else 0
+        st.caption(
+            f"{len(table)} jumps detected; during {hits} of them the loss fell at least twice as fast as its average "
+            "over the run (per doubling of the step count); they are the dashed orange lines, the grey line is the "
+            "replay step. "
+            f"At step {int(steps[i]):,}: {int(a['n_represented'][i])} features represented (‖Wᵢ‖ > 0.5)."
+        )
+        show_chart(
+            learning_dynamics_charts.dimensionality_strip(
+                D[i], c["n_features"], title=f"D_i of the drawn features at step {int(steps[i]):,}", scale=scale
+            ),
+            f"dynamics-400-in-30-dimensionality-step-{int(steps[i])}",
+            "ld_paper_strip",
+            alt_text=f"Dot plot of the {D.shape[1]} drawn features' dimensionality D_i at step {int(steps[i]):,}, "
+            f"sorted from largest to smallest, with guide lines at 1, 3/4, 2/3, 1/2, 2/5, 3/8; "
+            f"{int(np.sum(np.abs(D[i] - 0.5) < 0.05))} of them are within 0.05 of 1/2.",
+        )
 
 st.subheader("What to notice")
 prose(

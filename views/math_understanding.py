@@ -6,13 +6,14 @@ from core.config import ToyConfig
 from ui import predict
 from ui.chapters import math_understanding_explorer, math_understanding_thomson
 from ui.chapters.math_understanding_live import PREDICT_KIND, make_render
-from ui.layout import predict_box, settings_box
+from ui.export import gathered_downloads
+from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
 from ui.state import preset_button, prose, seed_input
 
 st.title("Mathematical understanding")
-prose(
+intro(
     """
 Why does a ReLU model put features in superposition while a linear model never does? The loss answers it.
 Write the loss out, group its pieces, and two forces appear: **feature benefit** (the reward for storing a
@@ -24,28 +25,6 @@ that turns out to be the same problem.
 )
 
 st.header("1 · The loss, split while the model trains")
-st.markdown(
-    "For the **linear model** `x' = WᵀW x + b` the loss splits exactly (our features have mean p/2, variance p/3 − p²/4):"
-)
-st.latex(
-    r"\mathbb{E}\,L=\frac1n\sum_i I_i\Big[\underbrace{(1-\|W_i\|^2)^2\,\mathrm{Var}(x_i)}_{\text{feature benefit}}"
-    r"+\underbrace{\sum_{j\ne i}(W_i\!\cdot\! W_j)^2\,\mathrm{Var}(x_j)}_{\text{interference}}"
-    r"+\underbrace{\big(\mathbb{E}[x_i-x'_i]\big)^2}_{\text{bias error}}\Big]"
-)
-prose(
-    """
-Interference is a sum of squares: it can only add loss. So for a linear model, sharing directions never pays.
-For the **ReLU model** `x' = ReLU(WᵀW x + b)`, group the inputs by how many features are on. If features are
-rare, almost every input has none or one. With none on, the loss is L₀ = Σᵢ Iᵢ ReLU(bᵢ)², a penalty on positive
-biases. With exactly one on, the loss is the paper's **1-sparse term**:
-""",
-    "In a linear model every overlap costs; in a ReLU model a negative overlap is free.",
-)
-st.latex(
-    r"L_1=\underbrace{\sum_i I_i\int_0^1\!\big(x-\mathrm{ReLU}(\|W_i\|^2x+b_i)\big)^2dx}_{\text{feature benefit}}"
-    r"+\underbrace{\sum_{i\ne j} I_j\int_0^1\!\mathrm{ReLU}\big((W_j\!\cdot\!W_i)\,x+b_j\big)^2dx}_{\text{interference}}"
-)
-st.markdown("Now the interference sits *inside* a ReLU: a negative overlap costs nothing.")
 
 MODELS = {"ReLU output: x' = ReLU(WᵀWx + b)": "relu_output", "Linear: x' = WᵀWx + b": "linear"}
 SIZES = {
@@ -54,6 +33,16 @@ SIZES = {
     "80 → 20 (larger variant)": (80, 20),
 }
 DENSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
+PAPER = {
+    "mu_model": next(iter(MODELS)),
+    "mu_size": next(iter(SIZES)),
+    "mu_density": 0.01,
+    "mu_decay": 0.7,
+    "mu_steps": 10_000,
+    "mu_seed": 0,
+    **math_understanding_explorer.DEFAULTS,
+    **math_understanding_thomson.DEFAULTS,
+}
 with settings_box():
     left, mid, right = st.columns(3)
     model_label = left.radio("Model", list(MODELS), key="mu_model", bind="query-params")
@@ -76,24 +65,14 @@ with settings_box():
         bind="query-params",
     )
     seed = seed_input(right, "mu_seed")
+    preset_button(
+        "Paper settings",
+        PAPER,
+        key="mu_paper",
+        help="The paper's basic-results model (n = 20, m = 5, importance 0.7^i, density 0.01, 10,000 steps), an antipodal "
+        "pair in the explorer and the pentagon (5 features, 2 dimensions, density 0.05) in the Thomson section.",
+    )
 
-PAPER = {
-    "mu_model": next(iter(MODELS)),
-    "mu_size": next(iter(SIZES)),
-    "mu_density": 0.01,
-    "mu_decay": 0.7,
-    "mu_steps": 10_000,
-    "mu_seed": 0,
-    **math_understanding_explorer.DEFAULTS,
-    **math_understanding_thomson.DEFAULTS,
-}
-preset_button(
-    "Paper settings",
-    PAPER,
-    key="mu_paper",
-    help="The paper's basic-results model (n = 20, m = 5, importance 0.7^i, density 0.01, 10,000 steps), an antipodal "
-    "pair in the explorer and the pentagon (5 features, 2 dimensions, density 0.05) in the Thomson section.",
-)
 model = MODELS[model_label]
 n, m = SIZES[size_label]
 cfg = ToyConfig(
@@ -110,6 +89,30 @@ CONTEXT = f"{model}_n{n}m{m}_p{float(p):g}_r{float(decay):g}_t{int(steps)}_s{int
 with predict_box():
     predict.ask(PREDICT_KIND, CONTEXT, started=get_run("mu:run", cfg).trainer.step > 0)
 live_training("mu:run", cfg, make_render(model, float(p), cfg.broadcast()[1][0], m, CONTEXT))
+
+st.subheader("Where the two terms come from")
+st.markdown(
+    "For the **linear model** `x' = WᵀW x + b` the loss splits exactly (our features have mean p/2, variance p/3 − p²/4):"
+)
+st.latex(
+    r"\mathbb{E}\,L=\frac1n\sum_i I_i\Big[\underbrace{(1-\|W_i\|^2)^2\,\mathrm{Var}(x_i)}_{\text{feature benefit}}"
+    r"+\underbrace{\sum_{j\ne i}(W_i\!\cdot\! W_j)^2\,\mathrm{Var}(x_j)}_{\text{interference}}"
+    r"+\underbrace{\big(\mathbb{E}[x_i-x'_i]\big)^2}_{\text{bias error}}\Big]"
+)
+prose(
+    """
+Interference is a sum of squares: it can only add loss. So for a linear model, sharing directions never pays.
+For the **ReLU model** `x' = ReLU(WᵀW x + b)`, group the inputs by how many features are on. If features are
+rare, almost every input has none or one. With none on, the loss is L₀ = Σᵢ Iᵢ ReLU(bᵢ)², a penalty on positive
+biases. With exactly one on, the loss is the paper's **1-sparse term**:
+""",
+    "In a linear model every overlap costs; in a ReLU model a negative overlap is free.",
+)
+st.latex(
+    r"L_1=\underbrace{\sum_i I_i\int_0^1\!\big(x-\mathrm{ReLU}(\|W_i\|^2x+b_i)\big)^2dx}_{\text{feature benefit}}"
+    r"+\underbrace{\sum_{i\ne j} I_j\int_0^1\!\mathrm{ReLU}\big((W_j\!\cdot\!W_i)\,x+b_j\big)^2dx}_{\text{interference}}"
+)
+st.markdown("Now the interference sits *inside* a ReLU: a negative overlap costs nothing.")
 
 st.subheader("What to notice")
 st.markdown(
@@ -136,7 +139,8 @@ switch to the full loss to see what that pair costs when both features happen to
 """,
     "Two features, one number: W = [1, −1] stores both, and the ReLU throws away the negative leak.",
 )
-math_understanding_explorer.explorer()
+with gathered_downloads("two-features-one-dimension"):
+    math_understanding_explorer.explorer()
 prose(
     """
 **Read the landscape.** In the sparse limit the antipodal corners (dashed diagonal) are perfect: zero loss. Set the
@@ -157,9 +161,10 @@ Minimising it means spreading unit vectors over a sphere so they push each other
 """,
     "Unit lengths and zero bias turn L₁ into Thomson's problem: spread points on a sphere so they repel.",
 )
-math_understanding_thomson.explorer()
-st.subheader("Does a trained model solve it?")
-math_understanding_thomson.trained_vs_thomson()
+with gathered_downloads("thomson"):
+    math_understanding_thomson.explorer()
+    st.subheader("Does a trained model solve it?")
+    math_understanding_thomson.trained_vs_thomson()
 
 THOMSON = math_understanding_thomson.uniform_5in2(0.05)
 with st.expander("The settings, exactly"):

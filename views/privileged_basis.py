@@ -7,13 +7,13 @@ from core.presets import privileged_basis as privileged_basis_presets
 from ui import predict
 from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
 from ui.demonstrating import play_all_button
-from ui.layout import predict_box, settings_box
+from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
 from ui.quiz import self_check
-from ui.state import chart_scale, presenting, preset_button, prose, seed_input
+from ui.state import chart_scale, presenting, preset_button, seed_input
 
 st.title("Privileged and non-privileged bases")
-prose(
+intro(
     """
 Hidden layers come with coordinates: hidden unit 0, hidden unit 1, and so on. Do those coordinates *mean*
 anything? It depends on the architecture. If nothing in the network treats the coordinates differently, you can
@@ -88,12 +88,11 @@ cfgs = privileged_basis_presets.privileged_configs(
     n_seeds=int(n_seeds),
 )
 
-if presenting():  # on a projector: predict and Train both on one row, the rotation in one compact row below
-    ask_here, both_here = st.columns([3, 1])
-    rotate_here = st.container(border=True)
-else:
-    rotate_here = st.container(border=True)
-    ask_here = both_here = st.container()
+# Predict and Train both on one row, the two models next, and the rotation under them: the first screen shows
+# the models' figures and their Play buttons; turning the space redraws the figures above the slider.
+ask_here, both_here = st.columns([3, 1], vertical_alignment="center")
+models_here = st.container()
+rotate_here = st.container(border=True)
 with rotate_here:
     if not presenting():
         st.markdown(
@@ -127,7 +126,7 @@ with ask_here, predict_box():
 with both_here:
     play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
 # On a projector the two models sit side by side: the comparison is the point.
-places = st.columns(2) if presenting() else [st.container(), st.container()]
+places = models_here.columns(2) if presenting() else [models_here.container(), models_here.container()]
 for place, (model, heading, blurb) in zip(
     places,
     [
@@ -135,11 +134,14 @@ for place, (model, heading, blurb) in zip(
         ("relu_hidden", "ReLU hidden layer", "h = ReLU(W x), x' = ReLU(Wᵀ h + b): the ReLU acts on each coordinate."),
     ],
 ):
-    with place, st.container(border=True):
+    with place:
         st.subheader(heading)
-        st.caption(blurb)
+        if not presenting():  # on a projector the model's equation goes under its figures
+            st.caption(blurb)
         cfg = cfgs[model]
         live_training(f"pb:{model}", cfg, lambda view, cfg=cfg: model_panel(view, cfg, rot, chart_scale()))
+        if presenting():
+            st.caption(blurb)
 
 views = {model: get_run(f"pb:{model}", cfg).trainer.view() for model, cfg in cfgs.items()}
 if any(view.steps_done > 0 for view in views.values()):  # graded once both models have trained to the end

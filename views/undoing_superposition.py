@@ -5,11 +5,11 @@ import streamlit as st
 from core.chapters import undoing_superposition as chapter
 from core.chapters import undoing_superposition_baseline as baseline
 from ui.chapters import undoing_superposition as widgets
-from ui.layout import settings_box
+from ui.layout import intro, settings_box
 from ui.state import prose
 
 st.title("Undoing superposition")
-prose(
+intro(
     """
 A toy model squeezes many features into few dimensions. Can we take them back out? A **sparse autoencoder**
 (SAE) learns a dictionary of directions d_j and, for each hidden vector h, a code f(h) ≥ 0 with few non-zero

@@ -130,8 +130,9 @@ def stage_caption(steps: np.ndarray, W_t: np.ndarray) -> str:
 
 def live_panel(view: TrainResult, cfg: ToyConfig, triples: bool, log_x: bool, wanted: int, scale: float) -> None:
     """Everything the live run shows: D_i and loss on one time axis, the jumps, and the replayed geometry."""
-    if len(view.snapshots) < 3:
-        st.info("Press Play (or Step) to train; the curves appear after a few recorded snapshots.")
+    if len(view.snapshots) < 3:  # no curves yet: the starting weights, so the first screen has its figure
+        _gram(view.W[0], view.b[0], view.steps_done, scale, "ld_start_gram")
+        st.caption("Press Play (or Step) to train; the curves appear after a few recorded snapshots.")
         return
     steps, W_t, b_t = learning_dynamics.snapshot_stack(view)
     D = learning_dynamics.dimensionality_history(W_t)

@@ -20,6 +20,7 @@ from ui import predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
+from ui.layout import predict_box
 from ui.live import get_run, live_training
 from ui.state import chart_scale, preset_button, seed_input
 
@@ -169,7 +170,8 @@ def live_panel(toy: TrainResult, cfg: sae.SaeConfig) -> None:
         f"{toy.config.n_features}in{toy.config.n_hidden}_{cfg.kind}_L{cfg.n_latents}_c{cfg.coefficient:g}_k{cfg.k}"
     )
     context += f"_s{cfg.steps}_seed{cfg.seed}"
-    predict.ask(KIND, context, started=get_run("sae:run", cfg, make, identity).trainer.step > 0)
+    with predict_box():
+        predict.ask(KIND, context, started=get_run("sae:run", cfg, make, identity).trainer.step > 0)
     live_training("sae:run", cfg, render, step_size=max(1, cfg.steps // 10), make=make, identity=identity)
 
 
