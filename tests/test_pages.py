@@ -300,7 +300,7 @@ def test_server_caps_malloc_arenas_once_on_glibc(monkeypatch) -> None:
             calls.append((param, value))
             return 1
 
-    monkeypatch.setattr(warmup.ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.setattr(warmup, "_libc", FakeLibc)  # not ctypes.CDLL: threadpoolctl loads BLAS with it
     warmup.limit_malloc_arenas.clear()
     open_page(F52).run()
     open_page(F52)

@@ -70,7 +70,12 @@ def limit_malloc_arenas() -> bool:
     there is nothing to cap.
     """
     try:
-        libc = ctypes.CDLL("libc.so.6")
+        libc = _libc()
     except OSError:
         return False
     return bool(libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS))
+
+
+def _libc() -> ctypes.CDLL:
+    """glibc, for mallopt (its own function, so a test can stand in for it without touching ctypes.CDLL)."""
+    return ctypes.CDLL("libc.so.6")
