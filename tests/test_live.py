@@ -13,7 +13,7 @@ from tests.helpers import open_page
 from ui import live
 from ui.pacing import PlayerBoard, pace, tick_interval
 
-FIVE = "pages/five_in_two.py"
+FIVE = "views/five_in_two.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
 
 

@@ -65,9 +65,11 @@ AFTER: dict[str, str] = {
 
 
 def page_text(at) -> str:
-    """Everything a learner reads on the page: prose, captions, metrics, notes and chart titles."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
+    """Everything a learner reads on the page (the main area: the sidebar's glossary defines terms, it reports
+    no run): prose, captions, metrics, notes and chart titles."""
+    main = at.main
+    parts = [m.value for m in main.markdown] + [c.value for c in main.caption] + [i.value for i in main.info]
+    parts += [f"{m.label} {m.value}" for m in main.metric]
     parts += [t for chart in page_charts(at) for t in titles(chart.spec)]
     return "\n".join(parts)
 
