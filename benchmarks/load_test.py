@@ -29,9 +29,11 @@ import contextlib
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -48,6 +50,7 @@ from rig.live import (
 from rig.pages import control_value, goto_app, main_text_content, wait_for_app
 from rig.procfs import MemorySampler, mb_of
 from rig.server import start_server
+from ui.warmup import READY_LINE
 
 HEALTH_TARGET_S = 1.0
 MEMORY_TARGET_MB = 1500.0  # 1.5 GB, MB = 10^6 bytes
@@ -265,7 +268,9 @@ def report(results: dict, references: dict, health: dict, memory: dict, cpu: dic
     mem_ok = memory["peak"] < MEMORY_TARGET_MB if memory["peak"] is not None else None
     checks = [
         ("every session finished with its own correct result", f"{good}/{n}", f"{n}/{n}", good == n),
-        ("results differ by seed (so a mix-up would show)", f"{distinct} distinct of {n}", f"{n}", distinct == n),
+        # How sensitive the check above is: two seeds whose references agree (to the digits a page shows) could
+        # be swapped unseen. Not a target: it depends on the seeds, not on the server.
+        ("seeds with distinct results (how well a mix-up would show)", f"{distinct} distinct of {n}", "—", None),
         (
             "health endpoint: slowest answer",
             f"{health['max']:.3f} s (p95 {health['p95']:.3f} s, median "
@@ -331,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for memory figures")
     args = parser.parse_args(argv)
 
-    server = None if args.url else start_server()
+    log_path = Path(tempfile.mkdtemp(prefix="spl-load-")) / "server.log"
+    server = None if args.url else start_server(log_path=log_path)
     base = (args.url or server.url).rstrip("/")
     pid = server.pid if server else args.pid
     seeds = [args.first_seed + i for i in range(args.sessions)]
@@ -340,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = launch_browser(pw)
             warm_up(browser, base, ["/five-in-two"])
+            # A class arrives at a warm server: numba's compile holds the GIL for seconds (health answers wait),
+            # and until it ends panels train with the slower numpy step. Measure after it, as before the numpy start.
+            if server is not None and not server.wait_for_log(READY_LINE, 300):
+                print("the training kernel never became ready", file=sys.stderr)
             idle_mb = mb_of(pid) if pid else None
             sampler = MemorySampler(pid) if pid else None
             cpu_before = cpu_seconds(pid) if pid else None
