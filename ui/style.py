@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 FIT_CHARTS_CSS = """
-[data-testid="stVegaLiteChart"] { max-width: 100%; }
+[data-testid="stVegaLiteChart"] { max-width: 100% !important; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [data-testid="stVegaLiteChart"] canvas.marks { max-width: 100%; height: auto !important; }
 """
