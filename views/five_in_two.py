@@ -102,13 +102,13 @@ short = [f"p = {p:.3g}" for p in densities]
 
 def render(view: TrainResult) -> None:
     scale = chart_scale()
-    linked.follow_bar("f52", cfg.n_features)
+    followed = linked.follow_bar("f52", cfg.n_features)  # the feature every chart below emphasises, or None
     if presenting() and len(densities) > 2:  # on a projector: the densest beside the sparsest, the rest a click away
-        _arrows(view.W, [0, len(densities) - 1], scale, "f52_arrows_ends")
+        _arrows(view.W, [0, len(densities) - 1], scale, "f52_arrows_ends", followed)
         with st.expander(f"All {len(densities)} densities"):
-            _arrows(view.W, list(range(len(densities))), scale, "f52_arrows")
+            _arrows(view.W, list(range(len(densities))), scale, "f52_arrows", followed)
     else:
-        _arrows(view.W, list(range(len(densities))), scale, "f52_arrows")
+        _arrows(view.W, list(range(len(densities))), scale, "f52_arrows", followed)
     st.caption(
         "Each panel is one model. A line is a feature's direction Wᵢ in the 2-D hidden space; its length is how "
         "strongly the feature is stored. Panels marked 'paper' are the densities of the paper's three panels. "
@@ -119,7 +119,6 @@ def render(view: TrainResult) -> None:
         chart = charts.loss_curve(steps_x, losses, short, legend_title="model", scale=scale)
         show_chart(chart, "five-in-two-loss", "f52_loss", alt_text="Training loss of each model, log scale.")
     pick = _chosen_instance()
-    followed = linked.followed("f52")
     left, right = st.columns(2)
     with left:
         gram = analysis.gram(view.W[pick])
@@ -145,8 +144,7 @@ def render(view: TrainResult) -> None:
     predict.reveal("five_in_two_count", f"p{min(densities):g}", kept, view.steps_done >= cfg.steps)
 
 
-def _arrows(W, which: list[int], scale: float, key: str) -> None:
-    followed = linked.followed("f52")
+def _arrows(W, which: list[int], scale: float, key: str, followed: int | None) -> None:
     show_chart(
         charts.arrows_row(W[which], [titles[i] for i in which], importance, scale, followed=followed, pickable=True),
         "five-in-two-arrows" if len(which) == len(densities) else "five-in-two-arrows-densest-sparsest",
