@@ -86,8 +86,15 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
     """
     buttons = page.locator('[data-testid="stButton"], [data-testid="stFormSubmitButton"]')
     button = buttons.get_by_role("button", name=button_name(label))
-    if button.count() == 0:  # not shown: a chapter's settings sit in a closed expander, so open the one holding it
-        folded = page.locator('[data-testid="stExpander"]').filter(has=page.locator("button", has_text=label))
+    # A chapter's settings sit in a closed expander. Its buttons are in the page but hidden, and get_by_role
+    # skips hidden elements, so find the button by its text (hidden ones too), wait until it is drawn, and
+    # open the expander holding it. (CI once looked before the settings were drawn, found no expander to
+    # open, and waited 60 s.)
+    label_text = page.locator('[data-testid="stMarkdownContainer"]', has_text=re.compile("^" + re.escape(label) + "$"))
+    drawn = buttons.locator("button").filter(has=label_text)
+    drawn.first.wait_for(state="attached", timeout=timeout_ms)
+    if button.count() == 0:
+        folded = page.locator('[data-testid="stExpander"]').filter(has=drawn.first)
         if folded.count():
             folded.last.locator("summary").first.click()
     button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
