@@ -131,6 +131,7 @@ class Trainer:
         self.history = np.full((cfg.steps, total), np.nan, dtype=np.float32)
         self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.diverged = False
+        self.used_numpy = False  # trained a step with the numpy fallback (equal within tolerance, not bitwise)
         if cfg.snapshot_every:
             self._snapshot()
 
@@ -180,6 +181,7 @@ class Trainer:
         args = (self.step, lrs, self.hyper, self.We, self.Wd, self.b, self.opt, self.imp, self.p_group)
         rest = (self.groups, self.keys, self.flags, self.cfg.batch_size, tied, losses)
         if self.numpy_while_compiling and KERNEL_COMPILING.is_set():
+            self.used_numpy = True
             numpy_steps.run_steps(0, total, *args, *rest)
             return
         bounds = np.linspace(0, total, min(self.threads, total) + 1).astype(int)

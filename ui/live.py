@@ -5,8 +5,9 @@ TICK_SECONDS while playing (longer when many learners play: ui.pacing), trains f
 BUDGET_SECONDS, redraws only itself, and returns. Widgets elsewhere on the page keep working between ticks, and a changed control
 simply starts a new run (the config is part of the run's identity).
 
-The Trainer lives in st.session_state, so each learner has their own weights and nothing
-is shared between sessions.
+The Trainer lives in st.session_state, so each learner has their own weights, step and controls. What
+learners on one server share is work, never state: a stretch of a config that someone already trained is
+copied into a later learner's own trainer instead of being trained again (core.shared_runs).
 
 Any trainer with the same small protocol can be driven (the SAE chapter's trainer does): ``advance(n)``
 returning the steps run, ``step``, ``done``, ``view()`` and a ``cfg`` with ``steps``. Pass ``make`` (config ->
@@ -25,6 +26,7 @@ from typing import Any, Protocol
 
 import streamlit as st
 
+from core.shared_runs import RunShare
 from core.train import Trainer, TrainResult
 from ui import export, keys
 from ui.code import model_code
@@ -137,6 +139,12 @@ def training_slots() -> threading.BoundedSemaphore:
 
 
 @st.cache_resource(show_spinner=False)
+def shared_runs() -> RunShare:
+    """Checkpoints of the toy-model runs trained on this server, by config key, shared by every session."""
+    return RunShare()
+
+
+@st.cache_resource(show_spinner=False)
 def _players() -> PlayerBoard:
     """Runs playing now (by run token), shared by every session of this server."""
     return PlayerBoard(ttl=PLAYER_TTL_SECONDS)
@@ -185,19 +193,29 @@ PROBE_STEPS = 20  # a run's first chunk: its speed is a guess until then (a big 
 
 
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
-    """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken."""
+    """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken.
+
+    A toy-model run first takes what another learner on this server already trained of the same config
+    (core.shared_runs: a class on one link trains one config once); it trains the rest itself."""
     steps = max(1, int(budget / run.sec_per_step))
-    if not run.measured:
-        steps = min(steps, PROBE_STEPS)
     if max_steps is not None:
         steps = min(steps, max(1, max_steps))
+    share = shared_runs() if run.make is None and isinstance(run.identity, str) else None
+    taken = share.adopt(run.identity, run.trainer, run.trainer.step + steps) if share is not None else 0
+    if taken * 2 >= steps:  # most of this tick was there already: stop on the checkpoint, in step with the others
+        return taken
+    steps -= taken
+    if not run.measured:
+        steps = min(steps, PROBE_STEPS)
     start = time.perf_counter()
     done = run.trainer.advance(steps)
     if done:
         per_step = (time.perf_counter() - start) / done
         run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step if run.measured else per_step
         run.measured = True
-    return done
+        if share is not None:
+            share.publish(run.identity, run.trainer)
+    return taken + done
 
 
 def _play(key: str) -> None:
