@@ -10,7 +10,7 @@ from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.style import fit_charts
-from ui.warmup import limit_blas_threads, limit_malloc_arenas, start_warmup
+from ui.warmup import hold_kernel, limit_blas_threads, limit_malloc_arenas, start_warmup
 
 limit_malloc_arenas()  # once per server process, like the warm-up
 limit_blas_threads()
@@ -22,7 +22,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if presenting() else "auto",
 )
-start_warmup()
+hold_kernel()  # live panels train with numpy until the kernel is compiled (started below)
 
 PAGES = {"Start here": [st.Page(HOME, title="Welcome", icon=":material/home:", default=True)]}
 for part, chapters in parts().items():
@@ -40,7 +40,10 @@ if chapter is not None and chapter.paper_section:  # one shared place: every cha
 notice = st.empty()  # at the top of the page, filled once the page has run
 begin_handout()
 new_page_run()  # the first live panel the page draws gets the keyboard shortcuts
-page.run()
+try:
+    page.run()
+finally:  # after the page has drawn, also when it stopped early: the first paint does not share the CPU with numba
+    start_warmup()
 if chapter is not None:
     handout_button(chapter)
 report_refused(notice, link)

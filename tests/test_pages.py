@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -306,3 +307,42 @@ def test_server_caps_malloc_arenas_once_on_glibc(monkeypatch) -> None:
     open_page(F52)
     assert calls == [(-8, 2)], calls  # M_ARENA_MAX is -8 in glibc's malloc.h
     warmup.limit_malloc_arenas.clear()
+
+
+def test_kernel_warmup_starts_once_after_the_first_page_has_run(monkeypatch) -> None:
+    """Compiling holds the GIL, so the warm-up waits for the first page to draw; live panels are told to train
+    with numpy from the start (KERNEL_COMPILING), so a Play in between never waits for numba."""
+    from streamlit.navigation.page import StreamlitPage
+
+    from core import train
+    from ui import warmup
+
+    events = []
+    page_run = StreamlitPage.run
+
+    def run_page(self):
+        events.append(("page starts", train.KERNEL_COMPILING.is_set()))
+        page_run(self)
+        events.append(("page ran", None))
+
+    class FakeThread:
+        def __init__(self, target, name, daemon):
+            self.name = name
+
+        def start(self):
+            events.append(("warm-up starts", train.KERNEL_COMPILING.is_set()))
+
+    monkeypatch.setattr(StreamlitPage, "run", run_page)
+    monkeypatch.setattr(warmup, "threading", SimpleNamespace(Thread=FakeThread))  # only warmup's view of it
+    warmup.start_warmup.clear()
+    warmup.hold_kernel.clear()
+    train.KERNEL_COMPILING.clear()
+    try:
+        open_page(F52).run()  # the home page, then 5 in 2 twice
+        open_page(F52)  # another session
+        assert events[:3] == [("page starts", True), ("page ran", None), ("warm-up starts", True)], events
+        assert [e for e, _ in events].count("warm-up starts") == 1, events
+    finally:
+        train.KERNEL_COMPILING.clear()  # no real warm-up ran: the kernel is compiled in tests
+        warmup.start_warmup.clear()
+        warmup.hold_kernel.clear()

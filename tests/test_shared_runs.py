@@ -116,7 +116,7 @@ def test_runs_trained_with_the_numpy_fallback_neither_publish_nor_adopt() -> Non
     assert share.adopt(cfg.key(), fallback, upto=50) == 0
 
 
-def trained(cfg, steps: int = 1) -> Trainer:
+def trained(cfg, steps: int = 300) -> Trainer:  # the whole run: its loss history at full length
     t = Trainer(cfg)
     t.advance(steps)
     return t
@@ -126,7 +126,7 @@ def test_memory_is_bounded_by_dropping_the_least_recently_used_config() -> None:
     cfgs = [small(s) for s in range(10, 15)]
     probe = RunShare()
     probe.publish(cfgs[0].key(), trained(cfgs[0]))
-    size = probe.nbytes()  # one config with one checkpoint: its loss history and its state
+    size = probe.nbytes()  # one finished config with one checkpoint: its whole loss history and its state
 
     tight = RunShare(max_bytes=int(2.5 * size))  # a quarter of it is less than one config
     assert not tight.publish(cfgs[0].key(), trained(cfgs[0])) and tight.nbytes() == 0
@@ -134,11 +134,11 @@ def test_memory_is_bounded_by_dropping_the_least_recently_used_config() -> None:
     share = RunShare(max_bytes=int(4.5 * size))  # four configs fit, five do not
     for cfg in cfgs[:4]:
         assert share.publish(cfg.key(), trained(cfg))
-    assert share.adopt(cfgs[0].key(), Trainer(cfgs[0]), upto=1) == 1  # config 0 used last: config 1 is oldest
+    assert share.adopt(cfgs[0].key(), Trainer(cfgs[0]), upto=300) == 300  # config 0 used last: config 1 is oldest
     assert share.publish(cfgs[4].key(), trained(cfgs[4]))
     assert share.nbytes() <= share.max_bytes
-    kept = [share.adopt(cfg.key(), Trainer(cfg), upto=1) for cfg in cfgs]
-    assert kept == [1, 0, 1, 1, 1]
+    kept = [share.adopt(cfg.key(), Trainer(cfg), upto=300) for cfg in cfgs]
+    assert kept == [300, 0, 300, 300, 300]
 
 
 def test_checkpoints_per_config_are_thinned_keeping_the_latest() -> None:

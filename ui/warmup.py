@@ -34,12 +34,21 @@ def _compile_all() -> None:
 
 
 @st.cache_resource(show_spinner=False)
+def hold_kernel() -> bool:
+    """Once per server process, before any page runs: until the warm-up has compiled the kernel, live panels
+    train with the numpy version of its step (core/numpy_steps.py), so on a machine that has never compiled
+    it the first figure does not wait the seconds numba takes."""
+    KERNEL_COMPILING.set()
+    return True
+
+
+@st.cache_resource(show_spinner=False)
 def start_warmup() -> threading.Thread:
     """Start the warm-up once per server process (cache_resource makes it a singleton).
 
-    Until it ends, live panels train with the numpy version of the kernel's step (core/numpy_steps.py): on a
-    machine that has never compiled the kernel, the first figure does not wait the seconds numba takes."""
-    KERNEL_COMPILING.set()
+    The app starts it after the first page has run: compiling holds the GIL most of the time, and the first
+    page's imports and drawing would otherwise share the CPU with it (benchmarks/cold_start.py)."""
+    hold_kernel()
     thread = threading.Thread(target=_compile_all, name="kernel-warmup", daemon=True)
     thread.start()
     return thread
