@@ -169,3 +169,19 @@ def test_the_panel_takes_a_checkpoint_instead_of_training(monkeypatch) -> None:
     live.advance(second, budget=1.0, max_steps=200)  # past what anyone trained: trains the rest itself
     assert trained and second.trainer.step > first.trainer.step
     assert_same(second.trainer, solo(cfg, second.trainer.step))
+
+
+def test_a_tick_that_finds_its_steps_trained_needs_no_training_slot(monkeypatch) -> None:
+    share = RunShare()
+    monkeypatch.setattr(live, "shared_runs", lambda: share)
+    cfg = small(15)
+    first, second = live._fresh(cfg, identity=cfg.key()), live._fresh(cfg, identity=cfg.key())
+    live.advance(first, budget=1.0, max_steps=100)
+    live.advance(first, budget=1.0, max_steps=100)
+    full = live.threading.BoundedSemaphore(1)
+    full.acquire()  # every slot taken by other learners
+    monkeypatch.setattr(live, "training_slots", lambda: full)
+    assert live.advance_if_free(second, budget=1.0, max_steps=first.trainer.step, wait=0.05)
+    assert second.trainer.step == first.trainer.step
+    assert not live.advance_if_free(second, budget=1.0, max_steps=50, wait=0.05)  # nothing shared left: it queues
+    assert second.trainer.step == first.trainer.step

@@ -170,6 +170,12 @@ def advance_if_free(
     Waits in short blocking slices (roughly in arrival order), calling ``yield_point`` between them so a click
     elsewhere can interrupt; a tick that waits rather than redrawing an unchanged panel saves the CPU.
     """
+    wanted = _wanted(run, budget, max_steps)
+    taken = take_shared(run, wanted)
+    if taken * 2 >= wanted:
+        return True  # someone already trained most of this tick: no slot needed
+    if max_steps is not None:
+        max_steps = max(1, max_steps - taken)
     slots, deadline = training_slots(), time.monotonic() + wait
     while not slots.acquire(timeout=max(0.0, min(0.25, deadline - time.monotonic()))):
         if time.monotonic() >= deadline:
@@ -192,16 +198,27 @@ def tick_budget(draw_seconds: float) -> float:
 PROBE_STEPS = 20  # a run's first chunk: its speed is a guess until then (a big model could train for seconds)
 
 
+def _wanted(run: LiveRun, budget: float, max_steps: int | None) -> int:
+    steps = max(1, int(budget / run.sec_per_step))
+    return steps if max_steps is None else min(steps, max(1, max_steps))
+
+
+def take_shared(run: LiveRun, steps: int) -> int:
+    """Copy in what another learner on this server already trained of this run's config, up to ``steps``
+    ahead (core.shared_runs: a class on one link trains one config once). Needs no training slot."""
+    if run.make is not None or not isinstance(run.identity, str):
+        return 0
+    return shared_runs().adopt(run.identity, run.trainer, run.trainer.step + steps)
+
+
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
     """Train for about ``budget`` seconds (at most ``max_steps``); returns the steps taken.
 
-    A toy-model run first takes what another learner on this server already trained of the same config
-    (core.shared_runs: a class on one link trains one config once); it trains the rest itself."""
-    steps = max(1, int(budget / run.sec_per_step))
-    if max_steps is not None:
-        steps = min(steps, max(1, max_steps))
+    A toy-model run first takes what someone already trained of the same config (take_shared), and trains
+    only the rest itself, publishing it for the others."""
+    steps = _wanted(run, budget, max_steps)
     share = shared_runs() if run.make is None and isinstance(run.identity, str) else None
-    taken = share.adopt(run.identity, run.trainer, run.trainer.step + steps) if share is not None else 0
+    taken = take_shared(run, steps)
     if taken * 2 >= steps:  # most of this tick was there already: stop on the checkpoint, in step with the others
         return taken
     steps -= taken
