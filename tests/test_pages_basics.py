@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.charts.style import FEATURE_PICK
 from tests.helpers import (
     Chart,
     captions,
@@ -308,3 +309,19 @@ def test_hypothesis_relu_hidden_trains_long_enough_by_default() -> None:
     at.radio(key="sh_model").set_value("ReLU hidden layer (privileged basis)").run()
     assert progress_text(at).startswith("Step 0 of 20,000")
     assert "not decomposable" in " ".join(m.value for m in at.markdown)
+
+
+def test_hypothesis_links_its_gram_and_norm_charts() -> None:
+    """Linked views (issue 18): a feature picked in Wᵀ W or the norm bars is followed in both charts."""
+    at = open_page(HYPOTHESIS)
+    at.button(key="sh:run:step").click().run()
+    linked = [chart_with(at, "Wᵀ W and bias b"), chart_with(at, "Feature norms")]
+    assert all(FEATURE_PICK in c.text and "datum.feature == " not in c.text for c in linked), "pickable, none followed"
+    at.session_state["sh_followed"] = 2  # what a click on feature 2's bar records
+    at.run()
+    assert "Following feature 2" in " ".join(m.value for m in at.markdown)
+    gram, norms = chart_with(at, "Wᵀ W and bias b"), chart_with(at, "Feature norms")
+    assert "datum.feature == 2" in norms.text and "datum.row == 2" in gram.text
+    at.button(key="sh_unfollow").click().run()
+    assert "Following feature" not in " ".join(m.value for m in at.markdown)
+    assert "datum.feature == 2" not in chart_with(at, "Feature norms").text

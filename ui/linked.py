@@ -51,14 +51,18 @@ def link(page: str, chart: str) -> dict:
     return {"widget_key": widget_key, "on_select": on_pick, "selection_mode": FEATURE_PICK}
 
 
-def follow_bar(page: str, n_features: int) -> int | None:
+HINT = "Click a feature's dot, bar or Wᵀ W row to follow it through every chart on this panel."
+
+
+def follow_bar(page: str, n_features: int, hint: str = HINT) -> int | None:
     """A line saying which feature is followed, with a button to stop; returns the followed feature (None when
-    none is, or when the pick no longer exists because the model has fewer features)."""
+    none is, or when the pick no longer exists because the model has fewer features). ``hint`` says how to
+    pick one on this page's charts."""
     feature = followed(page)
     if feature is not None and not 0 <= feature < n_features:
         st.session_state[_state_key(page)] = feature = None
     if feature is None:
-        st.caption("Click a feature's dot, bar or Wᵀ W row to follow it through every chart on this panel.")
+        st.caption(hint)
         return None
     text, button = st.columns([4, 1], vertical_alignment="center")
     text.markdown(f"**Following feature {feature}** in every chart: the other features are faded.")

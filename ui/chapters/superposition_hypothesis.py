@@ -13,6 +13,7 @@ from core.charts import common as charts
 from core.charts import superposition_hypothesis as superposition_hypothesis_charts
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui import linked
 from ui.export import show_chart
 from ui.live import untrained
 
@@ -153,22 +154,27 @@ def model_panel(view: TrainResult, cfg: ToyConfig, scale: float) -> None:
     stored = f"{g.represented.size} of {W.shape[0]} features stored"
     # One wrapping row: the four charts sit side by side where the screen is wide enough, and wrap
     # onto new lines (instead of being cut off by fixed columns) where it is not.
+    followed = linked.follow_bar("sh", W.shape[0], "Click a feature's Wᵀ W row or its bar to follow it in both charts.")
     row = st.container(horizontal=True, gap="medium")
     show_chart(
-        charts.gram_heatmap(analysis.gram(W), view.b[0], scale=scale),
+        charts.gram_heatmap(analysis.gram(W), view.b[0], scale=scale, followed=followed, pickable=True),
         "gram-matrix-and-bias",
         "sh_gram",
         alt_text=f"Heatmap of the {W.shape[0]} × {W.shape[0]} matrix Wᵀ W (feature j across, feature i down) "
         "beside a column for the bias b, on a diverging colour scale: blue below 0, orange above.",
         where=row,
+        **linked.link("sh", "gram"),
     )
     show_chart(
-        charts.norm_bars(analysis.feature_norms(W), analysis.superposition(W), scale=scale),
+        charts.norm_bars(
+            analysis.feature_norms(W), analysis.superposition(W), scale=scale, followed=followed, pickable=True
+        ),
         "feature-norms",
         "sh_norms",
         alt_text=f"Bar chart of each feature's length ‖Wᵢ‖, coloured by how much it overlaps other features "
         f"(its superposition); {stored}.",
         where=row,
+        **linked.link("sh", "norms"),
     )
     if untrained(view):  # random weights: no stored-feature count, rank verdict or property checklist
         _pca_chart(W, scale, row)
