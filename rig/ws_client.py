@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -86,7 +86,7 @@ class Learner:
         self.ws_url = f"ws://{parts.netloc}/_stcore/stream"
         self.page_name, self.query = parts.path.strip("/"), parts.query
         self.page_hash = ""  # from the navigation message; until then the page is asked for by name, as a browser does
-        self.run_id, self.run_fragments = "", [""]
+        self.run_id = ""  # the run drawing now (new_session's metadata.run); elements are tagged with it
         self.running = False
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}
         self._changed = asyncio.Event()
@@ -116,7 +116,7 @@ class Learner:
             self._handle(ForwardMsg.FromString(raw))
             self._changed.set()
 
-    async def _rerun(self, triggers: list[WidgetState] = (), fragment_id: str = "", auto: bool = False) -> None:
+    async def _rerun(self, triggers: Sequence[WidgetState] = (), fragment_id: str = "", auto: bool = False) -> None:
         """Send rerun_script as the frontend's sendRerunBackMsg does."""
         state = ClientState(
             query_string=self.query,
@@ -153,8 +153,8 @@ class Learner:
             self.running = msg.session_status_changed.script_is_running
 
     def _new_run(self, msg: ForwardMsg) -> None:
-        self.run_id, self.run_fragments = msg.metadata.run.script_run_id, list(msg.metadata.run.fragment_ids)
-        if not self.run_fragments:  # a full run: the frontend clears every auto-rerun timer
+        self.run_id = msg.metadata.run.script_run_id
+        if not msg.metadata.run.fragment_ids:  # a full run: the frontend clears every auto-rerun timer
             for fid in list(self._timers):
                 self._stop_timer(fid)
 
