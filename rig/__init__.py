@@ -10,4 +10,5 @@ benchmarks (benchmarks/), so neither imports the other. Plain functions, no pyte
              five_in_two_reference()
     predict  the prediction box: enter_prediction(), lock_prediction(), read_comparison()
     procfs   a server's process tree, memory (MemorySampler, mb_of) and external sockets (Linux /proc)
+    ws_client  a learner without a browser: Learner speaks Streamlit's websocket protocol (open, press, read)
 """
