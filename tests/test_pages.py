@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from altair.vegalite.v6.schema.core import Root
 from streamlit.testing.v1 import AppTest
 
 from core.chapters.undoing_superposition import torch_available
@@ -56,6 +57,10 @@ def test_page_runs_and_reruns_without_exception(page: str) -> None:
     at = open_page(page)
     at.run()
     assert not at.exception
+    # The app sends charts without Altair's schema check (ui.export.unvalidated, for speed): check them here,
+    # as drawn, against Vega-Lite's schema.
+    for chart in page_charts(at):
+        Root.validate(chart.spec)
 
 
 def test_landing_page_explains_and_links() -> None:

@@ -34,6 +34,18 @@ def _compile_all() -> None:
 
 
 @st.cache_resource(show_spinner=False)
+def quick_charts() -> bool:
+    """Once per server process: Altair stops validating each chart part against Vega-Lite's schema as it is
+    built (its "debug mode", for better tracebacks while writing charts). Every builder's charts are validated
+    whole by their tests; in the app it cost about a tenth of every live redraw (ui.export.unvalidated skips
+    the other, larger check)."""
+    import altair as alt
+
+    alt.utils.schemapi.disable_debug_mode()
+    return True
+
+
+@st.cache_resource(show_spinner=False)
 def hold_kernel() -> bool:
     """Once per server process, before any page runs: until the warm-up has compiled the kernel, live panels
     train with the numpy version of its step (core/numpy_steps.py), so on a machine that has never compiled
