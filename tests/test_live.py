@@ -11,7 +11,7 @@ import pytest
 from core.chapters import five_in_two as f52
 from tests.helpers import open_page
 from ui import live
-from ui.pacing import PlayerBoard, pace, tick_interval
+from ui.pacing import REDRAW_SHARE, PlayerBoard, pace, tick_interval
 
 FIVE = "views/five_in_two.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
@@ -34,6 +34,14 @@ def test_interval_is_the_base_while_players_fit_the_slots_then_grows_in_proporti
     assert tick_interval(10, 2, 0.35, 4.0) == pytest.approx(1.75)
     assert tick_interval(6, 3, 0.5, 4.0) == pytest.approx(1.0)
     assert tick_interval(100, 2, 0.35, 4.0) == 4.0  # capped: a crowded panel still updates
+
+
+def test_the_interval_leaves_room_for_everyone_elses_redraws() -> None:
+    """Redraws hold the GIL: n players redrawing for d seconds each need n * d of one core per round."""
+    assert tick_interval(1, 2, 0.35, 4.0, draw=0.05) == 0.35  # alone and quick: the base
+    assert tick_interval(6, 2, 0.35, 4.0, draw=0.2) == pytest.approx(6 * 0.2 / REDRAW_SHARE)  # above 6 / 2 * 0.35
+    assert tick_interval(10, 2, 0.35, 4.0, draw=0.01) == pytest.approx(1.75)  # cheap redraws: the slots decide
+    assert tick_interval(30, 2, 0.35, 4.0, draw=0.2) == 4.0  # still capped
 
 
 def test_a_run_that_keeps_playing_keeps_counting_past_the_ttl() -> None:

@@ -155,7 +155,8 @@ def tick_seconds(run: LiveRun, budget: float = BUDGET_SECONDS) -> float:
     since redrawing costs CPU too, and when a tick trains longer (``budget``), so the slots' demand holds.
     Counts this run as playing until it pauses, finishes or stops ticking."""
     base = TICK_SECONDS * budget / BUDGET_SECONDS
-    return tick_interval(_players().beat(run.token), MAX_CONCURRENT, base, max(base, MAX_TICK_SECONDS))
+    players = _players().beat(run.token)
+    return tick_interval(players, MAX_CONCURRENT, base, max(base, MAX_TICK_SECONDS), run.draw_seconds)
 
 
 def advance_if_free(

@@ -16,10 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 
+REDRAW_SHARE = 0.5  # at most this share of the interpreter's time goes to playing panels' redraws
 
-def tick_interval(players: int, slots: int, base: float, cap: float) -> float:
-    """Seconds between one run's ticks: ``base`` while players fit the slots, longer in proportion beyond."""
-    return min(cap, base * max(1.0, players / max(1, slots)))
+
+def tick_interval(players: int, slots: int, base: float, cap: float, draw: float = 0.0) -> float:
+    """Seconds between one run's ticks: ``base`` while players fit the slots, longer in proportion beyond; and
+    long enough that ``players`` redraws of ``draw`` seconds each fill at most REDRAW_SHARE of it (redrawing is
+    Python holding the GIL, so all sessions' redraws share one core however many the machine has)."""
+    return min(cap, max(base * max(1.0, players / max(1, slots)), players * draw / REDRAW_SHARE))
 
 
 class PlayerBoard:
