@@ -10,11 +10,19 @@ from ui.links import link_values, report_refused
 from ui.registry import HOME, by_url_path, parts
 from ui.state import apply_url_chrome, init_state, presenting, sidebar_controls
 from ui.style import fit_charts
-from ui.warmup import hold_kernel, limit_blas_threads, limit_malloc_arenas, quick_charts, start_warmup
+from ui.warmup import (
+    hold_kernel,
+    limit_blas_threads,
+    limit_malloc_arenas,
+    quick_charts,
+    share_the_interpreter,
+    start_warmup,
+)
 
 limit_malloc_arenas()  # once per server process, like the warm-up
 limit_blas_threads()
 quick_charts()
+share_the_interpreter()
 
 init_state()
 st.set_page_config(

@@ -11,7 +11,7 @@ import pytest
 from core.chapters import five_in_two as f52
 from tests.helpers import open_page
 from ui import live
-from ui.pacing import REDRAW_SHARE, PlayerBoard, pace, tick_interval
+from ui.pacing import REDRAW_SHARE, PlayerBoard, pace, tick_interval, tick_stretch
 
 FIVE = "views/five_in_two.py"
 SHORT = {"f52_mode": "One density", "f52_density": "0.05", "f52_steps": "1000", "f52_starts": "1"}
@@ -180,6 +180,16 @@ def test_a_stretched_tick_trains_more_steps_so_the_speed_per_second_holds(monkey
     assert live._max_steps("k", cfg, stretch=5.0) == 5 * normal
     live.st.session_state["k:speed"] = "Fast"
     assert live._max_steps("k", cfg, stretch=5.0) is None  # only the time budget bounds Fast
+
+
+def test_a_tick_that_comes_late_trains_for_the_time_that_really_passed() -> None:
+    """Normal speed means a share of the run per second of the learner's wall clock: a tick stretched by a slow
+    redraw or a busy server trains for the time since the last tick, not for the interval it was meant to wait."""
+    assert tick_stretch(0.35, None, 0.35, 8.0) == 1.0  # first tick after Play, a quiet server
+    assert tick_stretch(1.4, None, 0.35, 8.0) == pytest.approx(4.0)  # first tick, a crowded server: its interval
+    assert tick_stretch(1.4, 2.1, 0.35, 8.0) == pytest.approx(6.0)  # it came 0.7 s late: 6 ticks' worth
+    assert tick_stretch(0.35, 0.1, 0.35, 8.0) == 1.0  # never less than one tick's worth
+    assert tick_stretch(4.0, 60.0, 0.35, 8.0) == pytest.approx(8.0 / 0.35)  # back after a minute: no leap
 
 
 class Counting:

@@ -30,7 +30,7 @@ from core.shared_runs import RunShare
 from core.train import Trainer, TrainResult
 from ui import export, keys
 from ui.code import model_code
-from ui.pacing import PlayerBoard, pace, tick_interval
+from ui.pacing import PlayerBoard, pace, tick_interval, tick_stretch
 
 TICK_SECONDS = 0.35  # how often the panel reruns while playing
 BUDGET_SECONDS = 0.25  # training time per rerun, at least ...
@@ -76,6 +76,7 @@ class LiveRun:
     draw_seconds: float = 0.0  # running estimate of one redraw of the panel (wall time)
     measured: bool = False  # sec_per_step has been measured (not just guessed)
     lighter: Callable[[], bool] | None = None  # the page's lighter first run for a crowded server (live_training)
+    last_tick: float | None = None  # when the playing panel's last tick began (time.monotonic); None when paused
 
     def status(self, view: Any) -> str:
         """Step and loss: the mean over instances of the kept seeds' recent training loss."""
@@ -399,8 +400,9 @@ def live_training(
         budget = tick_budget(current.draw_seconds)
         fast = _max_steps(key, current.cfg) is None  # only Fast uses the whole budget; the others stay brisk
         interval = tick_seconds(current, budget if fast else BUDGET_SECONDS) if busy else 0.0
-        stretch = max(1.0, interval / TICK_SECONDS)
-        max_steps = _max_steps(key, current.cfg, stretch)
+        since = start - current.last_tick if busy and current.last_tick is not None else None
+        current.last_tick = start if busy else None
+        max_steps = _max_steps(key, current.cfg, tick_stretch(interval, since, TICK_SECONDS, 2 * MAX_TICK_SECONDS))
         wait = QUEUE_WAIT_SECONDS if inline[0] else max(QUEUE_WAIT_SECONDS, interval)  # the page waits less
         if busy and not advance_if_free(current, budget, max_steps, wait, st.empty().empty):
             st.info("Queued: other learners are training on this server right now. Yours resumes in a moment.")

@@ -26,6 +26,15 @@ def tick_interval(players: int, slots: int, base: float, cap: float, draw: float
     return min(cap, max(base * max(1.0, players / max(1, slots)), players * draw / REDRAW_SHARE))
 
 
+def tick_stretch(interval: float, since: float | None, base: float, cap: float) -> float:
+    """How many ``base``-second ticks' worth of steps a tick trains at Slow or Normal, so the speed per second
+    holds: the time since the run's last tick began (``since``: its interval plus its redraw and any wait for
+    the server), or the interval on the first tick after Play; at least 1, and at most ``cap`` seconds' worth
+    (a tick that comes very late does not leap)."""
+    period = interval if since is None else since
+    return max(1.0, min(period, cap) / base)
+
+
 class PlayerBoard:
     """Runs that are playing now, keyed by a stable run token, each with the time of its last tick.
 

@@ -45,6 +45,21 @@ def quick_charts() -> bool:
     return True
 
 
+SWITCH_INTERVAL_S = 0.001  # Python's default is 0.005
+
+
+@st.cache_resource(show_spinner=False)
+def share_the_interpreter() -> float:
+    """Once per server process: threads holding the GIL hand it over every millisecond instead of every five.
+
+    Every session's script runs in a thread of its own, and the server's event loop (which answers the health
+    check and moves every websocket message) needs the GIL between them; with many learners redrawing at
+    once it waited its turn behind each of them. Returns the interval it replaced."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    return before
+
+
 @st.cache_resource(show_spinner=False)
 def hold_kernel() -> bool:
     """Once per server process, before any page runs: until the warm-up has compiled the kernel, live panels
