@@ -185,3 +185,20 @@ def test_a_tick_that_finds_its_steps_trained_needs_no_training_slot(monkeypatch)
     assert second.trainer.step == first.trainer.step
     assert not live.advance_if_free(second, budget=1.0, max_steps=50, wait=0.05)  # nothing shared left: it queues
     assert second.trainer.step == first.trainer.step
+
+
+def test_copying_is_bounded_by_the_playback_speed_not_by_the_time_budget(monkeypatch) -> None:
+    """A follower that measured its own training as slow still copies a whole tick's worth: copying is free."""
+    share = RunShare()
+    monkeypatch.setattr(live, "shared_runs", lambda: share)
+    cfg = small(16)
+    leader, follower = Trainer(cfg), live._fresh(cfg, identity=cfg.key())
+    for _ in range(2):
+        leader.advance(60)
+        share.publish(cfg.key(), leader)
+    follower.sec_per_step, follower.measured = 1.0, True  # its time budget would train a single step
+    assert live.advance(follower, budget=0.25, max_steps=150) == 120  # the leader's last checkpoint within 150
+    leader.advance(80)
+    share.publish(cfg.key(), leader)
+    assert live.advance(follower, budget=0.25, max_steps=None) == 80  # Fast: all there is, in one tick
+    assert_same(follower.trainer, leader)

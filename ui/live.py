@@ -172,9 +172,8 @@ def advance_if_free(
     Waits in short blocking slices (roughly in arrival order), calling ``yield_point`` between them so a click
     elsewhere can interrupt; a tick that waits rather than redrawing an unchanged panel saves the CPU.
     """
-    wanted = _wanted(run, budget, max_steps)
-    taken = take_shared(run, wanted)
-    if taken * 2 >= wanted:
+    taken, enough = _take_shared_tick(run, budget, max_steps)
+    if enough:
         return True  # someone already trained most of this tick: no slot needed
     if max_steps is not None:
         max_steps = max(1, max_steps - taken)
@@ -205,12 +204,21 @@ def _wanted(run: LiveRun, budget: float, max_steps: int | None) -> int:
     return steps if max_steps is None else min(steps, max(1, max_steps))
 
 
-def take_shared(run: LiveRun, steps: int) -> int:
-    """Copy in what another learner on this server already trained of this run's config, up to ``steps``
-    ahead (core.shared_runs: a class on one link trains one config once). Needs no training slot."""
+def take_shared(run: LiveRun, max_steps: int | None) -> int:
+    """Copy in what another learner on this server already trained of this run's config, up to ``max_steps``
+    ahead (all of it at Fast, ``None``): core.shared_runs, a class on one link trains one config once. Copying
+    costs next to nothing, so only the playback speed bounds it, not the tick's time budget. Needs no slot."""
     if run.make is not None or not isinstance(run.identity, str):
         return 0
-    return shared_runs().adopt(run.identity, run.trainer, run.trainer.step + steps)
+    ahead = max_steps if max_steps is not None else run.cfg.steps
+    return shared_runs().adopt(run.identity, run.trainer, run.trainer.step + ahead)
+
+
+def _take_shared_tick(run: LiveRun, budget: float, max_steps: int | None) -> tuple[int, bool]:
+    """(steps copied in, whether that is enough for this tick): at least half of what the tick would train."""
+    target = max_steps if max_steps is not None else _wanted(run, budget, None)
+    taken = take_shared(run, max_steps)
+    return taken, taken > 0 and taken * 2 >= target
 
 
 def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
@@ -218,12 +226,11 @@ def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
 
     A toy-model run first takes what someone already trained of the same config (take_shared), and trains
     only the rest itself, publishing it for the others."""
-    steps = _wanted(run, budget, max_steps)
     share = shared_runs() if run.make is None and isinstance(run.identity, str) else None
-    taken = take_shared(run, steps)
-    if taken * 2 >= steps:  # most of this tick was there already: stop on the checkpoint, in step with the others
+    taken, enough = _take_shared_tick(run, budget, max_steps)
+    if enough:  # most of this tick was there already: stop on the checkpoint, in step with the others
         return taken
-    steps -= taken
+    steps = _wanted(run, budget, None if max_steps is None else max(1, max_steps - taken))
     if not run.measured:
         steps = min(steps, PROBE_STEPS)
     start = time.perf_counter()
