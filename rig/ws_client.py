@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import websockets
@@ -44,6 +46,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
 from rig.live import FINISHED_RE, REPRESENTED_RE, Readout, parse_readout
+
+T = TypeVar("T")
 
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 MAIN = 0  # delta_path[0]: 0 = main area, 1 = sidebar
@@ -289,3 +293,22 @@ async def visit(url: str, timeout: float = 120) -> bool:
         return await learner.wait_for(lambda: learner.runs_finished > 0, timeout)
     finally:
         await learner.close()
+
+
+def run_in_thread(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own. In a pytest process that has used Playwright's sync API,
+    the main thread already has an event loop running (Playwright's), and asyncio.run refuses to start another."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="ws-client")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -15,7 +15,7 @@ import pytest
 
 from rig.live import five_in_two_reference
 from rig.server import ServerError, StreamlitServer, start_server
-from rig.ws_client import Learner, visit
+from rig.ws_client import Learner, run_in_thread, visit
 from ui.warmup import READY_LINE
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     try:
         # A first visit starts the kernel's compile (app.py); the reference trains with the compiled kernel, and
         # the panel uses its numpy copy until the kernel is ready.
-        assert asyncio.run(visit(srv.url)), "the app's first run did not finish"
+        assert run_in_thread(visit(srv.url)), "the app's first run did not finish"
         assert srv.wait_for_log(READY_LINE, KERNEL_READY_TIMEOUT_S), "the training kernel never became ready"
         yield srv
     finally:
@@ -64,7 +64,7 @@ def test_learners_train_their_own_runs_to_the_solo_result(server: StreamlitServe
     async def both() -> None:
         await asyncio.gather(*(play_to_the_end(learner) for learner in learners))
 
-    asyncio.run(both())
+    run_in_thread(both())
     references = [five_in_two_reference(seed, density=0.05, steps=STEPS) for seed in SEEDS]
     assert references[0] != references[1], "pick seeds whose results differ, or a mix-up could not show"
     for seed, learner, (ref_loss, ref_represented) in zip(SEEDS, learners, references, strict=True):
