@@ -265,12 +265,37 @@ def report(results: dict, references: dict, health: dict, memory: dict, cpu: dic
         print(row)
     n = len(results)
     distinct = len(set(references.values()))
-    mem_ok = memory["peak"] < MEMORY_TARGET_MB if memory["peak"] is not None else None
     checks = [
         ("every session finished with its own correct result", f"{good}/{n}", f"{n}/{n}", good == n),
         # How sensitive the check above is: two seeds whose references agree (to the digits a page shows) could
         # be swapped unseen. Not a target: it depends on the seeds, not on the server.
         ("seeds with distinct results (how well a mix-up would show)", f"{distinct} distinct of {n}", "—", None),
+        *server_rows(health, memory),
+    ]
+    if args.goal_seconds:
+        waits = [r["finished_s"] - r["play_s"] for r in results.values() if r["finished_s"] is not None]
+        checks.insert(0, goal_row(waits, n, args.goal_seconds))
+    steps = f"{args.steps:,} steps" if args.steps else "the page's default steps"
+    how = f"one every {args.stagger:g} s" if args.stagger else "all at once"
+    print(
+        f"\n{n} learners, /five-in-two {'one density' if args.one_density else 'default sweep'}, {steps}, "
+        f"{args.speed}, Play pressed {how}; last finished {elapsed:.1f} s after the first Play; "
+        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+    )
+    if cpu["server"] is not None:
+        print(
+            f"Server CPU time while the sessions opened and trained: {cpu['server']:.0f} s; the same {n} runs trained "
+            f"alone here (no page, no charts): {cpu['training_only']:.0f} s of CPU.\n"
+        )
+    return print_checks(checks)
+
+
+Check = tuple[str, str, str, "bool | None"]  # criterion, measured, target, met (None: information only)
+
+
+def server_rows(health: dict, memory: dict) -> list[Check]:
+    """The health and memory rows every classroom benchmark reports."""
+    return [
         (
             "health endpoint: slowest answer",
             f"{health['max']:.3f} s (p95 {health['p95']:.3f} s, median "
@@ -286,34 +311,21 @@ def report(results: dict, references: dict, health: dict, memory: dict, cpu: dic
             else f"{memory['peak']:.0f} MB (sampled RSS peak {memory['sampled']:.0f} MB; idle after warm-up "
             f"{memory['idle']:.0f} MB)",
             "< 1500 MB",
-            mem_ok,
+            None if memory["peak"] is None else memory["peak"] < MEMORY_TARGET_MB,
         ),
     ]
-    if args.goal_seconds:
-        waits = [r["finished_s"] - r["play_s"] for r in results.values() if r["finished_s"] is not None]
-        within = sum(w < args.goal_seconds for w in waits)
-        slowest = f"slowest {max(waits):.1f} s, median {statistics.median(waits):.1f} s" if waits else "none finished"
-        checks.insert(
-            0,
-            (
-                f"trained figure within {args.goal_seconds:g} s of pressing Play",
-                f"{within}/{n} ({slowest})",
-                f"{n}/{n}",
-                within == n,
-            ),
-        )
-    steps = f"{args.steps:,} steps" if args.steps else "the page's default steps"
-    how = f"one every {args.stagger:g} s" if args.stagger else "all at once"
-    print(
-        f"\n{n} learners, /five-in-two {'one density' if args.one_density else 'default sweep'}, {steps}, "
-        f"{args.speed}, Play pressed {how}; last finished {elapsed:.1f} s after the first Play; "
-        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
-    )
-    if cpu["server"] is not None:
-        print(
-            f"Server CPU time while the sessions opened and trained: {cpu['server']:.0f} s; the same {n} runs trained "
-            f"alone here (no page, no charts): {cpu['training_only']:.0f} s of CPU.\n"
-        )
+
+
+def goal_row(waits: list[float], n: int, goal_seconds: float) -> Check:
+    """How many of ``n`` learners saw the finished figure within ``goal_seconds`` of Play (``waits``: the ones
+    that finished)."""
+    within = sum(w < goal_seconds for w in waits)
+    slowest = f"slowest {max(waits):.1f} s, median {statistics.median(waits):.1f} s" if waits else "none finished"
+    return (f"trained figure within {goal_seconds:g} s of Play", f"{within}/{n} ({slowest})", f"{n}/{n}", within == n)
+
+
+def print_checks(checks: list[Check]) -> bool:
+    """Print the criteria as a markdown table; True if none is missed."""
     print("| criterion | measured | target | met |\n| --- | --- | --- | --- |")
     for name, measured, target, ok in checks:
         print(f"| {name} | {measured} | {target} | {'—' if ok is None else 'yes' if ok else '**no**'} |")

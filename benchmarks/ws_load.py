@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import websockets
 
-from benchmarks.load_test import HEALTH_TARGET_S, MEMORY_TARGET_MB, HealthProbe, cpu_seconds
+from benchmarks.load_test import HealthProbe, cpu_seconds, goal_row, print_checks, server_rows
 from rig.live import five_in_two_reference
 from rig.procfs import MemorySampler, mb_of
 from rig.server import start_server
@@ -175,36 +174,11 @@ def report(results: list[Result], refs: dict, health: dict, memory: dict, cpu: d
             "—",
             None,
         ),
-        (
-            "health endpoint: slowest answer",
-            f"{health['max']:.3f} s (p95 {health['p95']:.3f} s, median {health['median']:.3f} s, "
-            f"{health['samples']} probes, {health['over']} over 1 s, {health['failed']} failed)",
-            "< 1 s",
-            health["max"] < HEALTH_TARGET_S and not health["failed"],
-        ),
-        (
-            "peak server memory (VmHWM, process tree)",
-            "—"
-            if memory["peak"] is None
-            else f"{memory['peak']:.0f} MB (sampled RSS peak {memory['sampled']:.0f} MB; "
-            f"idle after warm-up {memory['idle']:.0f} MB)",
-            "< 1500 MB",
-            None if memory["peak"] is None else memory["peak"] < MEMORY_TARGET_MB,
-        ),
+        *server_rows(health, memory),
     ]
     if args.goal_seconds:
         waits = [w for r in results if (w := r.after_play(r.finished_s)) is not None]
-        within = sum(w < args.goal_seconds for w in waits)
-        slowest = f"slowest {max(waits):.1f} s, median {statistics.median(waits):.1f} s" if waits else "none finished"
-        checks.insert(
-            0,
-            (
-                f"trained figure within {args.goal_seconds:g} s of Play",
-                f"{within}/{n} ({slowest})",
-                f"{n}/{n}",
-                within == n,
-            ),
-        )
+        checks.insert(0, goal_row(waits, n, args.goal_seconds))
     how = f"one every {args.stagger:g} s" if args.stagger else "all at once"
     which = "the same link (the page's default config and seed)" if args.same_link else "each its own seed"
     print(
@@ -217,10 +191,7 @@ def report(results: list[Result], refs: dict, health: dict, memory: dict, cpu: d
     print(
         f"CPU time during the class: server {server_cpu}; this client (all learners, probes) {cpu['client']:.1f} s.\n"
     )
-    print("| criterion | measured | target | met |\n| --- | --- | --- | --- |")
-    for name, measured, target, ok in checks:
-        print(f"| {name} | {measured} | {target} | {'—' if ok is None else 'yes' if ok else '**no**'} |")
-    return all(ok is not False for *_, ok in checks)
+    return print_checks(checks)
 
 
 def parse_args(argv: list[str] | None):

@@ -94,9 +94,7 @@ def click_button(page, label: str, *, wait: bool = True, timeout_ms: int = APP_I
     drawn = buttons.locator("button").filter(has=label_text)
     drawn.first.wait_for(state="attached", timeout=timeout_ms)
     if button.count() == 0:
-        folded = page.locator('[data-testid="stExpander"]').filter(has=drawn.first)
-        if folded.count():
-            folded.last.locator("summary").first.click()
+        reveal(page, drawn.first, timeout_ms)
     button.click(timeout=timeout_ms)  # strict: fails if no or several buttons match
     if wait:
         wait_for_rerun(page, timeout_ms)

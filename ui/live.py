@@ -175,8 +175,6 @@ def advance_if_free(
     taken, enough = _take_shared_tick(run, budget, max_steps)
     if enough:
         return True  # someone already trained most of this tick: no slot needed
-    if max_steps is not None:
-        max_steps = max(1, max_steps - taken)
     slots, deadline = training_slots(), time.monotonic() + wait
     while not slots.acquire(timeout=max(0.0, min(0.25, deadline - time.monotonic()))):
         if time.monotonic() >= deadline:
@@ -184,7 +182,7 @@ def advance_if_free(
         if yield_point is not None:
             yield_point()
     try:
-        advance(run, budget, max_steps)
+        _train_rest(run, budget, max_steps, taken)
     finally:
         slots.release()
     return True
@@ -204,14 +202,20 @@ def _wanted(run: LiveRun, budget: float, max_steps: int | None) -> int:
     return steps if max_steps is None else min(steps, max(1, max_steps))
 
 
+def _share(run: LiveRun) -> RunShare | None:
+    """The server's shared checkpoints, for a toy-model run (keyed by its config); None for other trainers."""
+    return shared_runs() if run.make is None and isinstance(run.identity, str) else None
+
+
 def take_shared(run: LiveRun, max_steps: int | None) -> int:
     """Copy in what another learner on this server already trained of this run's config, up to ``max_steps``
     ahead (all of it at Fast, ``None``): core.shared_runs, a class on one link trains one config once. Copying
     costs next to nothing, so only the playback speed bounds it, not the tick's time budget. Needs no slot."""
-    if run.make is not None or not isinstance(run.identity, str):
+    share = _share(run)
+    if share is None:
         return 0
     ahead = max_steps if max_steps is not None else run.cfg.steps
-    return shared_runs().adopt(run.identity, run.trainer, run.trainer.step + ahead)
+    return share.adopt(run.identity, run.trainer, run.trainer.step + ahead)
 
 
 def _take_shared_tick(run: LiveRun, budget: float, max_steps: int | None) -> tuple[int, bool]:
@@ -226,10 +230,14 @@ def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
 
     A toy-model run first takes what someone already trained of the same config (take_shared), and trains
     only the rest itself, publishing it for the others."""
-    share = shared_runs() if run.make is None and isinstance(run.identity, str) else None
     taken, enough = _take_shared_tick(run, budget, max_steps)
     if enough:  # most of this tick was there already: stop on the checkpoint, in step with the others
         return taken
+    return taken + _train_rest(run, budget, max_steps, taken)
+
+
+def _train_rest(run: LiveRun, budget: float, max_steps: int | None, taken: int) -> int:
+    """Train what the tick still wants after ``taken`` shared steps; publish it; the steps trained."""
     steps = _wanted(run, budget, None if max_steps is None else max(1, max_steps - taken))
     if not run.measured:
         steps = min(steps, PROBE_STEPS)
@@ -239,9 +247,10 @@ def advance(run: LiveRun, budget: float, max_steps: int | None = None) -> int:
         per_step = (time.perf_counter() - start) / done
         run.sec_per_step = 0.5 * run.sec_per_step + 0.5 * per_step if run.measured else per_step
         run.measured = True
+        share = _share(run)
         if share is not None:
             share.publish(run.identity, run.trainer)
-    return taken + done
+    return done
 
 
 def _play(key: str) -> None:
