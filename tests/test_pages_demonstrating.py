@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.charts.style import FEATURE_PICK
 from tests.helpers import Chart, chart_with, charts_with, moved, open_page, warnings
 from tests.helpers import progress_texts as progress
 
@@ -217,3 +218,30 @@ def test_setup_shows_the_papers_loss_and_the_training_units() -> None:
     out = models.forward("relu_output", params, x)
     paper_loss = (imp[:, None, :] * (x - out) ** 2).sum(axis=2).mean(axis=1)
     np.testing.assert_allclose(models.loss_per_instance("relu_output", params, x, x, imp), paper_loss / 20)
+
+
+def test_results_link_both_models_charts_to_one_followed_feature() -> None:
+    """Linked views (issue 18): a feature picked in any of the six detail charts (each model's Wᵀ W, norm bars and
+    directions) is followed in all six, and "Stop following" clears it."""
+    at = open_page(RESULTS)
+    step_both(at)
+    titles = [
+        f"{chart}: {name}, p = 0.1"
+        for name in ("Linear model", "ReLU-output model")
+        for chart in ("Wᵀ W and b", "Feature directions")
+    ]
+    linked = [chart_with(at, t) for t in titles] + charts_with(at, "Feature norms")
+    assert len(linked) == 6
+    assert all(FEATURE_PICK in c.text and "datum.feature == " not in c.text for c in linked), "pickable, none followed"
+    assert "Following feature" not in " ".join(m.value for m in at.markdown)
+    at.session_state["br_followed"] = 7  # what a click on feature 7's bar, dot or Wᵀ W row records
+    at.run()
+    assert not at.exception
+    assert "Following feature 7" in " ".join(m.value for m in at.markdown)
+    grams = [chart_with(at, t) for t in titles if t.startswith("Wᵀ W")]
+    rest = [chart_with(at, t) for t in titles if t.startswith("Feature directions")] + charts_with(at, "Feature norms")
+    assert all("datum.row == 7" in g.text and "datum.col == 7" in g.text for g in grams)
+    assert len(rest) == 4 and all("datum.feature == 7" in c.text for c in rest)
+    at.button(key="br_unfollow").click().run()
+    assert "Following feature" not in " ".join(m.value for m in at.markdown)
+    assert not any("datum.feature == 7" in c.text for c in charts_with(at, "Feature norms"))

@@ -18,6 +18,10 @@ def _state_key(page: str) -> str:
     return f"{page}_followed"
 
 
+def _moved_key(page: str) -> str:
+    return f"{page}_pick_moved"
+
+
 def followed(page: str) -> int | None:
     """The feature this page follows, or None."""
     return st.session_state.get(_state_key(page))
@@ -47,6 +51,7 @@ def link(page: str, chart: str) -> dict:
         feature = picked_feature(st.session_state.get(widget_key))
         if feature is not None:
             st.session_state[_state_key(page)] = feature
+            st.session_state[_moved_key(page)] = True  # for catch_up: the bar may be outside this chart's fragment
 
     return {"widget_key": widget_key, "on_select": on_pick, "selection_mode": FEATURE_PICK}
 
@@ -58,6 +63,7 @@ def follow_bar(page: str, n_features: int, hint: str = HINT) -> int | None:
     """A line saying which feature is followed, with a button to stop; returns the followed feature (None when
     none is, or when the pick no longer exists because the model has fewer features). ``hint`` says how to
     pick one on this page's charts."""
+    st.session_state.pop(_moved_key(page), None)  # this bar shows the pick from here on
     feature = followed(page)
     if feature is not None and not 0 <= feature < n_features:
         st.session_state[_state_key(page)] = feature = None
@@ -68,6 +74,14 @@ def follow_bar(page: str, n_features: int, hint: str = HINT) -> int | None:
     text.markdown(f"**Following feature {feature}** in every chart: the other features are faded.")
     button.button("Stop following", key=f"{page}_unfollow", on_click=_unfollow, args=(page,))
     return feature
+
+
+def catch_up(page: str) -> None:
+    """For a live panel (a fragment) whose page draws the follow bar outside it, or draws several panels: when a
+    click in this panel changed the pick, rerun the whole page, so the bar and every panel show the new pick
+    (a click inside a fragment otherwise reruns that fragment only)."""
+    if st.session_state.pop(_moved_key(page), False):
+        st.rerun()
 
 
 def _unfollow(page: str) -> None:

@@ -6,7 +6,7 @@ from core import analysis
 from core.chapters import basic_results
 from core.charts import basic_results as basic_results_charts
 from core.train import TrainResult, history_points
-from ui import predict
+from ui import linked, predict
 from ui.demonstrating import MODEL_LATEX, density_option, keep_choice, model_label, play_all_button, sparsity_note, warn
 from ui.export import result_downloads, show_chart
 from ui.layout import intro, predict_box, settings_box
@@ -91,6 +91,8 @@ n, m, seed, steps = int(n), int(m), int(seed), int(steps)
 densities = basic_results.sorted_densities(densities)
 scale = chart_scale()
 KEYS = {model: f"br:{model}" for model in basic_results.MODELS}
+LINKED = "br"  # one followed feature for both models' charts
+FOLLOW_HINT = "Click a feature's Wᵀ W row, its bar or its dot to follow it through both models' charts."
 ASK = f"r{decay:g}-s{seed}" if (n, m) == (20, 5) and 0.01 in densities else ""  # the question's settings
 
 
@@ -111,6 +113,7 @@ def make_render(model: str, k: int, cfg):
     optimum = basic_results.linear_optima(cfg)
 
     def render(view: TrainResult) -> None:
+        linked.catch_up(LINKED)  # a pick in this panel shows in the other model's panel and the follow line too
         w, p = view.W[k], densities[k]
         kept = int(analysis.n_represented(w))
         if untrained(view):  # random weights: counts and losses would read as results; the figures come first
@@ -146,24 +149,37 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
     """Wᵀ W with b, the ||Wᵢ|| bars and (m ≥ 2) the PCA view of one trained instance."""
     title = f"{model_label(model)}, p = {p:g}"
     features = basic_results.feature_table(w)
+    followed = linked.followed(LINKED)  # picked in any of these charts, in either model's panel
     show_chart(
-        basic_results_charts.gram_panel(analysis.gram(w), b, title=f"Wᵀ W and b: {title}", scale=scale),
+        basic_results_charts.gram_panel(
+            analysis.gram(w), b, title=f"Wᵀ W and b: {title}", scale=scale, followed=followed, pickable=True
+        ),
         f"gram-{model}-p{p:g}",
         f"br_{model}_gram",
         alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b for the {title}; blue is negative, "
         "orange positive, the diagonal is each ‖Wᵢ‖².",
+        **linked.link(LINKED, f"{model}_gram"),
     )
     show_chart(
-        basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
+        basic_results_charts.norm_bars_superposition(
+            features, basic_results.THRESHOLD, scale=scale, followed=followed, pickable=True
+        ),
         f"feature-norms-{model}-p{p:g}",
         f"br_{model}_norms",
         alt_text=f"Horizontal bars of each feature's length ‖Wᵢ‖ for the {title}, coloured by superposition; "
         f"{kept} of {n} features represented (length above 0.5), the rest grey.",
+        **linked.link(LINKED, f"{model}_norms"),
     )
     if m >= 2:
         pca = analysis.pca_of_features(w, 2)
         chart = basic_results_charts.pca_features(
-            features, pca.coords, pca.explained_variance_ratio, f"Feature directions: {title}", scale=scale
+            features,
+            pca.coords,
+            pca.explained_variance_ratio,
+            f"Feature directions: {title}",
+            scale=scale,
+            followed=followed,
+            pickable=True,
         )
         show_chart(
             chart,
@@ -171,6 +187,7 @@ def weight_charts(model: str, w, b, p: float, kept: int) -> None:
             f"br_{model}_pca",
             alt_text=f"Scatter of the {n} feature directions along the two main hidden axes for the {title}, "
             f"lines from the origin, coloured by superposition; {kept} features represented.",
+            **linked.link(LINKED, f"{model}_pca"),
         )
 
 
@@ -185,6 +202,8 @@ def model_panels() -> None:
             predict.ask("basic_results_relu_kept", ASK, started=predict.run_started(KEYS["relu_output"]))
     with both_here:
         play_all_button(list(KEYS.values()), key="br_play_both")
+    with panels_here:
+        linked.follow_bar(LINKED, n, FOLLOW_HINT)
     columns = panels_here.columns(2, gap="large")
     for column, model in zip(columns, basic_results.MODELS):
         with column:

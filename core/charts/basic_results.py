@@ -26,6 +26,8 @@ from core.charts.style import (
     category_color,
     configure,
     diverging,
+    emphasis,
+    feature_pick,
     pc_titles,
 )
 
@@ -56,12 +58,18 @@ def _feature_frame(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def norm_bars_superposition(
-    features: pd.DataFrame, threshold: float, title: str = "Feature norms ‖Wᵢ‖", scale: float = 1.0
+    features: pd.DataFrame,
+    threshold: float,
+    title: str = "Feature norms ‖Wᵢ‖",
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
     """||W_i|| bars coloured by superposition; grey bars are features the model does not represent.
 
     ``features``: one row per feature (feature, norm, superposition, represented); ``threshold`` is the
-    norm above which a feature counts as represented, drawn as a dashed rule.
+    norm above which a feature counts as represented, drawn as a dashed rule. ``followed`` and ``pickable``
+    link the bars to the page's other charts (``core.charts.style.emphasis`` and ``feature_pick``).
     """
     df = _feature_frame(features)
     color = alt.when(alt.datum.represented).then(_superposition_color()).otherwise(alt.value(DROPPED_GREY))
@@ -69,8 +77,16 @@ def norm_bars_superposition(
     bars = (
         alt.Chart(df)
         .mark_bar()
-        .encode(y=alt.Y("feature:O", title="feature i"), x=alt.X("norm:Q", title="‖Wᵢ‖"), color=color, tooltip=tip)
+        .encode(
+            y=alt.Y("feature:O", title="feature i"),
+            x=alt.X("norm:Q", title="‖Wᵢ‖"),
+            color=color,
+            tooltip=tip,
+            opacity=emphasis(followed),
+        )
     )
+    if pickable:
+        bars = bars.add_params(feature_pick())
     cut = pd.DataFrame({"x": [threshold]})
     rule = alt.Chart(cut).mark_rule(strokeDash=[4, 3], color=INK).encode(x="x:Q")
     head = alt.TitleParams(
@@ -92,12 +108,15 @@ def pca_features(
     ratio: np.ndarray,
     title: str,
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
     """Feature directions W_i seen along the two hidden-space axes that carry most of ||W||_F² (needs m >= 2).
 
     ``coords`` [n, 2] and ``ratio`` come from an uncentred PCA of the features (``core.analysis.pca_of_features``),
     so the origin stays put: a dropped feature sits at 0 and an antipodal pair points in opposite directions.
-    Colours as in ``norm_bars_superposition``, from the same feature table.
+    Colours as in ``norm_bars_superposition``, from the same feature table; ``followed`` and ``pickable`` as
+    there (a click on a dot picks its feature).
     """
     df = _feature_frame(features)
     coords = np.asarray(coords, dtype=np.float64)
@@ -112,9 +131,11 @@ def pca_features(
     x, y = alt.X("x:Q", scale=sc, title=names[0]), alt.Y("y:Q", scale=sc, title=names[1])
     color = alt.when(alt.datum.represented).then(_superposition_color(legend=False)).otherwise(alt.value(DROPPED_GREY))
     tip = ["feature:O", alt.Tooltip("norm:Q", format=".3f"), alt.Tooltip("superposition:Q", format=".3f")]
-    base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tip)
-    lines = base.mark_rule(strokeWidth=1.5 * scale, opacity=0.8).encode(x2="x0:Q", y2="y0:Q")
-    dots = base.mark_circle(size=45 * scale**2, opacity=1)
+    base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tip, opacity=emphasis(followed))
+    lines = base.mark_rule(strokeWidth=1.5 * scale).encode(x2="x0:Q", y2="y0:Q")
+    dots = base.mark_circle(size=45 * scale**2)
+    if pickable:
+        dots = dots.add_params(feature_pick())
     text = base.mark_text(dx=7 * scale, dy=-7 * scale, fontSize=10 * scale, color=INK).encode(text="label:N")
     side = 300 * scale
     head = alt.TitleParams(
@@ -177,12 +198,20 @@ def sweep_overview(table: pd.DataFrame, m: int, scale: float = 1.0) -> alt.HConc
     return configure(alt.hconcat(*panels), scale)
 
 
-def gram_panel(gram: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0) -> alt.HConcatChart:
+def gram_panel(
+    gram: np.ndarray,
+    b_k: np.ndarray,
+    title: str,
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
+) -> alt.HConcatChart:
     """Wᵀ W [n, n] (``core.analysis.gram``) beside the bias b on one diverging scale pinned at 0, compact
     enough for half a page.
 
     Same picture as ``core.charts.common.gram_heatmap`` but about 300 px wide whatever n is, with the
-    legend underneath, so two models fit side by side.
+    legend underneath, so two models fit side by side. ``followed`` and ``pickable`` as in ``gram_heatmap``
+    (the followed feature's row and column stay; a click on a cell picks the feature of its row).
     """
     cells, bias, limit = common.gram_frames(gram, b_k)
     n = len(bias)
@@ -196,13 +225,27 @@ def gram_panel(gram: np.ndarray, b_k: np.ndarray, title: str, scale: float = 1.0
     heat = (
         alt.Chart(cells)
         .mark_rect()
-        .encode(x=alt.X("col:O", title="feature j (input)", axis=alt.Axis(values=ticks)), y=y, color=color, tooltip=tip)
+        .encode(
+            x=alt.X("col:O", title="feature j (input)", axis=alt.Axis(values=ticks)),
+            y=y,
+            color=color,
+            tooltip=tip,
+            opacity=emphasis(followed, "row", "col"),
+        )
         .properties(width=alt.Step(cell), height=alt.Step(cell), title="Wᵀ W")
     )
+    if pickable:
+        heat = heat.add_params(feature_pick("row"))
     bias_chart = (
         alt.Chart(bias)
         .mark_rect()
-        .encode(x=alt.X("col:N", title=None), y=alt.Y("row:O", axis=None), color=color, tooltip=tip)
+        .encode(
+            x=alt.X("col:N", title=None),
+            y=alt.Y("row:O", axis=None),
+            color=color,
+            tooltip=tip,
+            opacity=emphasis(followed, "row"),
+        )
         .properties(width=max(12.0, cell), height=alt.Step(cell), title="b")
     )
     chart = alt.hconcat(heat, bias_chart, spacing=6).resolve_scale(color="shared").properties(title=title)

@@ -1,5 +1,6 @@
-"""Linked views (issue 18): on "5 in 2", a click on a feature's bar follows that feature in every chart of the
-panel: its arrows, its row and column of Wᵀ W and its bar stay opaque while the other features fade."""
+"""Linked views (issue 18). On "5 in 2", a click on a feature's bar follows that feature in every chart of the
+panel: its arrows, its row and column of Wᵀ W and its bar stay opaque while the other features fade. On "Basic
+results", a pick in one model's panel is followed in the other model's panel too."""
 
 from __future__ import annotations
 
@@ -71,3 +72,33 @@ def test_a_click_on_a_bar_follows_that_feature_in_every_chart(page, app_url):
             break
         page.wait_for_timeout(250)
     assert all(o == {"1"} for o in _opacity_by_feature(_chart(page, "Feature norms"), "feature").values())
+
+
+def test_a_pick_in_one_models_panel_is_followed_in_the_other_models_panel(page, app_url):
+    """Basic results draws each model in a live panel of its own (a fragment). A click on a bar in the ReLU-output
+    panel reruns the whole page, so the linear model's bars and Wᵀ W fade too, and the follow line appears."""
+    goto_app(page, app_url + "/basic-results?br_steps=1000")
+    click_button(page, "Train both", wait=False)
+    finished = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"Finished: [\d,]+ steps"))
+    for _ in range(600):
+        if finished.count() == 2:
+            break
+        page.wait_for_timeout(200)
+    assert finished.count() == 2, main_text(page)[:600]
+    assert_no_exception(page)
+    norms = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="Feature norms"))
+    relu_bars = norms.nth(1).locator('svg path[aria-roledescription="bar"]')
+    relu_bars.first.wait_for(timeout=30_000)
+    target = relu_bars.nth(4)
+    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
+    target.click()
+    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    for _ in range(80):  # the linear panel redraws with the pick
+        linear = _opacity_by_feature(norms.nth(0), "feature")
+        if linear.get(followed) == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed):
+            break
+        page.wait_for_timeout(250)
+    linear = _opacity_by_feature(norms.nth(0), "feature")
+    assert set(linear) == set(range(20)), linear
+    assert linear[followed] == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed), linear
+    assert_no_exception(page)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+import vl_convert as vlc
 
 from core.charts import basic_results as br_charts
 from core.charts import style
-from tests.helpers import axis_titles, dataset_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, encodings, spec_of, subtitles, titles, walk
 
 
 def features() -> pd.DataFrame:
@@ -118,3 +121,53 @@ def test_loss_by_density_one_line_per_density() -> None:
     (color,) = encodings(spec, "color")
     assert color["legend"] == {"title": "density", "orient": "bottom", "columns": 4}
     assert color["scale"]["domain"] == ["p = 1", "p = 0.03"]
+
+
+def _opacities(svg: str, pattern: str) -> list[tuple[tuple[str, ...], float]]:
+    """(the groups ``pattern`` finds in a mark's aria-label, its drawn opacity) for every SVG mark that has them."""
+    found = []
+    for mark in re.findall(r"<(?:path|circle|line)\b[^>]*>", svg):
+        label = re.search(r'aria-label="([^"]*)"', mark)
+        hit = re.search(pattern, label.group(1)) if label else None
+        if hit:
+            opacity = re.search(r'\sopacity="([0-9.]+)"', mark)
+            found.append((hit.groups(), float(opacity.group(1)) if opacity else 1.0))
+    return found
+
+
+@pytest.mark.parametrize("followed", [0, 2])
+def test_basic_results_charts_fade_every_feature_but_the_followed_one(followed: int) -> None:
+    """Linked views on Basic results: rendered to SVG (vl-convert), the followed feature's bar, dot and line, and its
+    row and column of Wᵀ W (and its bias cell), stay opaque; every other mark of a feature fades."""
+    table = features()
+    coords = np.array([[1.0, 0.0], [-0.9, 0.1], [0.05, 0.0]])
+    for chart in (
+        br_charts.norm_bars_superposition(table, 0.5, followed=followed),
+        br_charts.pca_features(table, coords, np.array([0.8, 0.15]), "Directions", followed=followed),
+    ):
+        marks = _opacities(vlc.vegalite_to_svg(chart.to_json()), r"\bfeature: (\d+)(?:;|$)")
+        assert {int(f) for (f,), _ in marks} == {0, 1, 2}
+        for (feature,), opacity in marks:
+            assert opacity == (1.0 if int(feature) == followed else style.FADED), (feature, opacity)
+    W = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+    heat = vlc.vegalite_to_svg(br_charts.gram_panel(W @ W.T, np.zeros(3), "Gram", followed=followed).to_json())
+    cells = _opacities(heat, r"\bi: (\d+); j: ([0-9b]+)")
+    assert len(cells) == 9 + 3  # every cell of Wᵀ W and of b
+    for (i, j), opacity in cells:
+        assert opacity == (1.0 if followed in (int(i), None if j == "b" else int(j)) else style.FADED), (i, j)
+
+
+def test_basic_results_charts_are_opaque_unfollowed_and_offer_the_click_when_pickable() -> None:
+    table, coords = features(), np.array([[1.0, 0.0], [-0.9, 0.1], [0.05, 0.0]])
+    W = np.eye(3)
+    builders = {
+        "norms": lambda **kw: br_charts.norm_bars_superposition(table, 0.5, **kw),
+        "pca": lambda **kw: br_charts.pca_features(table, coords, np.array([0.8, 0.15]), "D", **kw),
+        "gram": lambda **kw: br_charts.gram_panel(W, np.zeros(3), "Gram", **kw),
+    }
+    for name, build in builders.items():
+        plain = build().to_dict()
+        assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
+        picks = [d for d in walk(build(pickable=True).to_dict()) if d.get("name") == style.FEATURE_PICK]
+        assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
+        assert picks[0]["select"]["fields"] == (["row"] if name == "gram" else ["feature"]), name
