@@ -101,14 +101,21 @@ def _arrow_layer(
     importance: np.ndarray | None,
     scale: float,
     axes: tuple[str, str] = HIDDEN_AXES,
+    followed: int | None = None,
+    tips_name: str | None = None,
 ) -> alt.LayerChart:
+    """One panel of arrows; ``followed`` fades the other features, ``tips_name`` names the layer of tips (so a
+    selection defined above the panel can be placed on it, see ``arrows_row``)."""
     W = _check_2d(np.asarray(W_k, dtype=np.float64)[None])
     df, tooltip = _arrow_frame(W, importance)
     x, y = square_axes(limit, axes)
     color = category_color("feature", list(range(W.shape[1])), "feature i", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tooltip)
     side = 280 * scale
-    return alt.layer(*_arrow_marks(base, scale)).properties(width=side, height=side, title=title)
+    lines, tips, labels = _arrow_marks(base, scale, followed)
+    if tips_name is not None:
+        tips = tips.properties(name=tips_name)
+    return alt.layer(lines, tips, labels).properties(width=side, height=side, title=title)
 
 
 GRID_SIDE, GRID_SPACING = 250, 8  # five panels and one y axis fit a laptop-width page
@@ -164,7 +171,7 @@ def arrows_row(
 ) -> alt.ConcatChart | alt.FacetChart:
     """Small multiples for a sweep, W [instances, n, 2], ``columns`` per row; one shared axis range so sizes compare.
 
-    ``followed`` and ``pickable`` link the grid to the page's other charts (see ``_arrow_marks``; hidden axes only).
+    ``followed`` and ``pickable`` link the grid to the page's other charts (see ``_arrow_marks``).
 
     ``axes`` names each panel's x and y axes when they are not the hidden dimensions (e.g. principal axes).
     """
@@ -180,8 +187,18 @@ def arrows_row(
     if all(tuple(a) == HIDDEN_AXES for a in axes):
         grid = _arrow_grid(W, titles, limit, importance, scale * 0.6, per_row, followed, pickable)
         return configure(grid, scale)
-    panels = [_arrow_layer(W[k], str(t), limit, importance, scale * 0.6, tuple(axes[k])) for k, t in enumerate(titles)]
-    return configure(alt.concat(*panels, columns=per_row), scale)
+    tips = [f"arrow_tips_{k}" for k in range(W.shape[0])]
+    panels = [
+        _arrow_layer(W[k], str(t), limit, importance, scale * 0.6, tuple(axes[k]), followed, tips[k])
+        for k, t in enumerate(titles)
+    ]
+    chart = alt.concat(*panels, columns=per_row)
+    if pickable:
+        # One selection over every panel's tips, placed by name. (Added to each panel, Altair would merge the
+        # copies itself, with a warning and a list of views that names one that does not exist.)
+        pick = feature_pick(legend=W.shape[1] <= LABELLED_LEGEND_MAX).param.to_dict()
+        chart.params = [alt.TopLevelSelectionParameter(**pick, views=tips)]
+    return configure(chart, scale)
 
 
 def gram_frames(gram: np.ndarray, b_k: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, float]:
@@ -340,18 +357,29 @@ def pca_scatter(
     explained_variance_ratio: np.ndarray,
     title: str = "Feature directions, top two principal axes",
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
-    """Points in a 2-D PCA basis, equal axes, axis titles give each axis's share of variance."""
+    """Points in a 2-D PCA basis, equal axes, axis titles give each axis's share of variance.
+
+    Row i of ``coords`` is feature i (the column ``feature``; ``labels`` are the texts shown). ``followed``: the
+    feature a linked view follows (its point and label stay, the rest fade); ``pickable``: a click on a point
+    picks its feature (the selection ``style.FEATURE_PICK``, field ``feature``).
+    """
     coords = np.asarray(coords, dtype=np.float64)
     ratio = np.asarray(explained_variance_ratio, dtype=np.float64)
     labels = [str(x) for x in labels]
-    df = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels})
+    df = pd.DataFrame({"feature": np.arange(len(labels)), "x": coords[:, 0], "y": coords[:, 1], "label": labels})
     df["shown"] = labels_off_origin(coords, labels)
     names = pc_titles(ratio)
     x, y = square_axes(axis_limit(coords, floor=1.0), names)
     color = category_color("label", labels, "feature", legend_max=LABELLED_LEGEND_MAX)
     base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=["label:N", "x:Q", "y:Q"])
+    if followed is not None:  # (unfollowed, the points keep their slight transparency)
+        base = base.encode(opacity=emphasis(followed))
     points = base.mark_circle(size=70 * scale**2, opacity=0.9)
+    if pickable:
+        points = points.add_params(feature_pick())
     text = base.mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale, color=LABEL_INK)
     text = text.encode(text="shown:N", color=alt.value(LABEL_INK))
     side = 300 * scale

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import altair as alt
 import numpy as np
@@ -346,3 +347,55 @@ def test_no_followed_feature_draws_everything_opaque_and_pickable_adds_the_click
         assert params[0]["select"]["fields"] == fields[name] and params[0]["select"]["on"] == "click", name
     arrows_param = [d for d in walk(picks["arrows"]) if d.get("name") == style.FEATURE_PICK and "select" in d]
     assert arrows_param[0]["bind"] == "legend"  # five features: the grid has a legend to click
+
+
+def test_pca_scatter_follows_a_feature_by_its_row_and_picks_it_by_a_click() -> None:
+    coords = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0], [0.7, 0.7]])
+    labels = ["10", "11", "12", "13", "14"]  # not the row numbers: the pick is the row (feature i), not its text
+
+    def point_opacity(chart: alt.TopLevelMixin) -> dict[str, float]:
+        """{label: opacity} of the drawn dots (text marks are not paths)."""
+        found = {}
+        for mark in re.findall(r"<path\b[^>]*>", vlc.vegalite_to_svg(chart.to_json())):
+            label = re.search(r"\blabel: (\d+);", mark)
+            if label:
+                opacity = re.search(r'\sopacity="([0-9.]+)"', mark)
+                found[label.group(1)] = float(opacity.group(1)) if opacity else 1.0
+        return found
+
+    plain = charts.pca_scatter(coords, labels, np.array([0.6, 0.4]))
+    assert point_opacity(plain) == {label: 0.9 for label in labels}  # nothing followed: as before
+    assert style.FEATURE_PICK not in json.dumps(plain.to_dict())
+    followed = point_opacity(charts.pca_scatter(coords, labels, np.array([0.6, 0.4]), followed=3))
+    assert followed == {"10": style.FADED, "11": style.FADED, "12": style.FADED, "13": 1.0, "14": style.FADED}
+
+    spec = charts.pca_scatter(coords, labels, np.array([0.6, 0.4]), pickable=True).to_dict()
+    params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    assert len(params) == 1 and params[0]["select"]["fields"] == ["feature"] and params[0]["select"]["on"] == "click"
+    rows = dataset_with(spec, "feature")
+    assert [(r["feature"], r["label"]) for r in rows] == [(0, "10"), (1, "11"), (2, "12"), (3, "13"), (4, "14")]
+
+
+def test_arrows_on_named_axes_are_linked_like_the_grid() -> None:
+    """The concatenated panels (principal axes instead of hidden dimensions) fade and pick like the faceted grid."""
+    W = np.stack([pentagon(1.0), pentagon(0.5)])
+    axes = [("PC 1", "PC 2"), ("PC 1", "PC 3")]
+    svg = vlc.vegalite_to_svg(charts.arrows_row(W, ["a", "b"], axes=axes, followed=2).to_json())
+    found = _opacity_by_feature(svg, "feature")
+    assert sorted(found) == [0, 1, 2, 3, 4]
+    assert found[2] == {1.0} and all(found[i] == {style.FADED} for i in (0, 1, 3, 4))
+    plain = charts.arrows_row(W, ["a", "b"], axes=axes).to_dict()
+    assert style.FEATURE_PICK not in json.dumps(plain) and "datum.feature ==" not in json.dumps(plain)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Altair warns when it has to merge copies of one selection itself
+        spec = charts.arrows_row(W, ["a", "b"], axes=axes, pickable=True).to_dict()
+    params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    assert len(params) == 1 and params[0]["select"]["fields"] == ["feature"] and params[0]["bind"] == "legend"
+    # placed on each panel's tips (the dots), and on views that exist
+    tips = {d["name"]: d["mark"] for d in walk(spec) if "mark" in d and "name" in d}
+    assert len(params[0]["views"]) == 2 and all(
+        tips.get(view, {}).get("type") == "circle" for view in params[0]["views"]
+    )
+    vega = vlc.vegalite_to_vega(spec)
+    assert sum(s["name"] == style.FEATURE_PICK + "_tuple" for s in walk(vega) if "name" in s) == 2  # a click per panel

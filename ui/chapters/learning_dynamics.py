@@ -12,9 +12,19 @@ from core.charts import common as charts
 from core.charts import learning_dynamics as learning_dynamics_charts
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui import linked
 from ui.export import show_chart
 
 PAIRS = ((0, 1), (0, 2), (1, 2))
+LINKED = "ld"  # the page's linked views: the feature followed through the replayed geometry (linked.follow_bar)
+TRIPLES_HINT = (
+    "Click an arrow's tip or a row of Wᵀ W to follow that feature in the charts below; it stays followed while "
+    "you replay."
+)
+UNIFORM_HINT = (
+    "Click a row of Wᵀ W or a dot of the PCA plot to follow that feature in both charts; it stays followed while "
+    "you replay."
+)
 
 
 def replay_index(steps: np.ndarray, wanted: int) -> int:
@@ -59,7 +69,9 @@ def jump_table(
 
 
 def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
-    """The 6 features in 3-D at snapshot ``i``, drawn on the final model's principal axes, plus W^T W."""
+    """The 6 features in 3-D at snapshot ``i``, drawn on the final model's principal axes, plus W^T W; a click on a
+    feature in either chart follows it in both."""
+    followed = linked.follow_bar(LINKED, W_t.shape[1], TRIPLES_HINT)
     frame = analysis.pca_of_features(W_t[-1], 3).components
     coords = W_t[i] @ frame.T
     panels = np.stack([coords[:, list(pair)] for pair in PAIRS])
@@ -71,42 +83,74 @@ def triple_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: 
             scale=scale,
             columns=3,
             axes=[(f"principal axis {a + 1}", f"principal axis {b + 1}") for a, b in PAIRS],
+            followed=followed,
+            pickable=True,
         ),
         f"dynamics-triples-directions-step-{step}",
         "ld_tri_arrows",
         alt_text=f"Three arrow plots of the six feature directions Wᵢ at step {step:,}, seen on the final "
         "model's principal axes 1 and 2, 1 and 3, 2 and 3; features 0–2 form one triple, 3–5 the other.",
+        **linked.link(LINKED, "tri_arrows"),
     )
     st.caption(
         f"Step {step:,}: the six directions Wᵢ seen from three sides (the final model's principal axes, so the "
         "frame stays put while you replay). Features 0–2 form one correlated triple, 3–5 the other."
     )
-    _gram(W_t[i], b_t[i], step, scale, "ld_tri_gram")
+    _gram(W_t[i], b_t[i], step, scale, "ld_tri_gram", followed, linked_as="tri_gram")
 
 
-def _gram(W: np.ndarray, b: np.ndarray, step: int, scale: float, key: str) -> None:
+def _gram(
+    W: np.ndarray,
+    b: np.ndarray,
+    step: int,
+    scale: float,
+    key: str,
+    followed: int | None = None,
+    linked_as: str | None = None,
+) -> None:
+    """W^T W and b at ``step``; with ``linked_as`` (its name among the page's linked charts) a click on a row
+    follows that feature."""
     show_chart(
-        charts.gram_heatmap(analysis.gram(W), b, title=f"WᵀW and b at step {step:,}", scale=scale),
+        charts.gram_heatmap(
+            analysis.gram(W),
+            b,
+            title=f"WᵀW and b at step {step:,}",
+            scale=scale,
+            followed=followed,
+            pickable=linked_as is not None,
+        ),
         f"dynamics-gram-step-{step}",
         key,
         alt_text=f"Heatmap of WᵀW, the {W.shape[0]} features' dot products with each other (blue negative, "
         f"orange positive), beside the biases b, at step {step:,}.",
+        **(linked.link(LINKED, linked_as) if linked_as is not None else {}),
     )
 
 
 def uniform_geometry(W_t: np.ndarray, b_t: np.ndarray, i: int, step: int, scale: float) -> None:
+    """W^T W and the features' PCA at snapshot ``i``; a click on a feature in either chart follows it in both."""
+    followed = linked.follow_bar(LINKED, W_t.shape[1], UNIFORM_HINT)
     left, right = st.columns(2)
     with left:
-        _gram(W_t[i], b_t[i], step, scale, "ld_uni_gram")
+        _gram(W_t[i], b_t[i], step, scale, "ld_uni_gram", followed, linked_as="uni_gram")
     with right:
         pca = analysis.pca_of_features(W_t[i], 2)
         labels = [str(f) for f in range(W_t.shape[1])]
         show_chart(
-            charts.pca_scatter(pca.coords, labels, pca.explained_variance_ratio, title=f"Step {step:,}", scale=scale),
+            charts.pca_scatter(
+                pca.coords,
+                labels,
+                pca.explained_variance_ratio,
+                title=f"Step {step:,}",
+                scale=scale,
+                followed=followed,
+                pickable=True,
+            ),
             f"dynamics-feature-pca-step-{step}",
             "ld_uni_pca",
             alt_text=f"Scatter plot of the {len(labels)} feature directions Wᵢ on their first two principal "
             f"components at step {step:,}, one labelled point per feature.",
+            **linked.link(LINKED, "uni_pca"),
         )
     st.caption(
         "An antipodal pair (a digon) shows as a −1 off the diagonal of WᵀW: two features on one line, opposite ways."
