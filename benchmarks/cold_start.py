@@ -1,6 +1,6 @@
 """Cold start: from `streamlit run` to the first trained 5-in-2 figure on a machine that never compiled the kernel.
 
-    python -m benchmarks.cold_start [--runs 3] [--app path/to/app.py] [--finish]
+    python -m benchmarks.cold_start [--runs 3] [--app path/to/app.py] [--finish] [--floor]
 
 Each run starts the app with an empty numba cache (NUMBA_CACHE_DIR set to a new temporary folder, so the
 kernel compiles from scratch, as on a fresh Community Cloud container or a new laptop), opens /five-in-two
@@ -11,7 +11,9 @@ Play as soon as it can, and records seconds since the `streamlit run` command st
   trained   the readout shows a step above 0: the first trained figure is drawn
   finished  (with --finish) the run's 10,000 steps are done
 and, from the server's log, how long the background compile took. --app runs another checkout's app.py
-(e.g. one from before the numpy fallback) for a before/after comparison. Not a test: nothing is asserted.
+(e.g. one from before the numpy fallback) for a before/after comparison. --floor serves
+benchmarks/floor_app.py instead: a Play button, a readout and one chart, nothing of this app, so the same marks
+show what Streamlit and the browser alone take on this machine. Not a test: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from rig.pages import goto_app
 from rig.server import start_server
 
 PAGE = "/five-in-two"
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 READY = re.compile(r"training kernel ready \(([\d.]+) s\)")
 
 
@@ -41,14 +44,14 @@ def server_app(app: Path | None) -> Path:
     return (app or Path(__file__).resolve().parents[1] / "app.py").resolve().parent
 
 
-def one_run(browser, app: Path | None, finish: bool) -> dict:
+def one_run(browser, app: Path | None, finish: bool, path: str = PAGE) -> dict:
     with tempfile.TemporaryDirectory(prefix="spl-numba-") as cache:
         t0 = time.perf_counter()
         server = start_server(app=app, extra_env={"NUMBA_CACHE_DIR": cache})
         marks = {"health": time.perf_counter() - t0}
         context, page = open_session(browser)
         try:
-            goto_app(page, server.url + PAGE, timeout_ms=180_000)
+            goto_app(page, server.url + path, timeout_ms=180_000)
             if page.locator('[role="dialog"]').filter(has_text="Page not found").count():
                 page.keyboard.press("Escape")  # an older checkout's streamlit#9992 box: close it, as a learner would
             marks["page"] = time.perf_counter() - t0
@@ -59,7 +62,8 @@ def one_run(browser, app: Path | None, finish: bool) -> dict:
                 wait_until_finished(page, timeout_ms=600_000)
                 marks["finished"] = time.perf_counter() - t0
             found = None
-            if "kernel ready" in (server_app(app) / "ui" / "warmup.py").read_text():  # older checkouts say nothing
+            warmup = server_app(app) / "ui" / "warmup.py"
+            if warmup.is_file() and "kernel ready" in warmup.read_text():  # older checkouts say nothing
                 server.wait_for_log("kernel ready", 300)
                 found = READY.search(server.log_tail(1_000_000))
             marks["compile"] = float(found.group(1)) if found else None
@@ -81,13 +85,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--app", type=Path, default=None, help="app.py to serve (default: this checkout's)")
     parser.add_argument("--finish", action="store_true", help="also wait for the run's 10,000 steps")
+    parser.add_argument("--floor", action="store_true", help="serve benchmarks/floor_app.py: Streamlit's own cost")
     args = parser.parse_args()
+    if args.floor and (args.app or args.finish):
+        parser.error("--floor serves its own app and has no 10,000-step run: leave out --app and --finish")
+    app, path = (FLOOR_APP, "/") if args.floor else (args.app, PAGE)
     print(f"load average at start: {os.getloadavg()[0]:.1f}", file=sys.stderr)
     rows = []
     with sync_playwright() as pw:
         browser = launch_browser(pw)
         for i in range(args.runs):
-            marks = one_run(browser, args.app, args.finish)
+            marks = one_run(browser, app, args.finish, path)
             print(f"run {i + 1}: " + ", ".join(f"{k} {v:.1f} s" for k, v in marks.items() if v is not None))
             rows.append(marks)
         browser.close()

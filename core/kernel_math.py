@@ -29,9 +29,9 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from core.kernel_shared import CHUNK
 from core.registry import ABS_TARGET, ACTIVATIONS, HIDDEN, OUTPUT
 
-CHUNK = 64  # samples per register block of _combine (4 x 64 floats = 16 AVX-512 registers); tiles are multiples
 ACC = 4 * CHUNK
 ZERO = np.float32(0.0)  # a float32 zero keeps max(x, 0) in single precision
 # Fast-math without "nnan"/"ninf": the trainer must still see a NaN loss to stop a diverged run.

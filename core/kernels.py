@@ -34,18 +34,20 @@ import numpy as np
 from numba import njit
 from numba.core.dispatcher import Dispatcher
 
-from core import kernel_math, registry
-from core.kernel_math import CHUNK, INNER, pad4, tile_step
+from core import kernel_math, kernel_shared, registry
+from core.kernel_math import INNER, pad4, tile_step
+from core.kernel_shared import (  # noqa: F401 (re-exported: the kernel's names for them)
+    ANTICORRELATED,
+    CHUNK,
+    CORRELATED,
+    GOLDEN,
+    INDEPENDENT,
+    LOW31,
+    PAIR,
+    TWO31,
+)
 from core.registry import BIAS, SIGNED
 
-# Kinds of feature group (core.data.feature_groups).
-INDEPENDENT, CORRELATED, ANTICORRELATED = 0, 1, 2
-
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-TWO31 = 2147483648.0
-LOW31 = np.uint64(0x7FFFFFFF)
-PAIR = 32  # one hash gives the entries at positions q and q + PAIR of each block of 2 PAIR samples
-assert CHUNK % (2 * PAIR) == 0  # tiles (multiples of CHUNK) start and end on whole blocks
 TILE_FLOATS = 32768  # a tile of X holds about this many floats (128 KB): it stays in the L2 cache
 
 
@@ -268,7 +270,7 @@ def sample_dense(key, step, p, groups, signed, n, batch):
 # ---- numba's on-disk cache ------------------------------------------------------------
 # numba keys each cached function on the source file it is defined in, and nothing else. The
 # functions here call into core/kernel_math.py, and both files compile in constants from
-# core/registry.py (activation codes, flag positions): after an edit there, the cache would
+# core/registry.py (activation codes, flag positions) and core/kernel_shared.py (the generator's): after an edit there, the cache would
 # hand back stale machine code. So at import we fingerprint those dependencies and, if the
 # fingerprint differs from the stamp stored beside the cache, empty the cache indexes of both
 # modules before anything is loaded from them (they recompile once, on first use).
@@ -277,10 +279,12 @@ STAMP_NAME = "kernels.dependencies.sha256"
 
 
 def dependency_fingerprint(math_source: bytes | None = None, abi: object = None) -> str:
-    """sha256 of what the cached kernels depend on beyond their own files: kernel_math.py and the registry's codes."""
+    """sha256 of what the cached kernels depend on beyond their own files: kernel_math.py, kernel_shared.py and
+    the registry's codes."""
     if math_source is None:
         math_source = Path(kernel_math.__file__).read_bytes()
     digest = hashlib.sha256(math_source)
+    digest.update(Path(kernel_shared.__file__).read_bytes())
     digest.update(repr(registry.KERNEL_ABI if abi is None else abi).encode())
     return digest.hexdigest()
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.kernel_math import CHUNK
-from core.kernels import ANTICORRELATED, GOLDEN, INDEPENDENT, LOW31, PAIR, TWO31
+from core.kernel_shared import ANTICORRELATED, CHUNK, GOLDEN, INDEPENDENT, LOW31, PAIR, TWO31
 from core.registry import ABS_TARGET, ACTIVATIONS, BIAS, HIDDEN, OUTPUT, SIGNED
 
 RELU, SIGMOID = ACTIVATIONS["relu"], ACTIVATIONS["sigmoid"]

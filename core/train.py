@@ -16,10 +16,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
 
-from core import kernels, numpy_steps, registry
+from core import numpy_steps, registry
 from core.config import ToyConfig
 from core.data import feature_groups
 from core.models import init_params
@@ -42,6 +43,16 @@ DEFAULT_ENGINE = {"engine": "kernel", "device": "cpu"}
 # numpy_while_compiling=True (the live panels') then takes its steps with the same step written in numpy
 # (core/numpy_steps.py) instead of waiting seconds for numba, and switches to the kernel once it is ready.
 KERNEL_COMPILING = threading.Event()
+
+
+def _kernels() -> ModuleType:
+    """core.kernels, imported on first use: it imports numba (0.4 s), which a first page run and the numpy
+    steps do without (the app's warm-up imports it after the first page, to compile)."""
+    from core import kernels
+
+    return kernels
+
+
 KERNEL_SEC_PER_STEP = 1e-4  # a first guess for the kernel; live panels refine it from the chunks they time
 
 
@@ -186,10 +197,10 @@ class Trainer:
             return
         bounds = np.linspace(0, total, min(self.threads, total) + 1).astype(int)
         if len(bounds) == 2:
-            kernels.run_steps(0, total, *args, *rest)
+            _kernels().run_steps(0, total, *args, *rest)
             return
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
-            jobs = [pool.submit(kernels.run_steps, lo, hi, *args, *rest) for lo, hi in zip(bounds[:-1], bounds[1:])]
+            jobs = [pool.submit(_kernels().run_steps, lo, hi, *args, *rest) for lo, hi in zip(bounds[:-1], bounds[1:])]
             for job in jobs:
                 job.result()
 
@@ -217,7 +228,7 @@ class Trainer:
         out = np.empty(self.We.shape[0], dtype=np.float64)
         keys = _keys(self.cfg.seed, self.We.shape[0], salt=1)
         bs = batch_size or self.cfg.eval_batch_size
-        kernels.evaluate(self.We, self.Wd, self.b, self.imp, self.p_group, self.groups, keys, self.flags, bs, out)
+        _kernels().evaluate(self.We, self.Wd, self.b, self.imp, self.p_group, self.groups, keys, self.flags, bs, out)
         return out
 
     def view(self, window: int = 50) -> TrainResult:
@@ -315,7 +326,7 @@ def kernel_batch(cfg: ToyConfig, batch_size: int, step: int = 0) -> np.ndarray:
     signed = trainer.flags[registry.SIGNED]
     return np.stack(
         [
-            kernels.sample_dense(key, step, trainer.p_group[k], trainer.groups, signed, cfg.n_features, batch_size)
+            _kernels().sample_dense(key, step, trainer.p_group[k], trainer.groups, signed, cfg.n_features, batch_size)
             for k, key in enumerate(trainer.keys[: trainer.k])
         ]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,6 +17,7 @@ from tests.helpers import (
     PAGES,
     ROOT,
     Chart,
+    charts_with,
     markdown_text,
     open_page,
     page_charts,
@@ -73,10 +75,14 @@ def test_five_in_two_step_trains_and_redraws() -> None:
     at = open_page(F52)
     assert progress_text(at).startswith("Step 0 of 10,000")
     before, n_charts = arrows(at), len(page_charts(at))
+    untrained = open_page(F52)  # kept at step 0 (the hidden-space view waits for training: no sklearn import)
     at.button(key="f52:run:step").click().run()
     assert not at.exception
     assert progress_text(at).startswith("Step 500 of 10,000")
-    assert len(page_charts(at)) == n_charts + 1  # the loss curve appears once there is a history
+    # the loss curve appears once there is a history, and the hidden-space view once the models have trained
+    assert len(page_charts(at)) == n_charts + 2
+    assert len(charts_with(at, "of variance")) == 1 and not charts_with(untrained, "of variance")
+    assert any("Once the models train" in c.value for c in untrained.caption)
     after = arrows(at)
     assert after.rows() == before.rows() == [60]  # 12 densities x 5 features
     # training from a small start: the arrows grew (on average) and turned
@@ -295,6 +301,41 @@ def test_blas_limit_set_in_a_script_thread_holds_for_other_threads() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[1]", out.stdout + out.stderr
 
 
+FIRST_RUN_IMPORTS = """
+import sys
+from streamlit.testing.v1 import AppTest
+from ui import warmup
+warmup.WARMUP_DELAY_S = 1e9  # the warm-up thread (which imports numba to compile) never gets going here
+HEAVY = ("numba", "scipy", "sklearn", "torch")
+at = AppTest.from_file("app.py", default_timeout=120)
+at.run()
+at.switch_page("views/five_in_two.py").run()
+assert not at.exception, at.exception
+print("first run:", sorted(m for m in HEAVY if m in sys.modules))
+at.button(key="f52:run:step").click().run()
+assert not at.exception, at.exception
+print("after Step:", sorted(m for m in HEAVY if m in sys.modules))
+print("readout:", at.get("progress")[0].proto.text)
+"""
+
+
+def test_a_cold_servers_first_page_and_first_step_import_no_numba() -> None:
+    """Cold start (issue 18): the home page and 5 in 2 run, and the first Step trains (in numpy, while the kernel
+    would compile), without importing numba, scipy, scikit-learn or torch; the hidden-space view (scikit-learn's
+    PCA) comes with the first trained figure. A fresh interpreter, because this one has imported them all."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN_IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+    )
+    lines = out.stdout.strip().splitlines()
+    assert "first run: []" in lines, out.stdout + out.stderr
+    assert "after Step: ['scipy', 'sklearn']" in lines, out.stdout + out.stderr
+    readout = next(line for line in lines if line.startswith("readout:"))
+    assert re.match(r"readout: Step [1-9][\d,]* of 10,000", readout), readout  # trained (numpy's steps are time-capped)
+
+
 def test_server_caps_malloc_arenas_once_on_glibc(monkeypatch) -> None:
     """On glibc the app asks for two malloc arenas, once per process (the memory benchmark's finding)."""
     from ui import warmup
@@ -351,3 +392,22 @@ def test_kernel_warmup_starts_once_after_the_first_page_has_run(monkeypatch) -> 
         train.KERNEL_COMPILING.clear()  # no real warm-up ran: the kernel is compiled in tests
         warmup.start_warmup.clear()
         warmup.hold_kernel.clear()
+
+
+def test_the_warmup_pauses_before_compiling_and_releases_the_numpy_steps_after(monkeypatch) -> None:
+    """The compile waits WARMUP_DELAY_S after the first page (the browser drawing that page, and the first Play's
+    numpy steps, get the CPU first); once compiled, live panels switch to the kernel."""
+    from core import train
+    from ui import warmup
+
+    events = []
+    monkeypatch.setattr(warmup.time, "sleep", lambda s: events.append(("pause", s)))
+    monkeypatch.setattr(warmup, "train", lambda cfg, threads: events.append(("compile", cfg.model)))
+    train.KERNEL_COMPILING.set()
+    try:
+        warmup._compile_all()
+        assert events[0] == ("pause", warmup.WARMUP_DELAY_S) and warmup.WARMUP_DELAY_S > 0
+        assert {kind for kind, _ in events[1:]} == {"compile"} and len(events) > 1
+        assert not train.KERNEL_COMPILING.is_set()
+    finally:
+        train.KERNEL_COMPILING.clear()

@@ -22,7 +22,15 @@ from core.train import KERNEL_COMPILING, train
 READY_LINE = "Superposition Lab: training kernel ready"  # in the server log once compiled (the test rig waits for it)
 
 
+# Seconds between the first page's run and the compile. numba's compile keeps a core busy for about 25 s; on a
+# laptop that serves its own browser, and on this 2-core machine, that core was the one the browser needed to
+# draw the first page's charts and the first Play's training (in numpy until the kernel is ready).
+# benchmarks/cold_start.py: without the pause the page was idle at 5.8 s and trained at 8.1 s (medians of 3).
+WARMUP_DELAY_S = 4.0
+
+
 def _compile_all() -> None:
+    time.sleep(WARMUP_DELAY_S)
     start = time.perf_counter()
     try:
         for model in registry.names():  # tied and untied kernels (activations are run-time codes)

@@ -9,7 +9,7 @@ from core.train import TrainResult, history_points
 from ui import linked, predict
 from ui.export import result_downloads, show_chart
 from ui.layout import predict_box, settings_box
-from ui.live import live_training
+from ui.live import live_training, untrained
 from ui.quiz import self_check
 from ui.state import chart_scale, presenting, preset_button, prose, seed_input
 
@@ -188,6 +188,13 @@ def arrangement_text(view: TrainResult) -> str:
 
 
 def _hidden_view(view: TrainResult, pick: int, scale: float) -> None:
+    if untrained(view):  # random weights scatter inputs anywhere; the view waits for training (and for sklearn,
+        # whose import the warm-up does after the first page run: on a cold server it took 1.6 s of it)
+        st.caption(
+            "Once the models train, 600 fresh inputs pushed through the chosen model appear here, in PCA "
+            "coordinates of the hidden space."
+        )
+        return
     x = data.sample_instance(cfg, 600, seed=int(seed) + 1, instance=pick)
     pca = analysis.pca_of_hidden(analysis.hidden_cloud(view.W[pick], x))
     directions = analysis.project_directions(pca.components, view.W[pick])

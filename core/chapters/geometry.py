@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 
 from core import analysis
 from core.config import ToyConfig
@@ -146,6 +145,9 @@ def tegum_factors(W_k: np.ndarray, threshold: float = EDGE_THRESHOLD) -> list[Fa
     if keep.size == 0:
         return []
     D = analysis.feature_dimensionality(W_k)
+    # imported here: every page loads this module (core.predictions), and scipy.sparse took 0.14 s to import
+    from scipy.sparse.csgraph import connected_components
+
     adjacency = np.abs(analysis.gram(W_k[keep])) >= threshold
     count, labels = connected_components(adjacency, directed=False)
     factors = []

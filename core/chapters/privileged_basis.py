@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import expm
 
 from core import analysis
 from core.chapters.features_as_directions import hidden_of
@@ -45,6 +44,8 @@ def random_generator(m: int, seed: int) -> np.ndarray:
 
 def random_rotation(m: int, angle: float, seed: int) -> np.ndarray:
     """expm(angle * A) for the seeded random generator A: turns every neuron at once, at most ``angle`` per plane."""
+    from scipy.linalg import expm  # imported here: every page loads this module (core.predictions); 0.18 s
+
     return expm(angle * random_generator(m, seed))
 
 
