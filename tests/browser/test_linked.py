@@ -102,3 +102,27 @@ def test_a_pick_in_one_models_panel_is_followed_in_the_other_models_panel(page, 
     assert set(linear) == set(range(20)), linear
     assert linear[followed] == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed), linear
     assert_no_exception(page)
+
+
+def test_a_click_on_an_arrow_tip_in_learning_dynamics_follows_it_in_every_panel_and_in_wtw(page, app_url):
+    """Learning dynamics draws the triples' arrows on principal axes: three separate panels that share one click
+    selection placed on each panel's tips by name. A real click on a tip must reach the app."""
+    goto_app(page, app_url + "/learning-dynamics")
+    click_button(page, "Step")
+    assert_no_exception(page)
+    arrows = _chart(page, "axes 1 and 2")
+    tips = arrows.locator('svg path[aria-roledescription="circle"]')
+    tips.first.wait_for(timeout=30_000)
+    target = tips.nth(3)
+    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
+    target.click()
+    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    for _ in range(80):  # the charts redraw with the pick
+        drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
+        if drawn.get(followed) == {"1"} and any(FADED in o for o in drawn.values()):
+            break
+        page.wait_for_timeout(250)
+    drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
+    assert set(drawn) == set(range(6)), drawn
+    assert drawn[followed] == {"1"} and all(drawn[i] == {FADED} for i in drawn if i != followed), drawn
+    assert_no_exception(page)
