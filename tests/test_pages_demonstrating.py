@@ -89,6 +89,22 @@ def test_setup_trains_live_and_draws_the_loss_with_reference_levels() -> None:
     assert progress(at)[0].startswith("Step 0 of")  # a new model, a new run
 
 
+def test_setup_links_its_gram_norm_and_direction_charts() -> None:
+    """Linked views (issue 18): the trained model's Wᵀ W, norm bars and feature directions follow one feature."""
+    at = open_page(SETUP)
+    at.button(key="es:run:step").click().run()
+    linked = [chart_with(at, "What it learned"), chart_with(at, "Feature norms"), chart_with(at, "Feature directions")]
+    assert all(FEATURE_PICK in c.text and "datum.feature == " not in c.text for c in linked), "pickable, none followed"
+    at.session_state["es_followed"] = 5  # what a click on feature 5's bar, dot or Wᵀ W row records
+    at.run()
+    assert "Following feature 5" in " ".join(m.value for m in at.markdown)
+    assert "datum.row == 5" in chart_with(at, "What it learned").text
+    assert all("datum.feature == 5" in chart_with(at, t).text for t in ("Feature norms", "Feature directions"))
+    at.button(key="es_unfollow").click().run()
+    assert "Following feature" not in " ".join(m.value for m in at.markdown)
+    assert "datum.feature == 5" not in chart_with(at, "Feature norms").text
+
+
 def test_setup_warns_instead_of_training_when_m_is_not_below_n() -> None:
     at = open_page(SETUP)
     at.slider(key="es_n").set_value(4).run()

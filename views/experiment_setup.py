@@ -8,7 +8,7 @@ from core.charts import basic_results as basic_results_charts
 from core.charts import experiment_setup as experiment_setup_charts
 from core.presets import experiment_setup as experiment_setup_presets
 from core.train import TrainResult, history_points
-from ui import predict
+from ui import linked, predict
 from ui.demonstrating import (
     DATA_LATEX,
     LOSS_LATEX,
@@ -27,6 +27,7 @@ from ui.state import chart_scale, preset_button, prose
 
 BATCH = 1024  # one training batch
 SHOWN = 32  # examples drawn in the heatmaps
+FOLLOW_HINT = "Click a feature's Wᵀ W row, its bar or its dot to follow it through the three charts below."
 
 st.title("Experiment setup")
 prose(
@@ -255,33 +256,47 @@ if warn(problems):
         kept = int(analysis.n_represented(W))
         features = basic_results.feature_table(W)
         learned = "Untrained: random starting weights" if untrained(view) else "What it learned"
+        followed = linked.follow_bar("es", n, FOLLOW_HINT)  # one feature, emphasised in the three charts below
         left, right = st.columns(2)
         with left:
             show_chart(
-                basic_results_charts.gram_panel(analysis.gram(W), view.b[0], learned, scale=scale),
+                basic_results_charts.gram_panel(
+                    analysis.gram(W), view.b[0], learned, scale=scale, followed=followed, pickable=True
+                ),
                 f"gram-{model}",
                 "es_gram",
                 alt_text=f"Heatmap of Wᵀ W ({n} by {n} features) beside the bias b; blue is negative, orange "
                 "positive. The diagonal is each feature's squared length ‖Wᵢ‖².",
+                **linked.link("es", "gram"),
             )
         with right:
             show_chart(
-                basic_results_charts.norm_bars_superposition(features, basic_results.THRESHOLD, scale=scale),
+                basic_results_charts.norm_bars_superposition(
+                    features, basic_results.THRESHOLD, scale=scale, followed=followed, pickable=True
+                ),
                 f"feature-norms-{model}",
                 "es_norms",
                 alt_text=f"Horizontal bars of each feature's length ‖Wᵢ‖, coloured by superposition; {kept} of "
                 f"{n} features are represented (length above 0.5), the rest are grey.",
+                **linked.link("es", "norms"),
             )
         if m >= 2:
             pca = analysis.pca_of_features(W, 2)
             show_chart(
                 basic_results_charts.pca_features(
-                    features, pca.coords, pca.explained_variance_ratio, "Feature directions", scale=scale
+                    features,
+                    pca.coords,
+                    pca.explained_variance_ratio,
+                    "Feature directions",
+                    scale=scale,
+                    followed=followed,
+                    pickable=True,
                 ),
                 f"feature-directions-{model}",
                 "es_pca",
                 alt_text=f"Scatter of the {n} feature directions Wᵢ along the two main axes of the {m}-dimensional "
                 f"hidden space, lines from the origin, coloured by superposition; {kept} features represented.",
+                **linked.link("es", "pca"),
             )
 
     KIND, context = "experiment_setup_versus_linear", f"{model}_n{n}_m{m}_p{density:g}_r{decay:g}_seed{seed}"
