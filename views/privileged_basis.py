@@ -4,8 +4,8 @@ import streamlit as st
 
 from core.chapters import privileged_basis_predict
 from core.presets import privileged_basis as privileged_basis_presets
-from ui import predict
-from ui.chapters.privileged_basis import EVAL_BATCH, PCA_ROWS, Rotation, model_panel
+from ui import linked, predict
+from ui.chapters.privileged_basis import EVAL_BATCH, FOLLOW_HINT, LINKED, PCA_ROWS, Rotation, model_panel
 from ui.demonstrating import play_all_button
 from ui.layout import intro, predict_box, settings_box
 from ui.live import get_run, live_training
@@ -125,6 +125,8 @@ with ask_here, predict_box():
     predict.ask(KIND, CONTEXT, started=any(get_run(f"pb:{model}", cfg).trainer.step > 0 for model, cfg in cfgs.items()))
 with both_here:
     play_all_button([f"pb:{model}" for model in cfgs], key="pb_play_both")
+with models_here:  # once, above both panels; each panel catches up when a click in it moves the pick
+    linked.follow_bar(LINKED, int(n), FOLLOW_HINT)
 # On a projector the two models sit side by side: the comparison is the point.
 places = models_here.columns(2) if presenting() else [models_here.container(), models_here.container()]
 for place, (model, heading, blurb) in zip(

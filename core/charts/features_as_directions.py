@@ -21,11 +21,24 @@ from core.charts.style import (
     OKABE_ITO,
     axis_limit,
     configure,
+    emphasis,
     feature_color,
+    feature_pick,
     pc_titles,
     square_axes,
     titled,
 )
+
+
+def _linked_arrows(arrows: alt.LayerChart, opacity: dict, pickable: bool = False) -> alt.LayerChart:
+    """The layers of ``common.headed_arrows`` (line, head) with a linked view's opacity; ``pickable`` puts the click
+    selection on the heads. A Vega-Lite click selection listens to its whole layered view, so a click on any mark
+    of the chart that has a ``feature`` (a line, a head, a number) picks that feature."""
+    out = arrows.copy(deep=False)  # keeps the data, which alt.layer moved up from the layers
+    out.layer = [part.encode(opacity=opacity) for part in arrows.layer]
+    if pickable:
+        out.layer[-1] = out.layer[-1].add_params(feature_pick())
+    return out
 
 
 def sum_of_directions(
@@ -34,12 +47,19 @@ def sum_of_directions(
     axis_names: tuple[str, str] = ("PC1", "PC2"),
     title: str = "Your input: h = Σ xᵢ Wᵢ, tip to tail",
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
     """Faint dashed W_i from the origin; solid x_i W_i chained tip to tail; a grey arrow for the sum h.
 
     ``directions`` [n, 2] are the W_i and ``pieces`` [n, 2] the x_i W_i, both in the plotted plane
     (``core.chapters.features_as_directions.feature_contributions``). Laying the pieces tip to tail
     is layout, like stacking bars; a zero piece (x_i = 0) is not drawn.
+
+    ``followed``: the feature a linked view follows (its arrows and number stay, the other features' fade; the sum
+    h, no feature, stays); ``pickable``: a click on a feature's arrow, dashed or solid, or its number picks it
+    (``core.charts.style.feature_pick``; the ``feature`` column holds the indices as text, "3", which
+    ``ui.linked.picked_feature`` and the emphasis test ``datum.feature == 3`` both read as the number).
     """
     directions = np.asarray(directions, dtype=np.float64)
     pieces = np.asarray(pieces, dtype=np.float64).reshape(-1, 2)
@@ -49,19 +69,21 @@ def sum_of_directions(
     total = ends[-1:] if n else np.zeros((1, 2))
     x, y = square_axes(axis_limit(directions, ends), axis_names)
     color = feature_color(n)
+    fade = emphasis(followed)
     names = [str(i) for i in range(n)]
     full = segments(np.zeros_like(directions), directions, feature=names)
-    layers = [headed_arrows(full, x, y, color, 1.2 * scale, dash=[4, 3])]
+    layers = [_linked_arrows(headed_arrows(full, x, y, color, 1.2 * scale, dash=[4, 3]), fade, pickable)]
     active = np.any(pieces != 0, axis=1)
     if active.any():
         chain = segments(starts[active], ends[active], feature=[names[i] for i in np.flatnonzero(active)])
-        layers.append(headed_arrows(chain, x, y, color, 3 * scale))
+        layers.append(_linked_arrows(headed_arrows(chain, x, y, color, 3 * scale), fade))
         layers.append(headed_arrows(segments(np.zeros((1, 2)), total, feature=["h"]), x, y, INK, 2 * scale))
     labels = pd.DataFrame({"x": directions[:, 0], "y": directions[:, 1], "feature": names, "text": names})
     layers.append(
         alt.Chart(labels)
         .mark_text(dx=8 * scale, dy=-8 * scale, fontSize=12 * scale, fontWeight="bold")
         .encode(x=x, y=y, color=alt.value(common.LABEL_INK), text="text:N")  # dark: yellow text is unreadable
+        .encode(opacity=fade)
     )
     side = 300 * scale
     key = "dashed: each direction Wᵢ · solid: xᵢWᵢ, tip to tail · grey: the sum h"
@@ -69,10 +91,19 @@ def sum_of_directions(
 
 
 def neuron_contributions(
-    contribs: np.ndarray, h: np.ndarray, title: str = "The same h, neuron by neuron", scale: float = 1.0
+    contribs: np.ndarray,
+    h: np.ndarray,
+    title: str = "The same h, neuron by neuron",
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
     """Stacked bars: neuron j's value h_j split into the pieces x_i W_ij [n, m] from each feature, with h_j [m]
-    (the hidden vector) as a tick."""
+    (the hidden vector) as a tick.
+
+    ``followed``: the feature a linked view follows (its pieces stay, the other features' fade; the ticks stay);
+    ``pickable``: a click on a piece picks its feature (``core.charts.style.feature_pick``).
+    """
     contribs = np.asarray(contribs, dtype=np.float64)
     n, m = contribs.shape
     df = pd.DataFrame(
@@ -92,8 +123,11 @@ def neuron_contributions(
             x=alt.X("value:Q", title="xᵢ·Wᵢⱼ stacked (tick = hⱼ)"),
             color=feature_color(n),
             tooltip=["neuron:O", "feature:N", alt.Tooltip("value:Q", format=".3f")],
+            opacity=emphasis(followed),
         )
     )
+    if pickable:
+        bars = bars.add_params(feature_pick())
     tick = (
         alt.Chart(totals)
         .mark_tick(color=INK, thickness=3 * scale, size=20 * scale)

@@ -15,10 +15,23 @@ import pandas as pd
 
 from core.charts import common
 from core.charts.common import headed_arrows, segments
-from core.charts.style import GREY, OKABE_ITO, axis_limit, configure, diverging, feature_color, square_axes, titled
+from core.charts.style import (
+    GREY,
+    OKABE_ITO,
+    axis_limit,
+    configure,
+    diverging,
+    emphasis,
+    feature_color,
+    feature_pick,
+    square_axes,
+    titled,
+)
 
 
-def _heat(W: np.ndarray, col_name: str, title: str, color: alt.Color, scale: float) -> alt.Chart:
+def _heat(
+    W: np.ndarray, col_name: str, title: str, color: alt.Color, scale: float, followed: int | None, name: str
+) -> alt.Chart:
     n, m = W.shape
     rows, cols = np.meshgrid(np.arange(n), np.arange(m), indexing="ij")
     df = pd.DataFrame({"feature": rows.ravel(), "col": cols.ravel(), "w": W.ravel()})
@@ -30,14 +43,30 @@ def _heat(W: np.ndarray, col_name: str, title: str, color: alt.Color, scale: flo
             y=alt.Y("feature:O", title="feature i"),
             color=color,
             tooltip=["feature:O", alt.Tooltip("col:O", title=col_name), alt.Tooltip("w:Q", format=".3f")],
+            opacity=emphasis(followed),
         )
         # cells keep their laptop size in presenter mode (only the text grows), so the pair fits a half-width panel
-        .properties(width=alt.Step(22), height=alt.Step(20), title=title)
+        .properties(width=alt.Step(22), height=alt.Step(20), title=title, name=name)
     )
 
 
-def basis_heatmaps(neuron: np.ndarray, pca: np.ndarray, title: str, scale: float = 1.0) -> alt.HConcatChart:
-    """W in the neuron basis beside W in the PCA basis, one diverging colour scale centred at 0."""
+HEAT_VIEWS = ("neuron_basis_cells", "pca_basis_cells")  # the two heatmaps' names, where the click selection sits
+
+
+def basis_heatmaps(
+    neuron: np.ndarray,
+    pca: np.ndarray,
+    title: str,
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
+) -> alt.HConcatChart:
+    """W in the neuron basis beside W in the PCA basis, one diverging colour scale centred at 0.
+
+    Row i of both is feature i (the column ``feature``). ``followed``: the feature a linked view follows (its row
+    stays in both heatmaps, the others fade); ``pickable``: a click on a cell of either heatmap picks the feature of
+    its row (``core.charts.style.feature_pick``).
+    """
     neuron, pca = np.asarray(neuron, dtype=np.float64), np.asarray(pca, dtype=np.float64)
     limit = float(max(np.abs(neuron).max(initial=0), np.abs(pca).max(initial=0), 1e-9))
     color = alt.Color(
@@ -45,9 +74,14 @@ def basis_heatmaps(neuron: np.ndarray, pca: np.ndarray, title: str, scale: float
         scale=diverging(limit),
         legend=alt.Legend(title="weight (blue < 0 < orange)", orient="bottom"),
     )
-    left = _heat(neuron, "neuron j", "Neuron basis", color, scale)
-    right = _heat(pca, "principal axis k", "PCA basis", color, scale)
-    return configure(alt.hconcat(left, right).resolve_scale(color="shared").properties(title=title), scale)
+    left = _heat(neuron, "neuron j", "Neuron basis", color, scale, followed, HEAT_VIEWS[0])
+    right = _heat(pca, "principal axis k", "PCA basis", color, scale, followed, HEAT_VIEWS[1])
+    chart = alt.hconcat(left, right).resolve_scale(color="shared").properties(title=title)
+    if pickable:
+        # One selection over both heatmaps, placed by name (as in core.charts.common.arrows_row: added to each,
+        # Altair would keep it on one of them only).
+        chart.params = [alt.TopLevelSelectionParameter(**feature_pick().param.to_dict(), views=list(HEAT_VIEWS))]
+    return configure(chart, scale)
 
 
 def alignment_bars(
@@ -103,11 +137,23 @@ def rotation_loss(
     return configure(alt.layer(line, dot).properties(width=300 * scale, height=200 * scale, title=head), scale)
 
 
-def plane_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale: float = 1.0) -> alt.LayerChart:
+def plane_arrows(
+    W2: np.ndarray,
+    axis_names: tuple[str, str],
+    title: str,
+    scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
+) -> alt.LayerChart:
     """Features as arrows in the plane of two chosen axes (the first two columns of W2), labelled at the tip.
 
     No legend (the tips carry the numbers); arrows shorter than 0.25 in this plane are left unlabelled and those
     shorter than 0.05 undrawn, so the origin does not turn into a pile of digits and arrowheads.
+
+    ``followed``: the feature a linked view follows (its arrow and number stay, the others fade); ``pickable``: a
+    click on an arrow or its number picks its feature (``core.charts.style.feature_pick``; a Vega-Lite click
+    selection listens to its whole layered view). The ``feature`` column holds the indices as text ("3"), which
+    ``ui.linked.picked_feature`` and the emphasis test ``datum.feature == 3`` both read as the number.
     """
     W2 = np.asarray(W2, dtype=np.float64)[:, :2]
     n = W2.shape[0]
@@ -115,11 +161,14 @@ def plane_arrows(W2: np.ndarray, axis_names: tuple[str, str], title: str, scale:
     df = segments(np.zeros((n, 2)), W2, feature=[str(i) for i in range(n)], length=np.linalg.norm(W2, axis=1))
     df = df[df["length"] >= 0.05]  # a dropped feature would only leave an arrowhead at the origin
     color = feature_color(n).legend(None)
+    fade = emphasis(followed)
     long = df[df["length"] >= 0.25]
     text = alt.Chart(long).mark_text(dx=8 * scale, dy=-8 * scale, fontSize=11 * scale, fontWeight="bold")
     text = text.encode(x=x, y=y, text="feature:N", color=alt.value(common.LABEL_INK))  # dark: yellow text is unreadable
+    arrows = headed_arrows(df, x, y, color, 2.2 * scale)
+    arrows.layer = [part.encode(opacity=fade) for part in arrows.layer]
+    if pickable:
+        arrows.layer[-1] = arrows.layer[-1].add_params(feature_pick())  # on the heads; the lines pick as well
     side = 240 * scale
-    chart = alt.layer(headed_arrows(df, x, y, color, 2.2 * scale), text).properties(
-        width=side, height=side, title=title
-    )
+    chart = alt.layer(arrows, text.encode(opacity=fade)).properties(width=side, height=side, title=title)
     return configure(chart, scale)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
+import vl_convert as vlc
 
 from core.charts import features_as_directions as fad_charts
 from core.charts import style
-from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles, walk
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_sum_of_directions_chains_the_pieces_tip_to_tail() -> None:
@@ -120,3 +126,80 @@ def test_direction_strip_positions_and_property_colours() -> None:
     (color,) = encodings(spec, "color")
     assert color["scale"]["domain"] == ["gender: no", "gender: yes"]
     assert "One direction, one property: gender" in titles(spec)
+
+
+# ---- linked views: a picked feature is followed in the sum of directions and the neuron bars ----------------
+
+
+def _drawn(chart) -> list[tuple[str, float]]:
+    """(aria-label, drawn opacity) of every mark Vega draws for the chart (rendered to SVG with vl-convert), axes
+    and legends left out; a mark with no opacity attribute is drawn opaque."""
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
+    out = []
+    for group in root.iter(f"{SVG}g"):
+        if "role-mark" not in group.get("class", ""):
+            continue
+        for mark in group:
+            if mark.get("aria-label") is not None:
+                out.append((mark.get("aria-label"), float(mark.get("opacity", "1"))))
+    return out
+
+
+def _feature_of(label: str) -> int | None:
+    """The feature a mark belongs to, from its aria-label ("feature: 2" on arrows and bars, "text: 2" on the
+    arrows' numbers), or None for a mark of no feature (the sum h, a tick)."""
+    hit = re.search(r"\b(?:feature|text): (\d+)(?:;|$)", label)
+    return int(hit.group(1)) if hit else None
+
+
+def _directions_and_pieces() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    directions = np.array([[1.0, 0.0], [0.0, 1.0], [-0.6, -0.8]])
+    x = np.array([0.5, 0.4, 1.0])  # every feature on: each one has a dashed arrow, a piece and a number
+    contribs = np.array([[0.5, 0.0, -0.25], [0.0, 0.4, 0.1], [0.3, -0.2, 0.6]])  # 3 features, 3 neurons
+    return directions, x[:, None] * directions, contribs
+
+
+@pytest.mark.parametrize("followed", [0, 2])
+def test_directions_charts_fade_every_feature_but_the_followed_one(followed: int) -> None:
+    """Rendered to SVG: the followed feature's dashed arrow, piece, number and bar segments stay opaque, every
+    other feature's fade to style.FADED; the sum h and the ticks hⱼ (no feature's) look as they do unfollowed."""
+    directions, pieces, contribs = _directions_and_pieces()
+    builders = {
+        "sum": lambda **kw: fad_charts.sum_of_directions(directions, pieces, **kw),
+        "neurons": lambda **kw: fad_charts.neuron_contributions(contribs, contribs.sum(axis=0), **kw),
+    }
+    for name, build in builders.items():
+        plain, faded = _drawn(build()), _drawn(build(followed=followed, pickable=True))
+        assert [label for label, _ in plain] == [label for label, _ in faded], name  # the same marks are drawn
+        features = [_feature_of(label) for label, _ in faded]
+        assert {f for f in features if f is not None} == {0, 1, 2}, name
+        for (label, before), (_, after), feature in zip(plain, faded, features):
+            if feature is None:
+                assert after == before, (name, label)  # the sum h, a tick: not a feature, not faded
+            else:
+                assert before == 1.0 and after == (1.0 if feature == followed else style.FADED), (name, label)
+    # per feature, the sum chart draws the dashed arrow (line, head), the piece (line, head) and the number
+    sum_marks = [_feature_of(label) for label, _ in _drawn(builders["sum"](followed=followed))]
+    assert all(sum_marks.count(f) == 5 for f in range(3)) and sum_marks.count(None) == 2  # and h: line, head
+
+
+def test_directions_charts_are_opaque_unfollowed_and_offer_the_click_when_pickable() -> None:
+    directions, pieces, contribs = _directions_and_pieces()
+    builders = {
+        "sum": lambda **kw: fad_charts.sum_of_directions(directions, pieces, **kw),
+        "sum, nothing on": lambda **kw: fad_charts.sum_of_directions(directions, np.zeros((3, 2)), **kw),
+        "neurons": lambda **kw: fad_charts.neuron_contributions(contribs, contribs.sum(axis=0), **kw),
+    }
+    for name, build in builders.items():
+        plain = build().to_dict()
+        assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
+        spec = build(pickable=True).to_dict()
+        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
+        assert picks[0]["select"]["fields"] == ["feature"], name
+        units = {d["name"] for d in walk(spec) if "mark" in d and "name" in d}
+        assert set(picks[0].get("views", [])) <= units, name  # placed on a mark of this chart
+        vlc.vegalite_to_svg(build(pickable=True, followed=1).to_json())  # Vega accepts it (no clashing signals)
+        # a click reports the mark's "feature": the index as text, which the page reads as a number (int())
+        rows = [r for rows in datasets_with(spec, "feature") for r in rows if r["feature"] != "h"]
+        assert {int(r["feature"]) for r in rows} == {0, 1, 2}, name

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
+import vl_convert as vlc
 
 from core.charts import common, style
 from core.charts import privileged_basis as pb_charts
-from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles
+from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles, walk
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_basis_heatmaps_share_one_diverging_scale() -> None:
@@ -61,3 +67,68 @@ def test_plane_arrows_drop_tiny_ones_and_label_only_long_ones() -> None:
     assert all(e.get("legend", "x") is None for e in encodings(spec, "color") if "field" in e)
     assert {"value": common.LABEL_INK} in encodings(spec, "color")  # dark numbers: yellow text is unreadable
     assert axis_titles(spec, "x") == {"neuron 0"}
+
+
+# ---- linked views: a picked feature is followed in the arrows on neurons 0 and 1 and both weight heatmaps -------
+
+
+def _drawn(chart) -> list[tuple[str, float]]:
+    """(aria-label, drawn opacity) of every mark Vega draws for the chart (rendered to SVG with vl-convert), axes
+    and legends left out; a mark with no opacity attribute is drawn opaque."""
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
+    out = []
+    for group in root.iter(f"{SVG}g"):
+        if "role-mark" not in group.get("class", ""):
+            continue
+        for mark in group:
+            if mark.get("aria-label") is not None:
+                out.append((mark.get("aria-label"), float(mark.get("opacity", "1"))))
+    return out
+
+
+def _feature_of(label: str) -> int:
+    """The feature a mark belongs to: its aria-label names it ("feature: 2", or "feature i: 2" on a heatmap cell)."""
+    hit = re.search(r"\bfeature(?: i)?: (\d+)(?:;|$)", label)
+    assert hit, label
+    return int(hit.group(1))
+
+
+PLANE = np.array([[1.0, 0.0], [0.0, 0.6], [-0.6, 0.8], [0.7, -0.7]])  # four arrows, every one long enough for a number
+NEURON = np.array([[1.0, 0.0], [0.0, -2.0], [0.5, 0.5], [0.2, 0.1]])
+PCA = np.array([[0.0, 1.0], [3.0, 0.0], [0.7, 0.0], [-0.1, 0.3]])
+
+
+@pytest.mark.parametrize("followed", [0, 3])
+def test_privileged_charts_fade_every_feature_but_the_followed_one(followed: int) -> None:
+    """Rendered to SVG: the followed feature's arrow (line, head, number) and its row in both heatmaps stay opaque;
+    every other feature's marks fade to style.FADED."""
+    arrows = _drawn(pb_charts.plane_arrows(PLANE, ("neuron 0", "neuron 1"), "Plane", followed=followed))
+    per_feature = [_feature_of(label) for label, _ in arrows]
+    assert all(per_feature.count(f) == 3 for f in range(4)) and len(per_feature) == 12  # line, head, number
+    heat = _drawn(pb_charts.basis_heatmaps(NEURON, PCA, "Two ways", followed=followed))
+    assert sorted(_feature_of(label) for label, _ in heat) == sorted(list(range(4)) * 4)  # 2 cells a row, twice
+    for label, opacity in arrows + heat:
+        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+
+
+def test_privileged_charts_are_opaque_unfollowed_and_offer_the_click_when_pickable() -> None:
+    builders = {
+        "plane": lambda **kw: pb_charts.plane_arrows(PLANE, ("neuron 0", "neuron 1"), "Plane", **kw),
+        "heat": lambda **kw: pb_charts.basis_heatmaps(NEURON, PCA, "Two ways", **kw),
+    }
+    for name, build in builders.items():
+        plain = build().to_dict()
+        assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
+        assert all(opacity == 1.0 for _, opacity in _drawn(build())), name
+        spec = build(pickable=True).to_dict()
+        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
+        assert picks[0]["select"]["fields"] == ["feature"], name
+        vlc.vegalite_to_svg(build(pickable=True, followed=1).to_json())  # Vega accepts it (no clashing signals)
+        # a click reports the mark's "feature": every feature's index, readable as a number by the page (int())
+        rows = [r for rows in datasets_with(spec, "feature") for r in rows]
+        assert {int(r["feature"]) for r in rows} == {0, 1, 2, 3}, name
+    heat = builders["heat"](pickable=True).to_dict()
+    (pick,) = [d for d in walk(heat) if d.get("name") == style.FEATURE_PICK]
+    cells = [d for d in heat["hconcat"] if d.get("mark") in ("rect", {"type": "rect"})]
+    assert len(cells) == 2 and sorted(pick["views"]) == sorted(d["name"] for d in cells)  # a click on either heatmap

@@ -11,10 +11,15 @@ from core.charts import common as charts
 from core.charts import features_as_directions as features_as_directions_charts
 from core.config import ToyConfig
 from core.train import TrainResult, history_points
+from ui import linked
 from ui.export import show_chart
 
 CLOUD_BATCH = 800  # hidden vectors drawn in the PCA view
 CLOUD_SEED = 1
+LINKED = "fd"  # the page's linked views: one feature followed in the sum of directions and the neuron bars
+FOLLOW_HINT = (
+    "Click a feature's arrow (in h = Σ xᵢ Wᵢ) or its piece of a bar (neuron by neuron) to follow it in both charts."
+)
 
 
 def _fmt(v: np.ndarray) -> str:
@@ -27,9 +32,10 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
     batch = rep.fixed_batch(cfg, CLOUD_BATCH, CLOUD_SEED)
     pv = rep.hidden_pca_view(cfg.model, W, batch)
     contribs = rep.feature_contributions(W, x_input)
+    followed = linked.follow_bar(LINKED, W.shape[0], FOLLOW_HINT)  # inside the live panel: a click reruns it
     left, right = st.columns(2)
     with left:
-        _input_charts(pv.features, x_input, contribs, scale)
+        _input_charts(pv.features, x_input, contribs, scale, followed)
     with right:
         chart = features_as_directions_charts.hidden_cloud(pv.points, pv.features, pv.neurons, pv.ratio, scale=scale)
         show_chart(
@@ -53,25 +59,32 @@ def model_panel(view: TrainResult, cfg: ToyConfig, x_input: np.ndarray, scale: f
         )
 
 
-def _input_charts(features: np.ndarray, x_input: np.ndarray, contribs: np.ndarray, scale: float) -> None:
-    """The learner's input built tip to tail, and the same hidden vector read neuron by neuron."""
+def _input_charts(
+    features: np.ndarray, x_input: np.ndarray, contribs: np.ndarray, scale: float, followed: int | None
+) -> None:
+    """The learner's input built tip to tail, and the same hidden vector read neuron by neuron; a click on a
+    feature in either chart follows it in both."""
     on = int(np.count_nonzero(x_input))
     show_chart(
         features_as_directions_charts.sum_of_directions(
-            features, rep.feature_contributions(features, x_input), scale=scale
+            features, rep.feature_contributions(features, x_input), scale=scale, followed=followed, pickable=True
         ),
         "input-as-sum-of-directions",
         "fad_sum",
         alt_text=f"Arrow diagram in the top two principal axes of hidden space: dashed arrows are the learned "
         f"feature directions Wᵢ, solid arrows the pieces xᵢWᵢ laid tip to tail, and a grey arrow their sum h; "
         f"{on} of {len(x_input)} features are switched on, x = {_fmt(x_input)}.",
+        **linked.link(LINKED, "sum"),
     )
     show_chart(
-        features_as_directions_charts.neuron_contributions(contribs, contribs.sum(axis=0), scale=scale),
+        features_as_directions_charts.neuron_contributions(
+            contribs, contribs.sum(axis=0), scale=scale, followed=followed, pickable=True
+        ),
         "hidden-vector-by-neuron",
         "fad_neurons",
         alt_text=f"Stacked horizontal bar chart with one bar per hidden dimension j, split into the pieces xᵢWᵢⱼ "
         f"from each feature (colour = feature); a grey tick marks each total hⱼ = {_fmt(contribs.sum(axis=0))}.",
+        **linked.link(LINKED, "neurons"),
     )
 
 

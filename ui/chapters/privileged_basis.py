@@ -13,6 +13,7 @@ from core.chapters import privileged_basis
 from core.charts import privileged_basis as privileged_basis_charts
 from core.config import ToyConfig
 from core.train import TrainResult
+from ui import linked
 from ui.export import show_chart
 from ui.live import untrained
 from ui.state import presenting
@@ -21,6 +22,10 @@ EVAL_BATCH = 2048  # fixed batch the rotated losses are compared on
 EVAL_SEED = 2024
 PCA_ROWS = 1024
 ANGLES = np.arange(0, 361, 15)
+LINKED = "pb"  # one followed feature for both models' arrows on neurons 0 and 1 and weight heatmaps
+FOLLOW_HINT = (
+    "Click a feature's arrow on neurons 0 and 1, or its row of the weights, to follow it through both models' charts."
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,11 @@ class Rotation:
 
 
 def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) -> None:
-    """Loss under rotation, the rotated weights in the neuron and PCA bases, and how basis-aligned they are."""
+    """Loss under rotation, the rotated weights in the neuron and PCA bases, and how basis-aligned they are.
+
+    The page draws the follow bar (``linked.follow_bar(LINKED, ...)``) above both panels."""
+    linked.catch_up(LINKED)  # a pick in this panel shows in the other model's panel and the follow bar too
+    followed = linked.followed(LINKED)
     W = view.W[0].astype(np.float64)
     b = view.b[0].astype(np.float64)
     importance = cfg.broadcast()[1][0]
@@ -50,11 +59,14 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
     with c1:
         title = f"Wᵢ on neurons 0 and 1, turned by {rot.angle:g}°"
         show_chart(
-            privileged_basis_charts.plane_arrows(Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale),
+            privileged_basis_charts.plane_arrows(
+                Wr[:, :2], ("neuron 0", "neuron 1"), title, scale=scale, followed=followed, pickable=True
+            ),
             f"{tag}-neurons-0-1-arrows",
             f"pb_{cfg.model}_plane",
             alt_text=f"Arrow diagram of each feature's weights on neurons 0 and 1 after turning the hidden space by "
             f"{rot.angle:g}°, one labelled arrow per feature (x: neuron 0, y: neuron 1).",
+            **linked.link(LINKED, f"{cfg.model}_plane"),
         )
     with c2:
         show_chart(
@@ -71,9 +83,9 @@ def model_panel(view: TrainResult, cfg: ToyConfig, rot: Rotation, scale: float) 
             _loss_metrics(before, after, rot.angle)
     if presenting():  # on a projector the loss under rotation is the comparison; the bases are a click away
         with st.expander("The weights in the neuron and PCA bases"):
-            _bases(cfg.model, Wr, x, scale, untrained(view))
+            _bases(cfg.model, Wr, x, scale, untrained(view), followed)
     else:
-        _bases(cfg.model, Wr, x, scale, untrained(view))
+        _bases(cfg.model, Wr, x, scale, untrained(view), followed)
 
 
 def _loss_metrics(before: float, after: float, angle: float) -> None:
@@ -91,7 +103,7 @@ def percent(change: float) -> str:
     return f"{pct:.3g}%" if pct >= 0.01 else f"{pct:.1e}%"
 
 
-def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> None:
+def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False, followed: int | None = None) -> None:
     views = privileged_basis.basis_views(model, Wr, x[:, :PCA_ROWS])
     stored = np.flatnonzero(analysis.represented(Wr))
     tag = model.replace("_", "-")
@@ -99,12 +111,15 @@ def _bases(model: str, Wr: np.ndarray, x, scale: float, fresh: bool = False) -> 
     with left:
         title = "The (rotated) weights W, two ways"
         show_chart(
-            privileged_basis_charts.basis_heatmaps(views.neuron, views.pca, title, scale=scale),
+            privileged_basis_charts.basis_heatmaps(
+                views.neuron, views.pca, title, scale=scale, followed=followed, pickable=True
+            ),
             f"{tag}-weights-neuron-and-pca-basis",
             f"pb_{model}_heat",
             alt_text=f"Two heatmaps of the weights W, {Wr.shape[0]} features down by {Wr.shape[1]} columns: on the "
             "left in the neuron basis, on the right in the PCA basis of the hidden activations; colour is the "
             "weight, blue below 0, orange above.",
+            **linked.link(LINKED, f"{model}_heat"),
         )
     with right:
         if fresh:
