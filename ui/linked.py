@@ -71,7 +71,7 @@ def follow_bar(page: str, n_features: int, hint: str = HINT) -> int | None:
         st.caption(hint)
         return None
     text, button = st.columns([4, 1], vertical_alignment="center")
-    text.markdown(f"**Following feature {feature}** in every chart: the other features are faded.")
+    text.markdown(f"**Following feature {feature}**: the other features are faded.")
     button.button("Stop following", key=f"{page}_unfollow", on_click=_unfollow, args=(page,))
     return feature
 

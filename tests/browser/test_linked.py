@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from rig.pages import assert_no_exception, click_button, goto_app, main_text, wait_for_main_text
@@ -125,4 +126,60 @@ def test_a_click_on_an_arrow_tip_in_learning_dynamics_follows_it_in_every_panel_
     drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
     assert set(drawn) == set(range(6)), drawn
     assert drawn[followed] == {"1"} and all(drawn[i] == {FADED} for i in drawn if i != followed), drawn
+    assert_no_exception(page)
+
+
+def test_a_pick_in_one_privileged_basis_panel_is_followed_in_the_other(page, app_url):
+    """Privileged basis, like Basic results, draws each model in a live panel of its own: a click on a feature in
+    the second model's arrows reruns the whole page, so the first model's arrows fade too."""
+    goto_app(page, app_url + "/privileged-basis?pb_steps=5000")
+    click_button(page, "Train both", wait=False)
+    finished = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"Finished: [\d,]+ steps"))
+    for _ in range(900):
+        if finished.count() == 2:
+            break
+        page.wait_for_timeout(200)
+    assert finished.count() == 2, main_text(page)[:600]
+    assert_no_exception(page)
+    planes = page.locator('[data-testid="stVegaLiteChart"]').filter(
+        has=page.locator("text", has_text="on neurons 0 and 1")
+    )
+    heads = planes.nth(1).locator('svg path[aria-roledescription="point"]')  # the arrowheads (lines are too thin)
+    heads.first.wait_for(timeout=30_000)
+    labels = heads.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    reach = [np.hypot(*(float(v.replace("−", "-")) for v in re.findall(r"neuron \d: (\S+);", a))) for a in labels]
+    longest = int(np.argmax(reach))  # the arrow reaching farthest: its head overlaps no other
+    followed = int(re.search(r"\bfeature: (\d+)", labels[longest]).group(1))
+    heads.nth(longest).click()
+    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    for _ in range(80):  # the first model's panel redraws with the pick
+        first = _opacity_by_feature(planes.nth(0), "feature")
+        if first.get(followed) == {"1"} and all(o == {FADED} for i, o in first.items() if i != followed):
+            break
+        page.wait_for_timeout(250)
+    first = _opacity_by_feature(planes.nth(0), "feature")
+    assert first.get(followed) == {"1"}, first
+    assert len(first) > 1 and all(o == {FADED} for i, o in first.items() if i != followed), first
+    assert_no_exception(page)
+
+
+def test_a_click_on_a_bar_segment_in_features_as_directions_follows_that_feature(page, app_url):
+    """Features as directions: the neuron-by-neuron bars carry the click selection on one layer of a layered
+    chart; a real click on a feature's segment reaches the app and fades the other feature in both charts."""
+    goto_app(page, app_url + "/features-as-directions")
+    assert_no_exception(page)
+    bars = _chart(page, "The same h, neuron by neuron").locator('svg path[aria-roledescription="bar"]')
+    bars.first.wait_for(timeout=30_000)
+    labels = bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    index = next(i for i, a in enumerate(labels) if re.search(r"\bfeature: 1(;|$)", a))
+    bars.nth(index).click()
+    assert wait_for_main_text(page, r"Following feature 1\b"), main_text(page)[:600]
+    for _ in range(80):  # the charts redraw with the pick
+        drawn = _opacity_by_feature(_chart(page, "Your input: h"), "feature")
+        if drawn.get(1) == {"1"} and drawn.get(0) == {FADED}:
+            break
+        page.wait_for_timeout(250)
+    for title in ("Your input: h", "The same h, neuron by neuron"):
+        drawn = _opacity_by_feature(_chart(page, title), "feature")
+        assert drawn.get(1) == {"1"} and drawn.get(0) == {FADED}, (title, drawn)
     assert_no_exception(page)
