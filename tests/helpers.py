@@ -301,3 +301,22 @@ def _from_import(node: ast.ImportFrom, package: str | None) -> list[str]:
     if node.module:
         return [".".join([*base, node.module])]
     return [".".join([*base, alias.name]) for alias in node.names]
+
+
+def drawn_marks(chart) -> list[tuple[str, float]]:
+    """(aria-label, drawn opacity) of every mark Vega draws for an Altair chart (rendered to SVG with vl-convert),
+    axes and legends left out; a mark with no opacity attribute is drawn opaque."""
+    import xml.etree.ElementTree as ET
+
+    import vl_convert as vlc
+
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
+    svg = "{http://www.w3.org/2000/svg}"
+    out = []
+    for group in root.iter(f"{svg}g"):
+        if "role-mark" not in group.get("class", ""):
+            continue
+        for mark in group:
+            if mark.get("aria-label") is not None:
+                out.append((mark.get("aria-label"), float(mark.get("opacity", "1"))))
+    return out

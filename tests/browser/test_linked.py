@@ -33,13 +33,25 @@ def _opacity_by_feature(chart, label: str) -> dict[int, set[str]]:
     return found
 
 
-def _wait_until_faded(page, followed: int, timeout_ms: int = 20_000) -> None:
-    """The caption comes with the rerun; the charts redraw a moment later."""
+def _wait_until_faded(page, chart, followed: int, timeout_ms: int = 20_000) -> None:
+    """Wait until ``chart`` draws ``followed`` opaque and every other feature faded (the follow line comes with
+    the rerun; the charts redraw a moment later). The tests then assert what is drawn."""
     for _ in range(timeout_ms // 250):
-        drawn = _opacity_by_feature(_chart(page, "Feature norms"), "feature")
-        if drawn.get(followed) == {"1"} and any(FADED in o for o in drawn.values()):
+        drawn = _opacity_by_feature(chart, "feature")
+        if drawn.get(followed) == {"1"} and all(o == {FADED} for i, o in drawn.items() if i != followed):
             return
         page.wait_for_timeout(250)
+
+
+def _train_both(page, timeout_ms: int) -> None:
+    """Press "Train both" and wait until both live panels say they finished."""
+    click_button(page, "Train both", wait=False)
+    finished = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"Finished: [\d,]+ steps"))
+    for _ in range(timeout_ms // 200):
+        if finished.count() == 2:
+            break
+        page.wait_for_timeout(200)
+    assert finished.count() == 2, main_text(page)[:600]
 
 
 def test_a_click_on_a_bar_follows_that_feature_in_every_chart(page, app_url):
@@ -53,7 +65,7 @@ def test_a_click_on_a_bar_follows_that_feature_in_every_chart(page, app_url):
     followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
     target.click()
     assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
-    _wait_until_faded(page, followed)
+    _wait_until_faded(page, _chart(page, "Feature norms"), followed)
     for title, label in (("Feature norms", "feature"), ("p = 0.05", "feature")):
         drawn = _opacity_by_feature(_chart(page, title), label)
         assert set(drawn) == set(range(5)), (title, drawn)
@@ -79,13 +91,7 @@ def test_a_pick_in_one_models_panel_is_followed_in_the_other_models_panel(page, 
     """Basic results draws each model in a live panel of its own (a fragment). A click on a bar in the ReLU-output
     panel reruns the whole page, so the linear model's bars and Wᵀ W fade too, and the follow line appears."""
     goto_app(page, app_url + "/basic-results?br_steps=1000")
-    click_button(page, "Train both", wait=False)
-    finished = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"Finished: [\d,]+ steps"))
-    for _ in range(600):
-        if finished.count() == 2:
-            break
-        page.wait_for_timeout(200)
-    assert finished.count() == 2, main_text(page)[:600]
+    _train_both(page, timeout_ms=120_000)
     assert_no_exception(page)
     norms = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="Feature norms"))
     relu_bars = norms.nth(1).locator('svg path[aria-roledescription="bar"]')
@@ -94,11 +100,7 @@ def test_a_pick_in_one_models_panel_is_followed_in_the_other_models_panel(page, 
     followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
     target.click()
     assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
-    for _ in range(80):  # the linear panel redraws with the pick
-        linear = _opacity_by_feature(norms.nth(0), "feature")
-        if linear.get(followed) == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed):
-            break
-        page.wait_for_timeout(250)
+    _wait_until_faded(page, norms.nth(0), followed)  # the linear panel redraws with the pick
     linear = _opacity_by_feature(norms.nth(0), "feature")
     assert set(linear) == set(range(20)), linear
     assert linear[followed] == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed), linear
@@ -118,11 +120,7 @@ def test_a_click_on_an_arrow_tip_in_learning_dynamics_follows_it_in_every_panel_
     followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
     target.click()
     assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
-    for _ in range(80):  # the charts redraw with the pick
-        drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
-        if drawn.get(followed) == {"1"} and any(FADED in o for o in drawn.values()):
-            break
-        page.wait_for_timeout(250)
+    _wait_until_faded(page, _chart(page, "axes 1 and 2"), followed)
     drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
     assert set(drawn) == set(range(6)), drawn
     assert drawn[followed] == {"1"} and all(drawn[i] == {FADED} for i in drawn if i != followed), drawn
@@ -133,13 +131,7 @@ def test_a_pick_in_one_privileged_basis_panel_is_followed_in_the_other(page, app
     """Privileged basis, like Basic results, draws each model in a live panel of its own: a click on a feature in
     the second model's arrows reruns the whole page, so the first model's arrows fade too."""
     goto_app(page, app_url + "/privileged-basis?pb_steps=5000")
-    click_button(page, "Train both", wait=False)
-    finished = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"Finished: [\d,]+ steps"))
-    for _ in range(900):
-        if finished.count() == 2:
-            break
-        page.wait_for_timeout(200)
-    assert finished.count() == 2, main_text(page)[:600]
+    _train_both(page, timeout_ms=180_000)
     assert_no_exception(page)
     planes = page.locator('[data-testid="stVegaLiteChart"]').filter(
         has=page.locator("text", has_text="on neurons 0 and 1")
@@ -152,11 +144,7 @@ def test_a_pick_in_one_privileged_basis_panel_is_followed_in_the_other(page, app
     followed = int(re.search(r"\bfeature: (\d+)", labels[longest]).group(1))
     heads.nth(longest).click()
     assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
-    for _ in range(80):  # the first model's panel redraws with the pick
-        first = _opacity_by_feature(planes.nth(0), "feature")
-        if first.get(followed) == {"1"} and all(o == {FADED} for i, o in first.items() if i != followed):
-            break
-        page.wait_for_timeout(250)
+    _wait_until_faded(page, planes.nth(0), followed)  # the first model's panel redraws with the pick
     first = _opacity_by_feature(planes.nth(0), "feature")
     assert first.get(followed) == {"1"}, first
     assert len(first) > 1 and all(o == {FADED} for i, o in first.items() if i != followed), first
@@ -174,11 +162,7 @@ def test_a_click_on_a_bar_segment_in_features_as_directions_follows_that_feature
     index = next(i for i, a in enumerate(labels) if re.search(r"\bfeature: 1(;|$)", a))
     bars.nth(index).click()
     assert wait_for_main_text(page, r"Following feature 1\b"), main_text(page)[:600]
-    for _ in range(80):  # the charts redraw with the pick
-        drawn = _opacity_by_feature(_chart(page, "Your input: h"), "feature")
-        if drawn.get(1) == {"1"} and drawn.get(0) == {FADED}:
-            break
-        page.wait_for_timeout(250)
+    _wait_until_faded(page, _chart(page, "Your input: h"), 1)
     for title in ("Your input: h", "The same h, neuron by neuron"):
         drawn = _opacity_by_feature(_chart(page, title), "feature")
         assert drawn.get(1) == {"1"} and drawn.get(0) == {FADED}, (title, drawn)

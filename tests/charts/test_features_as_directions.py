@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -11,9 +10,17 @@ import vl_convert as vlc
 
 from core.charts import features_as_directions as fad_charts
 from core.charts import style
-from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles, walk
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.helpers import (
+    axis_titles,
+    dataset_with,
+    datasets_with,
+    drawn_marks,
+    encodings,
+    spec_of,
+    subtitles,
+    titles,
+    walk,
+)
 
 
 def test_sum_of_directions_chains_the_pieces_tip_to_tail() -> None:
@@ -131,20 +138,6 @@ def test_direction_strip_positions_and_property_colours() -> None:
 # ---- linked views: a picked feature is followed in the sum of directions and the neuron bars ----------------
 
 
-def _drawn(chart) -> list[tuple[str, float]]:
-    """(aria-label, drawn opacity) of every mark Vega draws for the chart (rendered to SVG with vl-convert), axes
-    and legends left out; a mark with no opacity attribute is drawn opaque."""
-    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
-    out = []
-    for group in root.iter(f"{SVG}g"):
-        if "role-mark" not in group.get("class", ""):
-            continue
-        for mark in group:
-            if mark.get("aria-label") is not None:
-                out.append((mark.get("aria-label"), float(mark.get("opacity", "1"))))
-    return out
-
-
 def _feature_of(label: str) -> int | None:
     """The feature a mark belongs to, from its aria-label ("feature: 2" on arrows and bars, "text: 2" on the
     arrows' numbers), or None for a mark of no feature (the sum h, a tick)."""
@@ -169,7 +162,7 @@ def test_directions_charts_fade_every_feature_but_the_followed_one(followed: int
         "neurons": lambda **kw: fad_charts.neuron_contributions(contribs, contribs.sum(axis=0), **kw),
     }
     for name, build in builders.items():
-        plain, faded = _drawn(build()), _drawn(build(followed=followed, pickable=True))
+        plain, faded = drawn_marks(build()), drawn_marks(build(followed=followed, pickable=True))
         assert [label for label, _ in plain] == [label for label, _ in faded], name  # the same marks are drawn
         features = [_feature_of(label) for label, _ in faded]
         assert {f for f in features if f is not None} == {0, 1, 2}, name
@@ -179,7 +172,7 @@ def test_directions_charts_fade_every_feature_but_the_followed_one(followed: int
             else:
                 assert before == 1.0 and after == (1.0 if feature == followed else style.FADED), (name, label)
     # per feature, the sum chart draws the dashed arrow (line, head), the piece (line, head) and the number
-    sum_marks = [_feature_of(label) for label, _ in _drawn(builders["sum"](followed=followed))]
+    sum_marks = [_feature_of(label) for label, _ in drawn_marks(builders["sum"](followed=followed))]
     assert all(sum_marks.count(f) == 5 for f in range(3)) and sum_marks.count(None) == 2  # and h: line, head
 
 

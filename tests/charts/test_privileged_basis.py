@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -11,9 +10,17 @@ import vl_convert as vlc
 
 from core.charts import common, style
 from core.charts import privileged_basis as pb_charts
-from tests.helpers import axis_titles, dataset_with, datasets_with, encodings, spec_of, subtitles, titles, walk
-
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.helpers import (
+    axis_titles,
+    dataset_with,
+    datasets_with,
+    drawn_marks,
+    encodings,
+    spec_of,
+    subtitles,
+    titles,
+    walk,
+)
 
 
 def test_basis_heatmaps_share_one_diverging_scale() -> None:
@@ -72,20 +79,6 @@ def test_plane_arrows_drop_tiny_ones_and_label_only_long_ones() -> None:
 # ---- linked views: a picked feature is followed in the arrows on neurons 0 and 1 and both weight heatmaps -------
 
 
-def _drawn(chart) -> list[tuple[str, float]]:
-    """(aria-label, drawn opacity) of every mark Vega draws for the chart (rendered to SVG with vl-convert), axes
-    and legends left out; a mark with no opacity attribute is drawn opaque."""
-    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
-    out = []
-    for group in root.iter(f"{SVG}g"):
-        if "role-mark" not in group.get("class", ""):
-            continue
-        for mark in group:
-            if mark.get("aria-label") is not None:
-                out.append((mark.get("aria-label"), float(mark.get("opacity", "1"))))
-    return out
-
-
 def _feature_of(label: str) -> int:
     """The feature a mark belongs to: its aria-label names it ("feature: 2", or "feature i: 2" on a heatmap cell)."""
     hit = re.search(r"\bfeature(?: i)?: (\d+)(?:;|$)", label)
@@ -102,10 +95,10 @@ PCA = np.array([[0.0, 1.0], [3.0, 0.0], [0.7, 0.0], [-0.1, 0.3]])
 def test_privileged_charts_fade_every_feature_but_the_followed_one(followed: int) -> None:
     """Rendered to SVG: the followed feature's arrow (line, head, number) and its row in both heatmaps stay opaque;
     every other feature's marks fade to style.FADED."""
-    arrows = _drawn(pb_charts.plane_arrows(PLANE, ("neuron 0", "neuron 1"), "Plane", followed=followed))
+    arrows = drawn_marks(pb_charts.plane_arrows(PLANE, ("neuron 0", "neuron 1"), "Plane", followed=followed))
     per_feature = [_feature_of(label) for label, _ in arrows]
     assert all(per_feature.count(f) == 3 for f in range(4)) and len(per_feature) == 12  # line, head, number
-    heat = _drawn(pb_charts.basis_heatmaps(NEURON, PCA, "Two ways", followed=followed))
+    heat = drawn_marks(pb_charts.basis_heatmaps(NEURON, PCA, "Two ways", followed=followed))
     assert sorted(_feature_of(label) for label, _ in heat) == sorted(list(range(4)) * 4)  # 2 cells a row, twice
     for label, opacity in arrows + heat:
         assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
@@ -119,7 +112,7 @@ def test_privileged_charts_are_opaque_unfollowed_and_offer_the_click_when_pickab
     for name, build in builders.items():
         plain = build().to_dict()
         assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
-        assert all(opacity == 1.0 for _, opacity in _drawn(build())), name
+        assert all(opacity == 1.0 for _, opacity in drawn_marks(build())), name
         spec = build(pickable=True).to_dict()
         picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
         assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
