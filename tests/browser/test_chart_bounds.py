@@ -50,9 +50,17 @@ _MEASURE_JS = """() => {
   });
 }"""
 
-# Every chart element has its drawing: a chart still being embedded has neither svg nor canvas yet.
+# Every chart element has its drawing (a chart still being embedded has neither svg nor canvas yet), and
+# ui/style.py's fitting rule applies to each. Streamlit puts style-only HTML in its event container, which
+# the browser sometimes shows only after the page's charts, even after the run has ended: a
+# MutationObserver saw the rules arrive 0.3-0.8 s after the first elements on a fresh load. CI once
+# measured a presenter-mode chart 40 px too wide, most likely in that moment (it fits once the rule
+# applies). A learner sees that as a brief jump; this test judges the layout the page settles in.
 _ALL_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')]
-  .every((chart) => chart.querySelector('svg.marks, canvas.marks'))"""
+  .every((chart) => {
+    const drawing = chart.querySelector('svg.marks, canvas.marks');
+    return drawing && getComputedStyle(drawing).maxWidth === '100%';
+  })"""
 
 
 def _outside(inner: dict, outer: dict, slack: float = SLACK_PX) -> list[str]:
