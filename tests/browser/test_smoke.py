@@ -11,6 +11,7 @@ import math
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from rig.live import (
     five_in_two_reference,
@@ -112,6 +113,16 @@ def _css_px(page, selector: str, prop: str = "fontSize") -> float:
     return float(page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}").removesuffix("px"))
 
 
+def _hidden_soon(locator, timeout_ms: int = 10_000) -> bool:
+    """Whether `locator` is hidden within timeout_ms. The page's CSS (presenter mode, ?hide=) is style-only
+    HTML, which Streamlit shows from its event container, sometimes a moment after the page's elements."""
+    try:
+        locator.wait_for(state="hidden", timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 def test_presenter_toggle(page, page_log, app_url):
     goto_app(page, app_url + F52)
     h1_before, axis_before = _css_px(page, '[data-testid="stMain"] h1'), _axis_title_px(page)
@@ -121,7 +132,7 @@ def test_presenter_toggle(page, page_log, app_url):
     page.wait_for_url(re.compile(r"[?&]presenter=true\b"), timeout=30_000)
     wait_for_app(page)
     assert wait_for_control_value(page, "presenter", "true") == "true"
-    assert not page.locator('[data-testid="stHeader"]').is_visible(), "presenter mode should hide the header"
+    assert _hidden_soon(page.locator('[data-testid="stHeader"]')), "presenter mode should hide the header"
     assert _css_px(page, '[data-testid="stMain"] h1') > h1_before, "the title did not get bigger"
     page.wait_for_function(
         "(before) => { const t = document.querySelector("
@@ -141,9 +152,9 @@ def test_presenter_link_hides_chosen_control(page, page_log, app_url):
     assert wait_for_control_value(page, "presenter", "true") == "true", (
         "?presenter=true did not switch presenter mode on"
     )
-    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    assert _hidden_soon(page.locator('[data-testid="stHeader"]')), "presenter mode should hide the header"
     seed = page.locator(".st-key-f52_seed")
-    assert seed.count() == 1 and seed.is_hidden(), "?hide=f52_seed should hide the seed control"
+    assert seed.count() == 1 and _hidden_soon(seed), "?hide=f52_seed should hide the seed control"
     assert page.locator(".st-key-f52_seed_new").is_hidden(), "the seed's New seed button goes with it"
     decay = page.locator(".st-key-f52_decay")
     reveal(page, decay)  # presenter mode folds the settings into a closed expander: open it
