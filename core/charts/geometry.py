@@ -262,22 +262,20 @@ def polytope_gallery(views: Sequence[PolytopeView], kind_names: Sequence[str], s
     return style.configure(alt.concat(*panels, columns=3).properties(title="Polytopes found"), scale)
 
 
-def norms_vs_density(ratios: np.ndarray, norms: np.ndarray, scale: float = 1.0) -> alt.Chart:
-    """Pentagon experiment: ||W_i|| [K, n] of every feature against feature 0's relative density [K] (log)."""
+def norms_vs_density(
+    ratios: np.ndarray, norms: np.ndarray, scale: float = 1.0, followed: int | None = None, pickable: bool = False
+) -> alt.LayerChart:
+    """Pentagon experiment: ||W_i|| [K, n] of every feature against feature 0's relative density [K] (log).
+
+    ``followed``: the feature a linked view follows (its line stays, the others fade); ``pickable``: a click on a
+    feature's dot or legend entry picks it (the selection ``style.FEATURE_PICK``)."""
     ratios = np.asarray(ratios, dtype=np.float64)
     norms = np.asarray(norms, dtype=np.float64)
     k, n = norms.shape
-    df = pd.DataFrame(
-        {
-            "ratio": np.repeat(ratios, n),
-            "norm": norms.ravel(),
-            "feature": np.tile([f"feature {i}" for i in range(n)], k),
-        }
-    )
-    names = [f"feature {i}" for i in range(n)]
+    df = pd.DataFrame({"ratio": np.repeat(ratios, n), "norm": norms.ravel(), "feature": np.tile(np.arange(n), k)})
     colour = alt.Color(
         "feature:N",
-        scale=alt.Scale(domain=names, range=style.OKABE_ITO[:n]),
+        scale=alt.Scale(domain=list(range(n)), range=style.OKABE_ITO[:n]),
         legend=alt.Legend(title="feature", orient="bottom", columns=5),
     )
     base = alt.Chart(df).encode(
@@ -286,9 +284,13 @@ def norms_vs_density(ratios: np.ndarray, norms: np.ndarray, scale: float = 1.0) 
         ),
         y=alt.Y("norm:Q", title="‖Wᵢ‖"),
         color=colour,
+        opacity=style.emphasis(followed),
         tooltip=["feature:N", alt.Tooltip("ratio:Q", format=".3g"), alt.Tooltip("norm:Q", format=".3f")],
     )
-    chart = alt.layer(base.mark_line(strokeWidth=2 * scale), base.mark_circle(size=40 * scale**2, opacity=1))
+    dots = base.mark_circle(size=40 * scale**2)
+    if pickable:
+        dots = dots.add_params(style.feature_pick(legend=True))
+    chart = alt.layer(base.mark_line(strokeWidth=2 * scale), dots)
     return style.configure(
         chart.properties(width=300 * scale, height=220 * scale, title="How long each feature's arrow is"), scale
     )

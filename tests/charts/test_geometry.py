@@ -8,7 +8,8 @@ import pytest
 from core.chapters.geometry_layout import GraphLayout, PolytopeView
 from core.charts import geometry as geometry_charts
 from core.charts import style
-from tests.helpers import dataset_with, encodings, titles
+from core.charts.style import FEATURE_PICK
+from tests.helpers import dataset_with, drawn_marks, encodings, spec_of, titles, walk
 
 KINDS = ("dedicated", "digon", "triangle", "tetrahedron", "pentagon", "square antiprism", "other", "not represented")
 
@@ -114,13 +115,42 @@ def test_norms_and_gaps_against_relative_density() -> None:
     rows = dataset_with(spec, "norm")
     assert len(rows) == 6
     got = {(r["ratio"], r["feature"]): r["norm"] for r in rows}
-    assert got[(0.1, "feature 0")] == 0.0 and got[(1.0, "feature 2")] == 0.9
+    assert got[(0.1, 0)] == 0.0 and got[(1.0, 2)] == 0.9
     assert any(e.get("scale", {}).get("type") == "log" for e in encodings(spec, "x"))
     gaps = np.array([[np.nan, np.nan], [72.0, 80.0]])
     gspec = geometry_charts.gaps_vs_density(ratios, gaps).to_dict()
     rows = dataset_with(gspec, "side")
     assert [(r["ratio"], r["gap"]) for r in rows] == [(1.0, 72.0), (1.0, 80.0)]  # blank where feature 0 is dropped
     assert dataset_with(gspec, "name") == [{"gap": 72.0, "name": "72° (regular pentagon)"}]
+
+
+def _feature_in(label: str) -> int:
+    """The feature a drawn mark belongs to, from its aria-label ("...; feature: 2; ...")."""
+    return int(label.split("feature: ")[1].split(";")[0])
+
+
+def test_norms_follow_one_feature_and_offer_the_click_when_pickable() -> None:
+    """The pentagon panel's lengths chart is linked to its arrows (ui/chapters/geometry.py): the followed
+    feature's line and dots stay opaque, the others fade; pickable adds the click (and legend) selection."""
+    ratios = np.array([0.1, 1.0, 10.0])
+    norms = np.array([[0.0, 1.0, 1.0, 0.9], [1.2, 1.0, 0.9, 1.0], [1.1, 0.8, 0.9, 1.0]])  # 3 ratios, 4 features
+    plain = drawn_marks(geometry_charts.norms_vs_density(ratios, norms))
+    faded = drawn_marks(geometry_charts.norms_vs_density(ratios, norms, followed=2, pickable=True))
+    assert [label for label, _ in plain] == [label for label, _ in faded]  # the same marks are drawn
+    features = [_feature_in(label) for label, _ in faded]
+    assert sorted(set(features)) == [0, 1, 2, 3] and len(faded) == 4 + 3 * 4  # a line per feature, a dot per point
+    assert all(opacity == 1.0 for _, opacity in plain)
+    for feature, (_, opacity) in zip(features, faded):
+        assert opacity == (1.0 if feature == 2 else style.FADED), feature
+    picks = [
+        node
+        for node in walk(spec_of(geometry_charts.norms_vs_density(ratios, norms, pickable=True)))
+        if node.get("name") == FEATURE_PICK
+    ]
+    assert len(picks) == 1 and picks[0]["select"]["fields"] == ["feature"] and picks[0]["bind"] == "legend"
+    assert not any(
+        node.get("name") == FEATURE_PICK for node in walk(spec_of(geometry_charts.norms_vs_density(ratios, norms)))
+    )
 
 
 def test_factor_colours_fixed_colour_per_factor_in_order() -> None:

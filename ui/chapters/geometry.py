@@ -23,7 +23,7 @@ from core.charts import common as charts
 from core.charts import geometry as geometry_charts
 from core.config import ToyConfig
 from core.train import TrainResult
-from ui import predict
+from ui import linked, predict
 from ui.assets import asset_or_none
 from ui.export import show_chart
 from ui.live import get_run, live_training
@@ -37,6 +37,8 @@ SOURCES = {
     "live": f"Small enough to train here: n = {LIVE_N}, m = {LIVE_M} (live)",
 }
 PENTAGON_RATIOS = 10.0 ** np.linspace(-1.0, 1.0, 7)  # feature 0's density / the others', 0.1 to 10 (1 included)
+PENTAGON_LINKED = "geo"  # the pentagon panel's linked views: one feature followed in the arrows and the lengths
+PENTAGON_HINT = "Click a feature's arrow tip, its dot in the lengths chart or its legend entry to follow it in both charts."
 NONUNIFORM = {
     "pentagon": "Change one feature's density in the pentagon (n = 5, m = 2)",
     **{key: ex.title for key, ex in geometry_nonuniform.SET_EXPERIMENTS.items()},
@@ -295,19 +297,23 @@ def _pentagon_panel(view: TrainResult) -> None:
     scale = chart_scale()
     p0 = geometry_nonuniform.PENTAGON_DENSITY * PENTAGON_RATIOS
     titles = [f"p₀ = {p:.3g} (×{r:.2g})" for p, r in zip(p0, PENTAGON_RATIOS)]
+    # Inside the live panel: a click in either chart reruns the panel, and with it this line.
+    followed = linked.follow_bar(PENTAGON_LINKED, view.W.shape[1], PENTAGON_HINT)
     show_chart(
-        charts.arrows_row(view.W, titles, scale=scale, columns=4),
+        charts.arrows_row(view.W, titles, scale=scale, columns=4, followed=followed, pickable=True),
         "perturbed-pentagon-arrows",
         "geo_nu_arrows",
+        **linked.link(PENTAGON_LINKED, "arrows"),
         alt_text=f"{len(titles)} arrow diagrams of the 5 features' directions in 2 dimensions, one per density of "
         f"feature 0, from {p0[0]:.3g} to {p0[-1]:.3g}; the other features have density {geometry_nonuniform.PENTAGON_DENSITY:g}.",
     )
     left, right = st.columns(2)
     norms = analysis.feature_norms(view.W)
     show_chart(
-        geometry_charts.norms_vs_density(PENTAGON_RATIOS, norms, scale=scale),
+        geometry_charts.norms_vs_density(PENTAGON_RATIOS, norms, scale=scale, followed=followed, pickable=True),
         "perturbed-pentagon-norms",
         "geo_nu_norms",
+        **linked.link(PENTAGON_LINKED, "norms"),
         alt_text="Line chart of each feature's length ‖Wᵢ‖ against feature 0's density divided by the others' (log "
         f"scale, {PENTAGON_RATIOS[0]:.2g} to {PENTAGON_RATIOS[-1]:.2g}), one line per feature; feature 0's length "
         f"goes from {norms[0, 0]:.2f} to {norms[-1, 0]:.2f}.",
