@@ -13,7 +13,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.style import INK, OKABE_ITO, OVERLAY, configure, diverging, ranked_feature_color
+from core.charts.style import (
+    FADED,
+    INK,
+    OKABE_ITO,
+    OVERLAY,
+    configure,
+    diverging,
+    emphasis,
+    feature_pick,
+    ranked_feature_color,
+)
 
 GRID_PX = 360  # longest side of a weight grid, in pixels
 KIND_COLORS = {"monosemantic": OKABE_ITO[2], "polysemantic": OKABE_ITO[3], "dead": "#BBBBBB"}
@@ -31,10 +41,14 @@ def weight_heatmap(
     limit: float | None = None,
     rows: Sequence[int] | None = None,
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.Chart:
     """W as a features x neurons grid on a diverging scale pinned at 0 (blue negative, orange positive).
 
     ``rows`` picks which features (rows) to draw, e.g. only those with noticeable weights in a large model.
+    ``followed``: the feature a linked view follows (its row stays, the other rows fade); ``pickable``: a click on
+    a cell picks the feature of its row (``core.charts.style.feature_pick``).
     """
     W_k = np.asarray(W_k, dtype=np.float64)
     m = W_k.shape[1]
@@ -63,6 +77,10 @@ def weight_heatmap(
         )
         .properties(width=alt.Step(cell), height=alt.Step(cell), title=title)
     )
+    if followed is not None:  # (unfollowed, the spec stays as it was)
+        chart = chart.encode(opacity=emphasis(followed))
+    if pickable:
+        chart = chart.add_params(feature_pick())
     return configure(chart, scale)
 
 
@@ -92,10 +110,14 @@ def neuron_stack(
     title: str = "Each neuron's input weights, stacked by feature",
     y_title: str = "weight (positive up, negative down)",
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.VConcatChart:
     """Per-neuron stacked bars: one rectangle per weight, height |W_ij|, colour = feature, negative weights below 0.
 
     A strip above the bars marks each neuron as monosemantic / polysemantic / dead (``kinds``, one per neuron).
+    ``followed``: the feature a linked view follows (its segments stay, the other features' fade; the strip
+    stays); ``pickable``: a click on a segment picks its feature (``core.charts.style.feature_pick``).
     """
     W_k = np.asarray(W_k, dtype=np.float64)
     n, m = W_k.shape
@@ -119,6 +141,10 @@ def neuron_stack(
         )
         .properties(width=alt.Step(step), height=230 * scale)
     )
+    if followed is not None:
+        bars = bars.encode(opacity=emphasis(followed))
+    if pickable:  # named, so Altair's lifting of the selection to the top of the stack names a known view
+        bars = bars.properties(name="neuron_stack_bars").add_params(feature_pick())
     strip = _kind_strip(list(kinds), cols, step, title, scale)
     chart = alt.vconcat(strip, bars, spacing=3).resolve_scale(color="independent")
     # legends below the bars: beside them, the feature legend ran past the page's edge ("featu")
@@ -198,18 +224,20 @@ def _circuit_frames(
         return np.linspace(0.0, 1.0, count) if count > 1 else np.array([0.5])
 
     y_in, y_h = ys(n), ys(m)
+    # Each edge belongs to a feature (column "feature"): an input edge to the feature it reads, an output edge to
+    # the feature it writes. So do the input and output nodes; a neuron node belongs to none (feature null).
     edges = [
-        (0.0, y_in[i], 1.0, y_h[j], W1[i, j], f"x{fi[i]} → h{hj[j]}")
+        (0.0, y_in[i], 1.0, y_h[j], W1[i, j], f"x{fi[i]} → h{hj[j]}", fi[i])
         for i in range(n)
         for j in range(m)
         if abs(W1[i, j]) >= min_weight
     ] + [
-        (1.0, y_h[j], 2.0, y_in[o], W2[o, j], f"h{hj[j]} → y{fi[o]}")
+        (1.0, y_h[j], 2.0, y_in[o], W2[o, j], f"h{hj[j]} → y{fi[o]}", fi[o])
         for j in range(m)
         for o in range(n)
         if abs(W2[o, j]) >= min_weight
     ]
-    e = pd.DataFrame(edges, columns=["x", "y", "x2", "y2", "w", "edge"])
+    e = pd.DataFrame(edges, columns=["x", "y", "x2", "y2", "w", "edge", "feature"])
     e["sign"] = np.where(e["w"] > 0, "positive", "negative")
     e["abs"] = e["w"].abs()
     nodes = pd.DataFrame(
@@ -217,6 +245,7 @@ def _circuit_frames(
             "x": [0.0] * n + [1.0] * m + [2.0] * n,
             "y": list(y_in) + list(y_h) + list(y_in),
             "label": [f"x{i}" for i in fi] + [f"h{j}" for j in hj] + [f"y{o}" for o in fi],
+            "feature": pd.array(fi + [None] * m + fi, dtype="Int64"),
         }
     )
     return e, nodes
@@ -230,11 +259,18 @@ def circuit_graph(
     features: Sequence[int] | None = None,
     neurons: Sequence[int] | None = None,
     scale: float = 1.0,
+    followed: int | None = None,
+    pickable: bool = False,
 ) -> alt.LayerChart:
     """Inputs -> neurons -> outputs as a layered graph; edge colour = sign (orange +, blue -), width = |weight|.
 
     W1 [n, m] input weights, W2 [n, m] output weights; ``features`` / ``neurons`` name the rows and
     columns (indices in the full model) when drawing a piece of a larger model.
+
+    Feature i owns its input node x_i, its output node y_i, the edges out of x_i and the edges into y_i (the
+    column ``feature``, as named by ``features``). ``followed``: the feature a linked view follows (its nodes and
+    edges stay, the other features' fade; neurons stay); ``pickable``: a click on an input or output node (the
+    disc or its name) picks its feature (``core.charts.style.feature_pick``).
     """
     W1 = np.asarray(W1, dtype=np.float64)
     W2 = np.asarray(W2, dtype=np.float64)
@@ -249,28 +285,40 @@ def circuit_graph(
         scale=alt.Scale(domain=["positive", "negative"], range=["#E69F00", "#0072B2"]),
         legend=alt.Legend(title="weight sign", orient="bottom", direction="horizontal"),
     )
-    lines = (
-        alt.Chart(edges)
-        .mark_rule(opacity=0.8)
-        .encode(
-            x=x,
-            y=y,
-            x2="x2:Q",
-            y2="y2:Q",
-            color=sign,
-            strokeWidth=alt.StrokeWidth(
-                "abs:Q",
-                # from 0, so equal weights get equal widths (a data-fitted domain exaggerates tiny differences)
-                scale=alt.Scale(domain=[0, top], range=[0.5, 6 * scale]),
-                legend=alt.Legend(title="|weight| (line width)", orient="bottom", direction="horizontal"),
-            ),
-            tooltip=["edge:N", alt.Tooltip("w:Q", format=".2f", title="weight")],
-        )
+    lines = alt.Chart(edges)
+    if followed is not None:  # (unfollowed, every edge keeps its slight transparency)
+        lines = lines.encode(opacity=emphasis(followed))
+    lines = lines.mark_rule(opacity=0.8).encode(
+        x=x,
+        y=y,
+        x2="x2:Q",
+        y2="y2:Q",
+        color=sign,
+        strokeWidth=alt.StrokeWidth(
+            "abs:Q",
+            # from 0, so equal weights get equal widths (a data-fitted domain exaggerates tiny differences)
+            scale=alt.Scale(domain=[0, top], range=[0.5, 6 * scale]),
+            legend=alt.Legend(title="|weight| (line width)", orient="bottom", direction="horizontal"),
+        ),
+        tooltip=["edge:N", alt.Tooltip("w:Q", format=".2f", title="weight")],
     )
-    dots = alt.Chart(nodes).mark_circle(size=420 * scale**2, color="#FFFFFF", stroke=INK, opacity=1)
-    text = alt.Chart(nodes).mark_text(fontSize=11 * scale, fontWeight="bold", color=OVERLAY)
-    text = text.encode(x=x, y=y, text="label:N")  # on the white discs, whatever the page
+    node = alt.Chart(nodes).encode(x=x, y=y)
+    if followed is not None:  # a neuron node (feature null) belongs to no feature: it stays
+        node = node.encode(opacity=_node_emphasis(followed))
+    dots = node.mark_circle(size=420 * scale**2, color="#FFFFFF", stroke=INK, opacity=1)
+    text = node.mark_text(fontSize=11 * scale, fontWeight="bold", color=OVERLAY)
+    text = text.encode(text="label:N")  # on the white discs, whatever the page
     heads = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [-0.08] * 3, "t": ["inputs x", "neurons h", "outputs y'"]})
     head = alt.Chart(heads).mark_text(fontSize=12 * scale, color=INK).encode(x=x, y=y, text="t:N")
-    chart = alt.layer(lines, dots.encode(x=x, y=y), text, head)
+    if pickable:
+        # On the discs; in a layered chart Vega-Lite listens for the click on the whole view, so a click on a
+        # node's name (drawn over the disc's middle) or on an edge picks the feature of that mark too.
+        dots = dots.add_params(feature_pick())
+    chart = alt.layer(lines, dots, text, head)
     return configure(chart.properties(width=420 * scale, height=300 * scale, title=title), scale)
+
+
+def _node_emphasis(followed: int) -> dict:
+    """``style.emphasis`` for the circuit's nodes: the followed feature's and the neurons' (feature null) opaque."""
+    test = f"datum.feature == {int(followed)} || datum.feature == null"
+    return alt.condition(test, alt.value(1.0), alt.value(FADED))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+import vl_convert as vlc
 
 from core.charts import neurons as neuron_charts
 from core.charts import style
-from tests.helpers import dataset_with, encodings, spec_of, titles
+from tests.helpers import dataset_with, datasets_with, drawn_marks, encodings, spec_of, titles, walk
 
 
 def test_weight_heatmap_cells_order_rows_and_diverging_limit() -> None:
@@ -97,3 +100,89 @@ def test_weight_heatmap_big_grid_keeps_its_width_in_presenter_mode() -> None:
         assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
     small = [spec_of(neuron_charts.weight_heatmap(np.ones((2, 3)), scale=s))["width"]["step"] for s in (1.0, 1.6)]
     assert small[1] > small[0]
+
+
+# ---- linked views: a followed feature stays opaque in the weight grid, the neuron stack and the circuit graph -----
+
+
+def _feature_of(label: str) -> int:
+    """The feature a grid cell or a stack segment belongs to: its aria-label names it ("feature: 2")."""
+    hit = re.search(r"\bfeature: (\d+)(?:;|$)", label)
+    assert hit, label
+    return int(hit.group(1))
+
+
+GRID = np.array([[1.0, -0.5, 0.0], [0.3, 0.8, -0.2], [0.0, 0.1, 0.9], [-0.4, 0.0, 0.6]])  # 4 features, 3 neurons
+
+
+@pytest.mark.parametrize("followed", [0, 2])
+def test_weight_heatmap_fades_every_row_but_the_followed_one(followed: int) -> None:
+    cells = drawn_marks(neuron_charts.weight_heatmap(GRID, followed=followed))
+    assert sorted(_feature_of(label) for label, _ in cells) == sorted(list(range(4)) * 3)  # every cell drawn
+    for label, opacity in cells:
+        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+    some_rows = drawn_marks(neuron_charts.weight_heatmap(GRID, rows=[1, 3], followed=3))  # rows keep their index
+    assert {(_feature_of(label), opacity) for label, opacity in some_rows} == {(1, style.FADED), (3, 1.0)}
+
+
+@pytest.mark.parametrize("followed", [1, 3])
+def test_neuron_stack_fades_every_features_segments_but_the_followed_ones(followed: int) -> None:
+    marks = drawn_marks(neuron_charts.neuron_stack(GRID, ["polysemantic"] * 3, followed=followed))
+    strip = [(label, o) for label, o in marks if "kind: " in label]
+    segments = [(label, o) for label, o in marks if "kind: " not in label]
+    assert len(strip) == 3 and all(o == 1.0 for _, o in strip)  # the neurons' kinds belong to no feature
+    assert sorted(_feature_of(label) for label, _ in segments) == [0, 0, 1, 1, 1, 2, 2, 3, 3]  # |w| > 1e-3 only
+    for label, opacity in segments:
+        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+
+
+W1 = np.array([[1.0, -1.0, 0.0], [0.0, 0.3, 1.0]])  # 2 features, 3 neurons
+W2 = np.array([[0.8, 0.8, 0.0], [0.0, 0.0, 1.0]])
+
+
+def _circuit_owner(label: str) -> int | None:
+    """The feature a circuit mark belongs to (None for a neuron or a column heading): an edge out of x_i or into
+    y_i, or the node x_i / y_i (its disc is found by its position: inputs at x = 0, outputs at x = 2)."""
+    edge = re.search(r"edge: (?:x(\d+) → h\d+|h\d+ → y(\d+))", label)
+    if edge:
+        return int(edge.group(1) or edge.group(2))
+    node = re.fullmatch(r"x: ([02]); y: ([\d.]+)(?:; label: [xy]\d+)?", label)
+    if node:
+        return round(float(node.group(2)) * (W1.shape[0] - 1))  # y = i / (n - 1)
+    return None
+
+
+@pytest.mark.parametrize("followed", [0, 1])
+def test_circuit_graph_fades_every_features_nodes_and_edges_but_the_followed_ones(followed: int) -> None:
+    marks = drawn_marks(neuron_charts.circuit_graph(W1, W2, followed=followed))
+    owners = [_circuit_owner(label) for label, _ in marks]
+    # 7 edges (4 of feature 0, 3 of feature 1; the 0.0 weights are below the cut), x0 x1 y0 y1 as disc and name;
+    # h0 h1 h2 as disc and name and the 3 column headings belong to no feature
+    assert sorted(o for o in owners if o is not None) == [0] * 8 + [1] * 7
+    assert owners.count(None) == 3 * 2 + 3
+    for (label, opacity), owner in zip(marks, owners):
+        expected = 1.0 if owner is None or owner == followed else style.FADED
+        assert opacity == expected, label
+
+
+def test_linked_neuron_charts_are_unchanged_unfollowed_and_offer_the_click_when_pickable() -> None:
+    builders = {
+        "grid": lambda **kw: neuron_charts.weight_heatmap(GRID, **kw),
+        "stack": lambda **kw: neuron_charts.neuron_stack(GRID, ["polysemantic"] * 3, **kw),
+        "circuit": lambda **kw: neuron_charts.circuit_graph(W1, W2, **kw),
+    }
+    for name, build in builders.items():
+        plain = build().to_dict()
+        assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
+        assert build(followed=None, pickable=False).to_dict() == plain, name  # the defaults
+        unfollowed = [o for _, o in drawn_marks(build())]
+        assert all(o == (0.8 if name == "circuit" and i < 7 else 1.0) for i, o in enumerate(unfollowed)), name
+        spec = build(pickable=True).to_dict()
+        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
+        assert picks[0]["select"]["fields"] == ["feature"], name
+        vlc.vegalite_to_svg(build(pickable=True, followed=1).to_json())  # Vega accepts it (no clashing signals)
+        # a click reports the mark's "feature", readable as a number by the page (int()); a neuron node reports none
+        rows = [r for rows in datasets_with(spec, "feature") for r in rows]
+        expected = set(range(W1.shape[0] if name == "circuit" else GRID.shape[0]))
+        assert {int(r["feature"]) for r in rows if r["feature"] is not None} == expected, name
