@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.chapters.privileged_superposition import NeuronLabels
 from core.charts import neurons as neuron_charts
+from ui import linked
 from ui.export import show_chart
 
 KIND_NAMES = ("monosemantic", "polysemantic", "dead")
@@ -27,32 +28,47 @@ def neuron_views(
     name: str,
     value_title: str = "weight W_ij",
     rows: np.ndarray | None = None,
+    page: str | None = None,
 ) -> None:
     """The weight grid (left) and the stacked bars (right) of one model, neurons in the same order.
 
     ``key`` and ``name`` (unique on the page) get "_weights" / "_bars" and "-weights" / "-bars" appended.
+    ``page``: the page's linked-views key (``ui.linked``): a click on a row of the grid or a segment of the bars
+    then follows that feature, and the feature the page follows stays opaque in both (the others fade).
     """
     n_rows = W_k.shape[0] if rows is None else len(rows)
     summary = kinds_summary(kinds)
+    followed = following(page, W_k.shape[0])
+    pick = {"followed": followed, "pickable": page is not None}
     left, right = st.columns([2, 3])
     with left:
-        chart = neuron_charts.weight_heatmap(W_k, order, title=title, value_title=value_title, rows=rows, scale=scale)
+        chart = neuron_charts.weight_heatmap(
+            W_k, order, title=title, value_title=value_title, rows=rows, scale=scale, **pick
+        )
         show_chart(
             chart,
             f"{name}-weights",
             f"{key}_weights",
             alt_text=f"{title}. Heatmap with {n_rows} features as rows and {W_k.shape[1]} neurons as columns; "
             f"colour is the {value_title}, blue negative, pale near zero, orange positive. The neurons are {summary}.",
+            **(linked.link(page, f"{key}_weights") if page is not None else {}),
         )
     with right:
         show_chart(
-            neuron_charts.neuron_stack(W_k, kinds, order, scale=scale),
+            neuron_charts.neuron_stack(W_k, kinds, order, scale=scale, **pick),
             f"{name}-bars",
             f"{key}_bars",
             alt_text=f"Stacked bar chart, one bar per neuron ({W_k.shape[1]}): each segment is one input weight, "
             "its height |W_ij| and its colour the feature, negative weights below zero; a strip above marks "
             f"each neuron's kind ({summary}).",
+            **(linked.link(page, f"{key}_bars") if page is not None else {}),
         )
+
+
+def following(page: str | None, n_features: int) -> int | None:
+    """The feature a linked page follows, if this model has it (None for an unlinked chart or a stale pick)."""
+    feature = linked.followed(page) if page is not None else None
+    return feature if feature is not None and 0 <= feature < n_features else None
 
 
 def counts_alt(

@@ -7,10 +7,18 @@ from core import presets
 from core.chapters import computation, computation_predict
 from core.charts import neurons as neuron_charts
 from core.train import TrainResult
-from ui import predict
+from ui import linked, predict
 from ui.assets import asset_or_none
 from ui.cache import trained
-from ui.chapters.computation import circuit_views, importance_split, motif_table, motif_view, sweep_neurons
+from ui.chapters.computation import (
+    FOLLOW_HINT,
+    LINKED,
+    circuit_views,
+    importance_split,
+    motif_table,
+    motif_view,
+    sweep_neurons,
+)
 from ui.export import show_chart
 from ui.layout import predict_box, settings_box
 from ui.live import get_run, live_training, untrained
@@ -51,6 +59,8 @@ else:
         f"Precomputed, shown instantly: dense features (p = 1), importance 1, the lowest-loss of "
         f"{B['computation_circuit'].toy_config.n_seeds} seeds after {B['computation_circuit'].toy_config.steps:,} steps."
     )
+# once, above the first circuit; the live circuit below catches up when a click in it moves the pick
+linked.follow_bar(LINKED, int(circuit["W1"][0].shape[0]), FOLLOW_HINT)
 circuit_views(circuit["W1"][0], circuit["W2"][0], scale, key="cs_circuit", name="abs-circuit-n3-m6")
 st.caption(
     "Each neuron is rescaled so its largest input weight is ±1 and its output weights grow by the same factor: a "
@@ -159,6 +169,7 @@ else:
 
 
 def render(view: TrainResult) -> None:
+    linked.catch_up(LINKED)  # a pick in the live circuit shows in the follow bar and the first circuit too
     if mode == MODES[0]:
         circuit_views(view.W[0], view.W2[0], scale, key="cs_live_circuit", name="abs-circuit-n3-m6-live")
         if not untrained(view):

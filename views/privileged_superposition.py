@@ -7,7 +7,7 @@ from core import presets
 from core.chapters import privileged_relu_use, privileged_superposition, privileged_superposition_predict
 from core.charts import neurons as neuron_charts
 from core.train import TrainResult
-from ui import predict
+from ui import linked, predict
 from ui.assets import asset_or_none
 from ui.cache import trained
 from ui.export import show_chart
@@ -36,6 +36,11 @@ the same variance rule for that reason.) The paper's model has *n* = 10 features
 )
 scale = chart_scale()
 SWEEP = privileged_superposition.BUILDERS["privileged_sweep"]
+LINKED = "ps"  # the page's linked views: one feature followed in every weight grid and neuron stack, first and live
+FOLLOW_HINT = (
+    "Click a feature's row of W or its piece of a neuron's bar to follow it in every weight grid and neuron bar "
+    "chart on this page, your own run's included."
+)
 
 
 def _paper_data() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str, bool]:
@@ -107,6 +112,8 @@ st.caption(
     + "The dashed line marks the model drawn below."
 )
 order = privileged_superposition.neuron_order(W_paper[k])
+# once, above the first grid and bars; the live panel catches up when a click in it moves the pick
+linked.follow_bar(LINKED, int(W_paper.shape[1]), FOLLOW_HINT)
 neuron_views(
     W_paper[k],
     kinds_of(all_labels.monosemantic[k], all_labels.dead[k]),
@@ -115,6 +122,7 @@ neuron_views(
     title=f"W at {presets.label_density(float(densities[k]))}",
     key="ps_sweep",
     name=f"privileged-neurons-p{float(densities[k]):.3g}",
+    page=LINKED,
 )
 st.caption(
     f"At p = {float(densities[k]):.3g}: {describe_labels(all_labels, k)} neurons. Neurons are sorted by their "
@@ -174,6 +182,7 @@ if len(live_densities) > 1:
 
 
 def render(view: TrainResult) -> None:
+    linked.catch_up(LINKED)  # a pick in the live grid or bars shows in the follow bar and the first model's too
     lab = privileged_superposition.neuron_labels(view.W)
     if len(live_densities) > 1 and not untrained(view):  # counts of random weights are no result
         live_counts = privileged_superposition.neuron_counts(view.W)
@@ -196,6 +205,7 @@ def render(view: TrainResult) -> None:
         title=f"W at {presets.label_density(live_densities[pick])}",
         key="ps_live",
         name=f"privileged-live-neurons-p{live_densities[pick]:.3g}",
+        page=LINKED,
     )
     marked = " (the dashed line in the counts chart)" if len(live_densities) > 1 else ""
     if not untrained(view):

@@ -8,8 +8,15 @@ import streamlit as st
 
 from core.chapters import computation
 from core.charts import neurons as neuron_charts
+from ui import linked
 from ui.export import show_chart
-from ui.neurons import kinds_of, neuron_views
+from ui.neurons import following, kinds_of, neuron_views
+
+LINKED = "cs"  # the page's linked views: one feature followed in the circuit's W1, W2 and graph, first and live
+FOLLOW_HINT = (
+    "Click a feature's row of W1 or W2, or its input or output node in the circuit graph, to follow it in these "
+    "circuit charts and in the circuit you train below."
+)
 
 
 def circuit_order(V1: np.ndarray) -> np.ndarray:
@@ -22,37 +29,45 @@ def circuit_order(V1: np.ndarray) -> np.ndarray:
 def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float, key: str, name: str) -> computation.CircuitCheck:
     """Rescaled W1 and W2 as grids, the circuit graph, and a sentence per feature saying what was found.
 
-    ``key`` and ``name`` (unique on the page) prefix the three charts' download keys and file names.
+    ``key`` and ``name`` (unique on the page) prefix the three charts' download keys and file names. The three
+    charts are linked views (page key ``LINKED``; the page draws the follow bar): a click on a feature in one
+    follows it in all of them, and in the page's other circuit.
     """
     V1, V2 = computation.rescale_neurons(W1, W2)
     order = circuit_order(V1)
     check = computation.abs_circuit(W1, W2)
     n, m = V1.shape
+    pick = {"followed": following(LINKED, n), "pickable": True}
     grid = f"{n} features as rows, {m} neurons as columns, blue negative, orange positive"
     left, right = st.columns([3, 4])
     with left:
         show_chart(
-            neuron_charts.weight_heatmap(V1, order, title="W1 (input → neuron), rescaled", limit=1.0, scale=scale),
+            neuron_charts.weight_heatmap(
+                V1, order, title="W1 (input → neuron), rescaled", limit=1.0, scale=scale, **pick
+            ),
             f"{name}-w1",
             f"{key}_w1",
             alt_text=f"Heatmap of the rescaled input weights W1: {grid}.",
+            **linked.link(LINKED, f"{key}_w1"),
         )
         show_chart(
             neuron_charts.weight_heatmap(
-                V2, order, title="W2 (neuron → output), rescaled", value_title="weight", scale=scale
+                V2, order, title="W2 (neuron → output), rescaled", value_title="weight", scale=scale, **pick
             ),
             f"{name}-w2",
             f"{key}_w2",
             alt_text=f"Heatmap of the rescaled output weights W2: {grid}.",
+            **linked.link(LINKED, f"{key}_w2"),
         )
     with right:
         show_chart(
-            neuron_charts.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale),
+            neuron_charts.circuit_graph(V1, V2, title="Inputs → neurons → outputs", scale=scale, **pick),
             f"{name}-graph",
             f"{key}_graph",
             alt_text=f"Circuit graph: {n} inputs, {m} neurons and {n} outputs in three columns, joined by lines "
             "coloured by weight sign (orange positive, blue negative) and as thick as the weight; "
             f"{int(np.sum(check.clean))} of {n} features have the full two-neuron |x| circuit.",
+            **linked.link(LINKED, f"{key}_graph"),
         )
     st.markdown("\n".join(_circuit_lines(check, n)))
     return check
