@@ -276,7 +276,7 @@ def norms_vs_density(
     colour = alt.Color(
         "feature:N",
         scale=alt.Scale(domain=list(range(n)), range=style.OKABE_ITO[:n]),
-        legend=alt.Legend(title="feature", orient="bottom", columns=5),
+        legend=alt.Legend(title="feature i", orient="bottom", columns=5),
     )
     base = alt.Chart(df).encode(
         x=alt.X(
