@@ -8,6 +8,12 @@ Vega's SVG renderer finds the mark from the event's DOM target, not from pixel c
 draws a chart with more than 2,000 rows per dataset on a canvas instead, whose hit-testing uses pixel
 coordinates that ignore CSS scaling: such a chart must fit its column unscaled (the chart-bounds browser
 test checks it); the canvas rule below only keeps a misfit from being clipped.
+
+Timing: Streamlit sends style-only HTML to its event container, and the browser sometimes applies it a
+moment after the page's first elements (0.3-0.8 s on a fresh load, seen with a MutationObserver), so a
+wide chart can show unscaled for that moment. Moving the rules into the page as an element (st.html with
+a marker, or st.markdown) did not help: those rendered late too. Browser tests wait for the rule to apply
+before they measure.
 """
 
 from __future__ import annotations
