@@ -167,3 +167,51 @@ def test_a_click_on_a_bar_segment_in_features_as_directions_follows_that_feature
         drawn = _opacity_by_feature(_chart(page, title), "feature")
         assert drawn.get(1) == {"1"} and drawn.get(0) == {FADED}, (title, drawn)
     assert_no_exception(page)
+
+
+def test_a_click_on_a_node_of_the_live_circuit_follows_it_in_the_first_circuit(page, app_url):
+    """Computation in superposition: a click on an input node's disc in the live circuit graph (a fragment) reruns
+    the whole page, so the precomputed circuit's W1 rows fade too and the follow line appears."""
+    goto_app(page, app_url + "/computation-in-superposition")
+    assert_no_exception(page)
+    graphs = page.locator('[data-testid="stVegaLiteChart"]').filter(
+        has=page.locator("text", has_text="Inputs → neurons → outputs")
+    )
+    inputs = graphs.nth(1).locator('svg path[aria-roledescription="circle"][aria-label^="x: 0;"]')  # x0, x1, x2
+    inputs.first.wait_for(timeout=30_000)
+    assert inputs.count() == 3
+    inputs.nth(1).click()  # x1's disc, the middle input
+    assert wait_for_main_text(page, r"Following feature 1\b"), main_text(page)[:600]
+    # the title's start: redrawn with a new spec, Streamlit limits a title to the chart's width less 40 px ("resc…")
+    w1 = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="W1 (input →"))
+    _wait_until_faded(page, w1.nth(0), 1)  # the first circuit, outside the live panel, redraws with the pick
+    for k in (0, 1):
+        drawn = _opacity_by_feature(w1.nth(k), "feature")
+        assert set(drawn) == {0, 1, 2}, (k, drawn)
+        assert drawn[1] == {"1"} and drawn[0] == drawn[2] == {FADED}, (k, drawn)
+    assert_no_exception(page)
+
+
+def test_a_click_on_a_live_weight_cell_follows_it_in_the_privileged_superposition_stacks(page, app_url):
+    """Superposition in a privileged basis: a click on a cell of the live run's weight grid (a fragment) reruns the
+    whole page, so the precomputed model's neuron stack fades every other feature's segments."""
+    goto_app(page, app_url + "/privileged-superposition")
+    assert_no_exception(page)
+    grids = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="W at p = "))
+    cells = grids.nth(1).locator('svg path[aria-label*="; feature: "]')
+    cells.first.wait_for(timeout=30_000)
+    labels = cells.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    index = next(i for i, a in enumerate(labels) if re.search(r"\bfeature: 3(;|$)", a))
+    cells.nth(index).click()
+    assert wait_for_main_text(page, r"Following feature 3\b"), main_text(page)[:600]
+    stacks = page.locator('[data-testid="stVegaLiteChart"]').filter(
+        has=page.locator("text", has_text="Each neuron's input weights")
+    )
+    _wait_until_faded(page, stacks.nth(0), 3)  # the paper's model, outside the live panel, redraws with the pick
+    drawn = _opacity_by_feature(stacks.nth(0), "feature")
+    assert drawn.get(3) == {"1"}, drawn
+    assert len(drawn) > 1 and all(o == {FADED} for i, o in drawn.items() if i != 3), drawn
+    live = _opacity_by_feature(grids.nth(1), "feature")  # and the grid clicked
+    assert set(live) == set(range(10)) and live[3] == {"1"}, live
+    assert all(o == {FADED} for i, o in live.items() if i != 3), live
+    assert_no_exception(page)
