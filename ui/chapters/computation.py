@@ -15,7 +15,7 @@ from ui.neurons import following, kinds_of, neuron_views
 LINKED = "cs"  # the page's linked views: one feature followed in the circuit's W1, W2 and graph, first and live
 FOLLOW_HINT = (
     "Click a feature's row of W1 or W2, or its input or output node in the circuit graph, to follow it in these "
-    "circuit charts and in the circuit you train below."
+    "circuit charts and in the circuit you can train below."
 )
 
 
