@@ -38,7 +38,9 @@ SOURCES = {
 }
 PENTAGON_RATIOS = 10.0 ** np.linspace(-1.0, 1.0, 7)  # feature 0's density / the others', 0.1 to 10 (1 included)
 PENTAGON_LINKED = "geo"  # the pentagon panel's linked views: one feature followed in the arrows and the lengths
-PENTAGON_HINT = "Click a feature's arrow tip, its dot in the lengths chart or its legend entry to follow it in both charts."
+PENTAGON_HINT = (
+    "Click a feature's arrow tip, its dot in the lengths chart or its legend entry to follow it in both charts."
+)
 NONUNIFORM = {
     "pentagon": "Change one feature's density in the pentagon (n = 5, m = 2)",
     **{key: ex.title for key, ex in geometry_nonuniform.SET_EXPERIMENTS.items()},
