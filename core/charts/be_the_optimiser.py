@@ -30,7 +30,9 @@ def loss_bars(names: list[str], losses: list[float], errors: list[float], scale:
             "hi": np.add(losses, np.multiply(2, errors)),
         }
     )
-    y = alt.Y("model:N", sort=None, title=None)
+    y = alt.Y(
+        "model:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)
+    )  # the names whole, not "Regular pentagon (…"
     bars = (
         alt.Chart(df)
         .mark_bar(color=OKABE_ITO[0])

@@ -31,6 +31,7 @@ from core.charts.style import (
     feature_pick,
     pc_titles,
     square_axes,
+    whole_title,
 )
 
 DIMENSIONALITY_GUIDES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
@@ -115,7 +116,7 @@ def _arrow_layer(
     lines, tips, labels = _arrow_marks(base, scale, followed)
     if tips_name is not None:
         tips = tips.properties(name=tips_name)
-    return alt.layer(lines, tips, labels).properties(width=side, height=side, title=title)
+    return alt.layer(lines, tips, labels).properties(width=side, height=side, title=whole_title(title))
 
 
 GRID_SIDE, GRID_SPACING = 250, 8  # five panels and one y axis fit a laptop-width page

@@ -271,7 +271,7 @@ def angle_spectrum(series: dict[str, tuple[np.ndarray, np.ndarray]], title: str,
         .mark_circle(opacity=0.85)
         .encode(
             x=alt.X("angle:Q", scale=alt.Scale(domain=[0, 180]), title="angle between two directions (degrees)"),
-            y=alt.Y("arrangement:N", sort=names, title=None),
+            y=alt.Y("arrangement:N", sort=names, title=None, axis=alt.Axis(labelLimit=0)),
             size=alt.Size(
                 "pairs:Q",
                 scale=alt.Scale(range=[60 * scale**2, 400 * scale**2]),

@@ -39,16 +39,31 @@ def configure(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin
     """
     out = chart.copy(deep=False)
     out.config = alt.Config(
-        axis=alt.AxisConfig(labelFontSize=11 * scale, titleFontSize=13 * scale),
+        # Vega's axis labels stop at 180 px (then "…"); the limit grows with the fonts, as in presenter mode.
+        axis=alt.AxisConfig(labelFontSize=11 * scale, titleFontSize=13 * scale, labelLimit=180 * scale),
         legend=alt.LegendConfig(
-            labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0
+            labelFontSize=11 * scale, titleFontSize=12 * scale, symbolSize=80 * scale, titleLimit=0, labelLimit=0
         ),
-        title=alt.TitleConfig(fontSize=15 * scale, anchor="start", subtitleColor=SUBTITLE_GREY),
+        # No limit on titles and legend labels: Vega cuts longer ones with an ellipsis ("W1 (input → neuron),
+        # resc…"), and with no limit the chart grows to hold them (autosize pad) and ui/style.py fits it.
+        title=alt.TitleConfig(fontSize=15 * scale, anchor="start", subtitleColor=SUBTITLE_GREY, limit=0),
         view=alt.ViewConfig(stroke=None),
         text=alt.MarkConfig(color=INK),  # text marks with no colour of their own: Vega's black vanishes on dark
     )
     out.autosize = PAD
+    out.title = whole_title(out.title)
     return out
+
+
+def whole_title(title):
+    """A chart title that Vega never cuts short with an ellipsis: the config's limit alone was not enough
+    (Streamlit redraws cut "W1 (input → neuron), rescaled" to its chart's width), a title's own limit is."""
+    if isinstance(title, str) and title:
+        return alt.TitleParams(title, limit=0)
+    if isinstance(title, alt.TitleParams) and title.limit is alt.Undefined:
+        title = title.copy(deep=False)
+        title.limit = 0
+    return title
 
 
 def padded(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -2,6 +2,8 @@
 presenter layout, each Vega-Lite chart's SVG (or canvas), and every text mark in it (titles, axis labels and
 titles, legend labels and titles), lies inside the chart's element container: nothing is clipped by the
 column it sits in.
+Nor is any of that text cut short by Vega's own length limits (drawn ending in "…": Streamlit's redraws cut
+"W1 (input → neuron), rescaled" to its chart's width until core.charts.style lifted the limits).
 
 A chart wider than its column is scaled down to it by ui/style.py's CSS; that keeps it whole but makes its
 text smaller, so each chart must also be drawn at MIN_SHRINK of its own size or more (its text stays legible),
@@ -87,6 +89,8 @@ def chart_problems(chart: dict) -> list[str]:
     for text in chart["texts"]:
         if sides := _outside(text["box"], chart["container"], SLACK_PX + TEXT_SLACK_EM * text["size"]):
             problems.append(f"{name}: text {text['text']!r} clipped {', '.join(sides)}")
+        if text["text"].endswith("…"):  # Vega's mark for a title or label cut at its limit (no chart text has one)
+            problems.append(f"{name}: text {text['text']!r} cut short")
     if chart["scale"] < MIN_SHRINK:
         problems.append(f"{name}: shrunk to {chart['scale']:.2f} of its size to fit (minimum {MIN_SHRINK})")
     if chart["canvas"] and chart["scale"] < 0.99:

@@ -89,7 +89,7 @@ def test_candidate_curves_one_line_per_candidate_on_log_axis() -> None:
     assert all(e["scale"]["type"] == "log" and e["title"] == "ratio r" for e in xs)
     colour = encodings(spec, "color")
     assert len(colour) == 1 and colour[0]["scale"]["domain"] == ["dedicated", "antipodal"]
-    assert spec["title"] == "Candidates"
+    assert spec["title"]["text"] == "Candidates"
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line"]
 
 

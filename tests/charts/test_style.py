@@ -6,11 +6,42 @@ import tomllib
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.charts import style
 from rig.pages import contrast_ratio
 from rig.server import REPO_ROOT
+
+
+def _svg_texts(chart: alt.TopLevelMixin) -> list[str]:
+    """Every text Vega draws for a chart, rendered to SVG with vl-convert."""
+    import xml.etree.ElementTree as ET
+
+    import vl_convert as vlc
+
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.to_json()))
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_titles_and_legend_labels_are_drawn_whole_not_cut_with_an_ellipsis() -> None:
+    """A title wider than its chart, or a long legend label, is drawn whole: configure() lifts Vega's limits
+    (the title's own limit too, which is what Streamlit's redraws respect), and the chart grows to hold it."""
+    title = "W1 (input → neuron), rescaled per neuron so the largest input weight is one"
+    label = "Regular pentagon (length 1.1, bias −0.1), one of the hand-made arrangements"
+    df = pd.DataFrame({"x": [0, 1], "kind": [label, "other"]})
+    chart = alt.Chart(df).mark_point().encode(x="x:Q", color="kind:N").properties(width=60, height=60, title=title)
+    # Vega's defaults do cut both: the test would pass vacuously otherwise
+    assert any(t.endswith("…") for t in _svg_texts(chart.configure_title(limit=50).configure_legend(labelLimit=100)))
+    for scale in (1.0, 1.6):
+        texts = _svg_texts(style.configure(chart, scale))
+        assert title in texts and label in texts and not any("…" in t for t in texts)
+        assert style.configure(chart, scale).to_dict()["title"] == {"text": title, "limit": 0}
+    kept = style.whole_title(alt.TitleParams("t", subtitle=["a", "b"], limit=120))
+    assert kept.to_dict() == {"text": "t", "subtitle": ["a", "b"], "limit": 120}  # a limit set on purpose stays
+    with_subtitle = style.whole_title(alt.TitleParams("t", subtitle="s"))
+    assert with_subtitle.to_dict() == {"text": "t", "subtitle": "s", "limit": 0}
+    assert style.whole_title(alt.Undefined) is alt.Undefined and style.whole_title("") == ""
 
 
 def test_configure_scales_fonts_and_pads() -> None:

@@ -143,6 +143,6 @@ def test_losses_two_parts_per_step() -> None:
     ]
     assert spec["encoding"]["color"]["field"] == "part"
     assert spec["encoding"]["color"]["scale"]["range"] == style.OKABE_ITO[:2]
-    assert spec["title"] == "SAE loss" and marks(spec) == ["line"]
+    assert spec["title"]["text"] == "SAE loss" and marks(spec) == ["line"]
     with pytest.raises(ValueError):
         sae_charts.losses(steps, np.ones((3, 2)))
