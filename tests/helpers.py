@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,6 +302,22 @@ def _from_import(node: ast.ImportFrom, package: str | None) -> list[str]:
     if node.module:
         return [".".join([*base, node.module])]
     return [".".join([*base, alias.name]) for alias in node.names]
+
+
+def mark_feature(label: str, optional: bool = False) -> int | None:
+    """The feature a drawn mark belongs to, from its aria-label: "feature: 2" (arrows, bars, lines, stack segments),
+    "feature i: 2" (a heatmap cell) or "text: 2" (an arrow's number). A mark naming none fails the test, unless
+    ``optional`` (a mark of no feature, e.g. a sum or a tick): then None."""
+    hit = re.search(r"\b(?:feature(?: i)?|text): (\d+)(?:;|$)", label)
+    assert hit or optional, label
+    return int(hit.group(1)) if hit else None
+
+
+def feature_picks(spec: dict) -> list[dict]:
+    """The click selections named core.charts.style.FEATURE_PICK (a linked view's pick) defined in a chart spec."""
+    from core.charts.style import FEATURE_PICK
+
+    return [d for d in walk(spec) if d.get("name") == FEATURE_PICK and "select" in d]
 
 
 def drawn_marks(chart) -> list[tuple[str, float]]:

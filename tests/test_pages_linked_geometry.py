@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.charts.style import FEATURE_PICK
 from tests.helpers import captions, chart_with, markdown_text, open_page
-from tests.test_pages_linked_more import fades, following, picks, reports_picks
+from tests.test_pages_linked_more import fades, following, picks, reports_picks, stops_and_drops
 
 GEOMETRY = "views/geometry.py"
 ARROWS = "u2080 = "  # the pentagon's arrows, one panel per density p₀ of feature 0 (titles JSON-escaped in a labelExpr)
@@ -28,10 +28,4 @@ def test_pentagon_links_the_arrows_and_the_lengths_to_one_followed_feature() -> 
     assert markdown_text(at).count("Following feature 3") == 1
     assert all("datum.feature == 3" in chart_with(at, title).text for title in (ARROWS, LENGTHS))
 
-    at.button(key="geo_unfollow").click().run()
-    assert not following(at)
-    assert not any(fades(chart_with(at, title)) for title in (ARROWS, LENGTHS))
-
-    at.session_state["geo_followed"] = 5  # the pentagon has features 0 to 4: nothing is followed
-    at.run()
-    assert not at.exception and not following(at) and not fades(chart_with(at, LENGTHS))
+    stops_and_drops(at, "geo", 5, lambda at: [chart_with(at, ARROWS), chart_with(at, LENGTHS)])  # features 0 to 4

@@ -4,6 +4,8 @@ following" clears it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from streamlit.testing.v1 import AppTest
 
 from core.charts.style import FEATURE_PICK
@@ -38,6 +40,19 @@ def picks(chart: Chart) -> set[int]:
     return {f for f in map(picked_feature, clicks) if f is not None}
 
 
+def stops_and_drops(at: AppTest, page: str, beyond: int, linked: Callable[[AppTest], list[Chart]]) -> None:
+    """*Stop following* clears the page's pick and every chart in ``linked(at)`` is drawn unfaded; then a pick of
+    ``beyond``, a feature the model does not have (a pick kept from a bigger model), is dropped."""
+    at.button(key=f"{page}_unfollow").click().run()
+    assert not following(at)
+    assert not any(fades(c) for c in linked(at))
+
+    at.session_state[f"{page}_followed"] = beyond
+    at.run()
+    assert not at.exception
+    assert not following(at) and not any(fades(c) for c in linked(at))
+
+
 def test_directions_link_the_sum_of_directions_and_the_neuron_bars() -> None:
     at = open_page(DIRECTIONS)  # n = 2 features, both switched on
     linked = [chart_with(at, SUM), chart_with(at, NEURONS)]
@@ -52,13 +67,7 @@ def test_directions_link_the_sum_of_directions_and_the_neuron_bars() -> None:
     assert "Following feature 1" in markdown_text(at)
     assert all("datum.feature == 1" in chart_with(at, title).text for title in (SUM, NEURONS))
 
-    at.button(key="fd_unfollow").click().run()
-    assert not following(at)
-    assert not any(fades(chart_with(at, title)) for title in (SUM, NEURONS))
-
-    at.session_state["fd_followed"] = 2  # a feature this 2-feature model does not have: nothing is followed
-    at.run()
-    assert not following(at) and not fades(chart_with(at, SUM))
+    stops_and_drops(at, "fd", 2, lambda at: [chart_with(at, SUM), chart_with(at, NEURONS)])  # n = 2
 
 
 def test_privileged_links_both_models_arrows_and_heatmaps_to_one_followed_feature() -> None:

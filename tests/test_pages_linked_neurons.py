@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.charts.style import FEATURE_PICK
 from tests.helpers import captions, charts_with, markdown_text, open_page
-from tests.test_pages_linked_more import fades, following, picks, reports_picks
+from tests.test_pages_linked_more import fades, following, picks, reports_picks, stops_and_drops
 
 COMPUTATION = "views/computation.py"
 CIRCUIT = ("W1 (input → neuron), rescaled", "W2 (neuron → output), rescaled", "Inputs → neurons → outputs")
@@ -46,14 +46,7 @@ def test_computation_links_both_circuits_w1_w2_and_graph_to_one_followed_feature
     assert not at.exception and following(at)
     assert len(_linked(at, CIRCUIT)) == 3 and not any(fades(c) for c in charts_with(at, "W1 at p = "))
 
-    at.button(key="cs_unfollow").click().run()
-    assert not following(at)
-    assert not any(fades(c) for c in _linked(at, CIRCUIT))
-
-    at.session_state["cs_followed"] = 3  # a feature this 3-feature circuit does not have: nothing is followed
-    at.run()
-    assert not at.exception
-    assert not following(at) and not any(fades(c) for c in _linked(at, CIRCUIT))
+    stops_and_drops(at, "cs", 3, lambda at: _linked(at, CIRCUIT))  # a 3-feature circuit
 
 
 def test_privileged_superposition_links_every_weight_grid_and_neuron_stack() -> None:
@@ -80,14 +73,7 @@ def test_privileged_superposition_links_every_weight_grid_and_neuron_stack() -> 
     assert all("datum.feature == 7" in c.text for c in _linked(at, NEURONS))
     assert len(charts_with(at, "Neurons by kind")) == 2 and not any(fades(c) for c in charts_with(at, "Neurons by"))
 
-    at.button(key="ps_unfollow").click().run()
-    assert not following(at)
-    assert not any(fades(c) for c in _linked(at, NEURONS))
-
-    at.session_state["ps_followed"] = 10  # a feature these 10-feature models do not have: nothing is followed
-    at.run()
-    assert not at.exception
-    assert not following(at) and not any(fades(c) for c in _linked(at, NEURONS))
+    stops_and_drops(at, "ps", 10, lambda at: _linked(at, NEURONS))  # 10-feature models
 
 
 def test_a_click_on_a_neuron_node_or_a_heading_of_the_circuit_picks_nothing() -> None:

@@ -1,6 +1,8 @@
-"""Linked views (issue 18). On "5 in 2", a click on a feature's bar follows that feature in every chart of the
-panel: its arrows, its row and column of Wᵀ W and its bar stay opaque while the other features fade. On "Basic
-results", a pick in one model's panel is followed in the other model's panel too."""
+"""Linked views (issue 18), with real clicks. On "5 in 2", a click on a feature's bar follows that feature in every
+chart of the panel: its arrows, its row and column of Wᵀ W and its bar stay opaque while the other features fade.
+On the pages with two panels (Basic results, Privileged basis) or a live panel beside precomputed charts
+(Computation, Superposition in a privileged basis), a pick in one panel is followed outside it too. Learning
+dynamics, Features as directions and Geometry check their own kinds of mark (arrow tips, bar segments, dots)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,37 @@ URL = "/five-in-two?f52_mode=One+density&f52_density=0.05&f52_steps=1000"
 FADED = "0.2"  # core.charts.style.FADED, as Vega writes it into the SVG
 
 
+def _charts(page, title: str):
+    """Every chart on the page that draws the text ``title`` (in page order)."""
+    return page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text=title))
+
+
 def _chart(page, title: str):
-    return page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text=title)).first
+    return _charts(page, title).first
+
+
+def _click_to_follow(page, marks, index: int) -> int:
+    """Click mark ``index`` of ``marks`` (a real click), wait for the follow line, and return the feature followed:
+    the one the mark's aria-label names."""
+    target = marks.nth(index)
+    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
+    target.click()
+    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    return followed
+
+
+def _index_of_feature(marks, feature: int) -> int:
+    """The index, among ``marks``, of the first mark of ``feature``."""
+    labels = marks.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    return next(i for i, a in enumerate(labels) if re.search(rf"\bfeature: {feature}(;|$)", a))
+
+
+def _assert_follows(drawn: dict[int, set[str]], followed: int, features: set[int], where: str = "") -> None:
+    """A chart's marks as _opacity_by_feature reads them: every one of ``features`` drawn, ``followed`` opaque, the
+    others faded."""
+    assert set(drawn) == features, (where, drawn)
+    assert drawn[followed] == {"1"}, (where, drawn)
+    assert all(drawn[i] == {FADED} for i in drawn if i != followed), (where, drawn)
 
 
 def _opacity_by_feature(chart, label: str) -> dict[int, set[str]]:
@@ -61,16 +92,10 @@ def test_a_click_on_a_bar_follows_that_feature_in_every_chart(page, app_url):
     norms = _chart(page, "Feature norms")
     bars = norms.locator('svg path[aria-roledescription="bar"]')
     bars.first.wait_for(timeout=30_000)
-    target = bars.nth(2)
-    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
-    target.click()
-    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    followed = _click_to_follow(page, bars, 2)
     _wait_until_faded(page, _chart(page, "Feature norms"), followed)
-    for title, label in (("Feature norms", "feature"), ("p = 0.05", "feature")):
-        drawn = _opacity_by_feature(_chart(page, title), label)
-        assert set(drawn) == set(range(5)), (title, drawn)
-        assert drawn[followed] == {"1"}, (title, drawn)
-        assert all(drawn[i] == {FADED} for i in drawn if i != followed), (title, drawn)
+    for title in ("Feature norms", "p = 0.05"):
+        _assert_follows(_opacity_by_feature(_chart(page, title), "feature"), followed, set(range(5)), title)
     # Wᵀ W: the followed feature's row and column stay, the other cells fade
     cells = _chart(page, "Wᵀ W").locator('svg path[aria-label*="; i: "]')
     for aria, opacity in cells.evaluate_all(
@@ -93,17 +118,12 @@ def test_a_pick_in_one_models_panel_is_followed_in_the_other_models_panel(page, 
     goto_app(page, app_url + "/basic-results?br_steps=1000")
     _train_both(page, timeout_ms=120_000)
     assert_no_exception(page)
-    norms = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="Feature norms"))
+    norms = _charts(page, "Feature norms")
     relu_bars = norms.nth(1).locator('svg path[aria-roledescription="bar"]')
     relu_bars.first.wait_for(timeout=30_000)
-    target = relu_bars.nth(4)
-    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
-    target.click()
-    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    followed = _click_to_follow(page, relu_bars, 4)
     _wait_until_faded(page, norms.nth(0), followed)  # the linear panel redraws with the pick
-    linear = _opacity_by_feature(norms.nth(0), "feature")
-    assert set(linear) == set(range(20)), linear
-    assert linear[followed] == {"1"} and all(linear[i] == {FADED} for i in linear if i != followed), linear
+    _assert_follows(_opacity_by_feature(norms.nth(0), "feature"), followed, set(range(20)), "linear")
     assert_no_exception(page)
 
 
@@ -116,14 +136,9 @@ def test_a_click_on_an_arrow_tip_in_learning_dynamics_follows_it_in_every_panel_
     arrows = _chart(page, "axes 1 and 2")
     tips = arrows.locator('svg path[aria-roledescription="circle"]')
     tips.first.wait_for(timeout=30_000)
-    target = tips.nth(3)
-    followed = int(re.search(r"\bfeature: (\d+)", target.get_attribute("aria-label")).group(1))
-    target.click()
-    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    followed = _click_to_follow(page, tips, 3)
     _wait_until_faded(page, _chart(page, "axes 1 and 2"), followed)
-    drawn = _opacity_by_feature(_chart(page, "axes 1 and 2"), "feature")
-    assert set(drawn) == set(range(6)), drawn
-    assert drawn[followed] == {"1"} and all(drawn[i] == {FADED} for i in drawn if i != followed), drawn
+    _assert_follows(_opacity_by_feature(_chart(page, "axes 1 and 2"), "feature"), followed, set(range(6)))
     assert_no_exception(page)
 
 
@@ -133,17 +148,13 @@ def test_a_pick_in_one_privileged_basis_panel_is_followed_in_the_other(page, app
     goto_app(page, app_url + "/privileged-basis?pb_steps=5000")
     _train_both(page, timeout_ms=180_000)
     assert_no_exception(page)
-    planes = page.locator('[data-testid="stVegaLiteChart"]').filter(
-        has=page.locator("text", has_text="on neurons 0 and 1")
-    )
+    planes = _charts(page, "on neurons 0 and 1")
     heads = planes.nth(1).locator('svg path[aria-roledescription="point"]')  # the arrowheads (lines are too thin)
     heads.first.wait_for(timeout=30_000)
     labels = heads.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     reach = [np.hypot(*(float(v.replace("−", "-")) for v in re.findall(r"neuron \d: (\S+);", a))) for a in labels]
     longest = int(np.argmax(reach))  # the arrow reaching farthest: its head overlaps no other
-    followed = int(re.search(r"\bfeature: (\d+)", labels[longest]).group(1))
-    heads.nth(longest).click()
-    assert wait_for_main_text(page, rf"Following feature {followed}\b"), main_text(page)[:600]
+    followed = _click_to_follow(page, heads, longest)
     _wait_until_faded(page, planes.nth(0), followed)  # the first model's panel redraws with the pick
     first = _opacity_by_feature(planes.nth(0), "feature")
     assert first.get(followed) == {"1"}, first
@@ -158,10 +169,7 @@ def test_a_click_on_a_bar_segment_in_features_as_directions_follows_that_feature
     assert_no_exception(page)
     bars = _chart(page, "The same h, neuron by neuron").locator('svg path[aria-roledescription="bar"]')
     bars.first.wait_for(timeout=30_000)
-    labels = bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    index = next(i for i, a in enumerate(labels) if re.search(r"\bfeature: 1(;|$)", a))
-    bars.nth(index).click()
-    assert wait_for_main_text(page, r"Following feature 1\b"), main_text(page)[:600]
+    assert _click_to_follow(page, bars, _index_of_feature(bars, 1)) == 1
     _wait_until_faded(page, _chart(page, "Your input: h"), 1)
     for title in ("Your input: h", "The same h, neuron by neuron"):
         drawn = _opacity_by_feature(_chart(page, title), "feature")
@@ -174,21 +182,16 @@ def test_a_click_on_a_node_of_the_live_circuit_follows_it_in_the_first_circuit(p
     the whole page, so the precomputed circuit's W1 rows fade too and the follow line appears."""
     goto_app(page, app_url + "/computation-in-superposition")
     assert_no_exception(page)
-    graphs = page.locator('[data-testid="stVegaLiteChart"]').filter(
-        has=page.locator("text", has_text="Inputs → neurons → outputs")
-    )
+    graphs = _charts(page, "Inputs → neurons → outputs")
     inputs = graphs.nth(1).locator('svg path[aria-roledescription="circle"][aria-label^="x: 0;"]')  # x0, x1, x2
     inputs.first.wait_for(timeout=30_000)
     assert inputs.count() == 3
     inputs.nth(1).click()  # x1's disc, the middle input
     assert wait_for_main_text(page, r"Following feature 1\b"), main_text(page)[:600]
-    # the title's start: redrawn with a new spec, Streamlit limits a title to the chart's width less 40 px ("resc…")
-    w1 = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="W1 (input →"))
+    w1 = _charts(page, "W1 (input →")
     _wait_until_faded(page, w1.nth(0), 1)  # the first circuit, outside the live panel, redraws with the pick
     for k in (0, 1):
-        drawn = _opacity_by_feature(w1.nth(k), "feature")
-        assert set(drawn) == {0, 1, 2}, (k, drawn)
-        assert drawn[1] == {"1"} and drawn[0] == drawn[2] == {FADED}, (k, drawn)
+        _assert_follows(_opacity_by_feature(w1.nth(k), "feature"), 1, {0, 1, 2}, f"W1 #{k}")
     assert_no_exception(page)
 
 
@@ -197,21 +200,30 @@ def test_a_click_on_a_live_weight_cell_follows_it_in_the_privileged_superpositio
     whole page, so the precomputed model's neuron stack fades every other feature's segments."""
     goto_app(page, app_url + "/privileged-superposition")
     assert_no_exception(page)
-    grids = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("text", has_text="W at p = "))
+    grids = _charts(page, "W at p = ")
     cells = grids.nth(1).locator('svg path[aria-label*="; feature: "]')
     cells.first.wait_for(timeout=30_000)
-    labels = cells.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    index = next(i for i, a in enumerate(labels) if re.search(r"\bfeature: 3(;|$)", a))
-    cells.nth(index).click()
-    assert wait_for_main_text(page, r"Following feature 3\b"), main_text(page)[:600]
-    stacks = page.locator('[data-testid="stVegaLiteChart"]').filter(
-        has=page.locator("text", has_text="Each neuron's input weights")
-    )
+    assert _click_to_follow(page, cells, _index_of_feature(cells, 3)) == 3
+    stacks = _charts(page, "Each neuron's input weights")
     _wait_until_faded(page, stacks.nth(0), 3)  # the paper's model, outside the live panel, redraws with the pick
     drawn = _opacity_by_feature(stacks.nth(0), "feature")
     assert drawn.get(3) == {"1"}, drawn
     assert len(drawn) > 1 and all(o == {FADED} for i, o in drawn.items() if i != 3), drawn
-    live = _opacity_by_feature(grids.nth(1), "feature")  # and the grid clicked
-    assert set(live) == set(range(10)) and live[3] == {"1"}, live
-    assert all(o == {FADED} for i, o in live.items() if i != 3), live
+    _assert_follows(_opacity_by_feature(grids.nth(1), "feature"), 3, set(range(10)), "the grid clicked")
+    assert_no_exception(page)
+
+
+def test_a_click_on_a_length_follows_that_feature_in_the_pentagon_arrows(page, app_url):
+    """The geometry of superposition: a real click on a feature's dot in the chart of each feature's length (the
+    perturbed pentagon) follows that feature in the arrows too, one small panel per density."""
+    goto_app(page, app_url + "/geometry")
+    click_button(page, "Step")  # the pentagon's live panel, the page's only one by default
+    assert_no_exception(page)
+    lengths, arrows = "How long each feature's arrow is", "(×1)"  # the arrows: the panel at equal densities
+    dots = _chart(page, lengths).locator('svg path[aria-roledescription="circle"]')
+    dots.first.wait_for(timeout=30_000)
+    followed = _click_to_follow(page, dots, dots.count() - 2)  # a dot at the highest ratio: the arrows well apart
+    _wait_until_faded(page, _chart(page, arrows), followed)
+    for title in (lengths, arrows):
+        _assert_follows(_opacity_by_feature(_chart(page, title), "feature"), followed, set(range(5)), title)
     assert_no_exception(page)

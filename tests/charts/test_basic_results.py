@@ -11,7 +11,7 @@ import vl_convert as vlc
 
 from core.charts import basic_results as br_charts
 from core.charts import style
-from tests.helpers import axis_titles, dataset_with, encodings, spec_of, subtitles, titles, walk
+from tests.helpers import axis_titles, dataset_with, encodings, feature_picks, spec_of, subtitles, titles
 
 
 def features() -> pd.DataFrame:
@@ -168,6 +168,6 @@ def test_basic_results_charts_are_opaque_unfollowed_and_offer_the_click_when_pic
     for name, build in builders.items():
         plain = build().to_dict()
         assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
-        picks = [d for d in walk(build(pickable=True).to_dict()) if d.get("name") == style.FEATURE_PICK]
+        picks = feature_picks(build(pickable=True).to_dict())
         assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
         assert picks[0]["select"]["fields"] == (["row"] if name == "gram" else ["feature"]), name

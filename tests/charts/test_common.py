@@ -16,7 +16,7 @@ import vl_convert as vlc
 
 from core.charts import common as charts
 from core.charts import style
-from tests.helpers import dataset_with, encodings, panel_titles, pentagon, titles, walk
+from tests.helpers import dataset_with, encodings, feature_picks, panel_titles, pentagon, titles, walk
 
 
 def test_feature_arrows_geometry_and_square_axes() -> None:
@@ -342,10 +342,10 @@ def test_no_followed_feature_draws_everything_opaque_and_pickable_adds_the_click
     }
     fields = {"bars": ["feature"], "arrows": ["feature"], "gram": ["row"]}
     for name, spec in picks.items():
-        params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+        params = feature_picks(spec)
         assert len(params) == 1, name
         assert params[0]["select"]["fields"] == fields[name] and params[0]["select"]["on"] == "click", name
-    arrows_param = [d for d in walk(picks["arrows"]) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    arrows_param = feature_picks(picks["arrows"])
     assert arrows_param[0]["bind"] == "legend"  # five features: the grid has a legend to click
 
 
@@ -370,7 +370,7 @@ def test_pca_scatter_follows_a_feature_by_its_row_and_picks_it_by_a_click() -> N
     assert followed == {"10": style.FADED, "11": style.FADED, "12": style.FADED, "13": 1.0, "14": style.FADED}
 
     spec = charts.pca_scatter(coords, labels, np.array([0.6, 0.4]), pickable=True).to_dict()
-    params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    params = feature_picks(spec)
     assert len(params) == 1 and params[0]["select"]["fields"] == ["feature"] and params[0]["select"]["on"] == "click"
     rows = dataset_with(spec, "feature")
     assert [(r["feature"], r["label"]) for r in rows] == [(0, "10"), (1, "11"), (2, "12"), (3, "13"), (4, "14")]
@@ -390,7 +390,7 @@ def test_arrows_on_named_axes_are_linked_like_the_grid() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Altair warns when it has to merge copies of one selection itself
         spec = charts.arrows_row(W, ["a", "b"], axes=axes, pickable=True).to_dict()
-    params = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK and "select" in d]
+    params = feature_picks(spec)
     assert len(params) == 1 and params[0]["select"]["fields"] == ["feature"] and params[0]["bind"] == "legend"
     # placed on each panel's tips (the dots), and on views that exist
     tips = {d["name"]: d["mark"] for d in walk(spec) if "mark" in d and "name" in d}

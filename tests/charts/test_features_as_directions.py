@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import vl_convert as vlc
@@ -16,6 +14,8 @@ from tests.helpers import (
     datasets_with,
     drawn_marks,
     encodings,
+    feature_picks,
+    mark_feature,
     spec_of,
     subtitles,
     titles,
@@ -138,13 +138,6 @@ def test_direction_strip_positions_and_property_colours() -> None:
 # ---- linked views: a picked feature is followed in the sum of directions and the neuron bars ----------------
 
 
-def _feature_of(label: str) -> int | None:
-    """The feature a mark belongs to, from its aria-label ("feature: 2" on arrows and bars, "text: 2" on the
-    arrows' numbers), or None for a mark of no feature (the sum h, a tick)."""
-    hit = re.search(r"\b(?:feature|text): (\d+)(?:;|$)", label)
-    return int(hit.group(1)) if hit else None
-
-
 def _directions_and_pieces() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     directions = np.array([[1.0, 0.0], [0.0, 1.0], [-0.6, -0.8]])
     x = np.array([0.5, 0.4, 1.0])  # every feature on: each one has a dashed arrow, a piece and a number
@@ -164,7 +157,7 @@ def test_directions_charts_fade_every_feature_but_the_followed_one(followed: int
     for name, build in builders.items():
         plain, faded = drawn_marks(build()), drawn_marks(build(followed=followed, pickable=True))
         assert [label for label, _ in plain] == [label for label, _ in faded], name  # the same marks are drawn
-        features = [_feature_of(label) for label, _ in faded]
+        features = [mark_feature(label, optional=True) for label, _ in faded]
         assert {f for f in features if f is not None} == {0, 1, 2}, name
         for (label, before), (_, after), feature in zip(plain, faded, features):
             if feature is None:
@@ -172,7 +165,7 @@ def test_directions_charts_fade_every_feature_but_the_followed_one(followed: int
             else:
                 assert before == 1.0 and after == (1.0 if feature == followed else style.FADED), (name, label)
     # per feature, the sum chart draws the dashed arrow (line, head), the piece (line, head) and the number
-    sum_marks = [_feature_of(label) for label, _ in drawn_marks(builders["sum"](followed=followed))]
+    sum_marks = [mark_feature(label, optional=True) for label, _ in drawn_marks(builders["sum"](followed=followed))]
     assert all(sum_marks.count(f) == 5 for f in range(3)) and sum_marks.count(None) == 2  # and h: line, head
 
 
@@ -187,7 +180,7 @@ def test_directions_charts_are_opaque_unfollowed_and_offer_the_click_when_pickab
         plain = build().to_dict()
         assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
         spec = build(pickable=True).to_dict()
-        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        picks = feature_picks(spec)
         assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
         assert picks[0]["select"]["fields"] == ["feature"], name
         units = {d["name"] for d in walk(spec) if "mark" in d and "name" in d}

@@ -8,8 +8,7 @@ import pytest
 from core.chapters.geometry_layout import GraphLayout, PolytopeView
 from core.charts import geometry as geometry_charts
 from core.charts import style
-from core.charts.style import FEATURE_PICK
-from tests.helpers import dataset_with, drawn_marks, encodings, spec_of, titles, walk
+from tests.helpers import dataset_with, drawn_marks, encodings, feature_picks, mark_feature, spec_of, titles
 
 KINDS = ("dedicated", "digon", "triangle", "tetrahedron", "pentagon", "square antiprism", "other", "not represented")
 
@@ -124,11 +123,6 @@ def test_norms_and_gaps_against_relative_density() -> None:
     assert dataset_with(gspec, "name") == [{"gap": 72.0, "name": "72° (regular pentagon)"}]
 
 
-def _feature_in(label: str) -> int:
-    """The feature a drawn mark belongs to, from its aria-label ("...; feature: 2; ...")."""
-    return int(label.split("feature: ")[1].split(";")[0])
-
-
 def test_norms_follow_one_feature_and_offer_the_click_when_pickable() -> None:
     """The pentagon panel's lengths chart is linked to its arrows (ui/chapters/geometry.py): the followed
     feature's line and dots stay opaque, the others fade; pickable adds the click (and legend) selection."""
@@ -137,20 +131,14 @@ def test_norms_follow_one_feature_and_offer_the_click_when_pickable() -> None:
     plain = drawn_marks(geometry_charts.norms_vs_density(ratios, norms))
     faded = drawn_marks(geometry_charts.norms_vs_density(ratios, norms, followed=2, pickable=True))
     assert [label for label, _ in plain] == [label for label, _ in faded]  # the same marks are drawn
-    features = [_feature_in(label) for label, _ in faded]
+    features = [mark_feature(label) for label, _ in faded]
     assert sorted(set(features)) == [0, 1, 2, 3] and len(faded) == 4 + 3 * 4  # a line per feature, a dot per point
     assert all(opacity == 1.0 for _, opacity in plain)
     for feature, (_, opacity) in zip(features, faded):
         assert opacity == (1.0 if feature == 2 else style.FADED), feature
-    picks = [
-        node
-        for node in walk(spec_of(geometry_charts.norms_vs_density(ratios, norms, pickable=True)))
-        if node.get("name") == FEATURE_PICK
-    ]
+    picks = feature_picks(spec_of(geometry_charts.norms_vs_density(ratios, norms, pickable=True)))
     assert len(picks) == 1 and picks[0]["select"]["fields"] == ["feature"] and picks[0]["bind"] == "legend"
-    assert not any(
-        node.get("name") == FEATURE_PICK for node in walk(spec_of(geometry_charts.norms_vs_density(ratios, norms)))
-    )
+    assert not feature_picks(spec_of(geometry_charts.norms_vs_density(ratios, norms)))
 
 
 def test_factor_colours_fixed_colour_per_factor_in_order() -> None:

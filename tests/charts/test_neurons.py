@@ -10,7 +10,16 @@ import vl_convert as vlc
 
 from core.charts import neurons as neuron_charts
 from core.charts import style
-from tests.helpers import dataset_with, datasets_with, drawn_marks, encodings, spec_of, titles, walk
+from tests.helpers import (
+    dataset_with,
+    datasets_with,
+    drawn_marks,
+    encodings,
+    feature_picks,
+    mark_feature,
+    spec_of,
+    titles,
+)
 
 
 def test_weight_heatmap_cells_order_rows_and_diverging_limit() -> None:
@@ -105,24 +114,17 @@ def test_weight_heatmap_big_grid_keeps_its_width_in_presenter_mode() -> None:
 # ---- linked views: a followed feature stays opaque in the weight grid, the neuron stack and the circuit graph -----
 
 
-def _feature_of(label: str) -> int:
-    """The feature a grid cell or a stack segment belongs to: its aria-label names it ("feature: 2")."""
-    hit = re.search(r"\bfeature: (\d+)(?:;|$)", label)
-    assert hit, label
-    return int(hit.group(1))
-
-
 GRID = np.array([[1.0, -0.5, 0.0], [0.3, 0.8, -0.2], [0.0, 0.1, 0.9], [-0.4, 0.0, 0.6]])  # 4 features, 3 neurons
 
 
 @pytest.mark.parametrize("followed", [0, 2])
 def test_weight_heatmap_fades_every_row_but_the_followed_one(followed: int) -> None:
     cells = drawn_marks(neuron_charts.weight_heatmap(GRID, followed=followed))
-    assert sorted(_feature_of(label) for label, _ in cells) == sorted(list(range(4)) * 3)  # every cell drawn
+    assert sorted(mark_feature(label) for label, _ in cells) == sorted(list(range(4)) * 3)  # every cell drawn
     for label, opacity in cells:
-        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+        assert opacity == (1.0 if mark_feature(label) == followed else style.FADED), label
     some_rows = drawn_marks(neuron_charts.weight_heatmap(GRID, rows=[1, 3], followed=3))  # rows keep their index
-    assert {(_feature_of(label), opacity) for label, opacity in some_rows} == {(1, style.FADED), (3, 1.0)}
+    assert {(mark_feature(label), opacity) for label, opacity in some_rows} == {(1, style.FADED), (3, 1.0)}
 
 
 @pytest.mark.parametrize("followed", [1, 3])
@@ -131,9 +133,9 @@ def test_neuron_stack_fades_every_features_segments_but_the_followed_ones(follow
     strip = [(label, o) for label, o in marks if "kind: " in label]
     segments = [(label, o) for label, o in marks if "kind: " not in label]
     assert len(strip) == 3 and all(o == 1.0 for _, o in strip)  # the neurons' kinds belong to no feature
-    assert sorted(_feature_of(label) for label, _ in segments) == [0, 0, 1, 1, 1, 2, 2, 3, 3]  # |w| > 1e-3 only
+    assert sorted(mark_feature(label) for label, _ in segments) == [0, 0, 1, 1, 1, 2, 2, 3, 3]  # |w| > 1e-3 only
     for label, opacity in segments:
-        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+        assert opacity == (1.0 if mark_feature(label) == followed else style.FADED), label
 
 
 W1 = np.array([[1.0, -1.0, 0.0], [0.0, 0.3, 1.0]])  # 2 features, 3 neurons
@@ -178,7 +180,7 @@ def test_linked_neuron_charts_are_unchanged_unfollowed_and_offer_the_click_when_
         unfollowed = [o for _, o in drawn_marks(build())]
         assert all(o == (0.8 if name == "circuit" and i < 7 else 1.0) for i, o in enumerate(unfollowed)), name
         spec = build(pickable=True).to_dict()
-        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        picks = feature_picks(spec)
         assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
         assert picks[0]["select"]["fields"] == ["feature"], name
         vlc.vegalite_to_svg(build(pickable=True, followed=1).to_json())  # Vega accepts it (no clashing signals)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import vl_convert as vlc
@@ -16,10 +14,11 @@ from tests.helpers import (
     datasets_with,
     drawn_marks,
     encodings,
+    feature_picks,
+    mark_feature,
     spec_of,
     subtitles,
     titles,
-    walk,
 )
 
 
@@ -79,13 +78,6 @@ def test_plane_arrows_drop_tiny_ones_and_label_only_long_ones() -> None:
 # ---- linked views: a picked feature is followed in the arrows on neurons 0 and 1 and both weight heatmaps -------
 
 
-def _feature_of(label: str) -> int:
-    """The feature a mark belongs to: its aria-label names it ("feature: 2", or "feature i: 2" on a heatmap cell)."""
-    hit = re.search(r"\bfeature(?: i)?: (\d+)(?:;|$)", label)
-    assert hit, label
-    return int(hit.group(1))
-
-
 PLANE = np.array([[1.0, 0.0], [0.0, 0.6], [-0.6, 0.8], [0.7, -0.7]])  # four arrows, every one long enough for a number
 NEURON = np.array([[1.0, 0.0], [0.0, -2.0], [0.5, 0.5], [0.2, 0.1]])
 PCA = np.array([[0.0, 1.0], [3.0, 0.0], [0.7, 0.0], [-0.1, 0.3]])
@@ -96,12 +88,12 @@ def test_privileged_charts_fade_every_feature_but_the_followed_one(followed: int
     """Rendered to SVG: the followed feature's arrow (line, head, number) and its row in both heatmaps stay opaque;
     every other feature's marks fade to style.FADED."""
     arrows = drawn_marks(pb_charts.plane_arrows(PLANE, ("neuron 0", "neuron 1"), "Plane", followed=followed))
-    per_feature = [_feature_of(label) for label, _ in arrows]
+    per_feature = [mark_feature(label) for label, _ in arrows]
     assert all(per_feature.count(f) == 3 for f in range(4)) and len(per_feature) == 12  # line, head, number
     heat = drawn_marks(pb_charts.basis_heatmaps(NEURON, PCA, "Two ways", followed=followed))
-    assert sorted(_feature_of(label) for label, _ in heat) == sorted(list(range(4)) * 4)  # 2 cells a row, twice
+    assert sorted(mark_feature(label) for label, _ in heat) == sorted(list(range(4)) * 4)  # 2 cells a row, twice
     for label, opacity in arrows + heat:
-        assert opacity == (1.0 if _feature_of(label) == followed else style.FADED), label
+        assert opacity == (1.0 if mark_feature(label) == followed else style.FADED), label
 
 
 def test_privileged_charts_are_opaque_unfollowed_and_offer_the_click_when_pickable() -> None:
@@ -114,7 +106,7 @@ def test_privileged_charts_are_opaque_unfollowed_and_offer_the_click_when_pickab
         assert style.FEATURE_PICK not in str(plain) and "datum.feature ==" not in str(plain), name
         assert all(opacity == 1.0 for _, opacity in drawn_marks(build())), name
         spec = build(pickable=True).to_dict()
-        picks = [d for d in walk(spec) if d.get("name") == style.FEATURE_PICK]
+        picks = feature_picks(spec)
         assert len(picks) == 1 and picks[0]["select"]["on"] == "click", name
         assert picks[0]["select"]["fields"] == ["feature"], name
         vlc.vegalite_to_svg(build(pickable=True, followed=1).to_json())  # Vega accepts it (no clashing signals)
@@ -122,6 +114,6 @@ def test_privileged_charts_are_opaque_unfollowed_and_offer_the_click_when_pickab
         rows = [r for rows in datasets_with(spec, "feature") for r in rows]
         assert {int(r["feature"]) for r in rows} == {0, 1, 2, 3}, name
     heat = builders["heat"](pickable=True).to_dict()
-    (pick,) = [d for d in walk(heat) if d.get("name") == style.FEATURE_PICK]
+    (pick,) = feature_picks(heat)
     cells = [d for d in heat["hconcat"] if d.get("mark") in ("rect", {"type": "rect"})]
     assert len(cells) == 2 and sorted(pick["views"]) == sorted(d["name"] for d in cells)  # a click on either heatmap
