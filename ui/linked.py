@@ -22,9 +22,13 @@ def _moved_key(page: str) -> str:
     return f"{page}_pick_moved"
 
 
-def followed(page: str) -> int | None:
-    """The feature this page follows, or None."""
-    return st.session_state.get(_state_key(page))
+def followed(page: str, n_features: int | None = None) -> int | None:
+    """The feature this page follows, or None; with ``n_features``, None too when the model has no such feature
+    (a pick kept from a model with more features)."""
+    feature = st.session_state.get(_state_key(page))
+    if feature is not None and n_features is not None and not 0 <= feature < n_features:
+        return None
+    return feature
 
 
 def picked_feature(event: Any) -> int | None:
@@ -64,9 +68,9 @@ def follow_bar(page: str, n_features: int, hint: str = HINT) -> int | None:
     none is, or when the pick no longer exists because the model has fewer features). ``hint`` says how to
     pick one on this page's charts."""
     st.session_state.pop(_moved_key(page), None)  # this bar shows the pick from here on
-    feature = followed(page)
-    if feature is not None and not 0 <= feature < n_features:
-        st.session_state[_state_key(page)] = feature = None
+    feature = followed(page, n_features)
+    if feature is None:
+        st.session_state[_state_key(page)] = None  # a pick this model cannot show is dropped
     if feature is None:
         st.caption(hint)
         return None

@@ -38,7 +38,7 @@ def neuron_views(
     """
     n_rows = W_k.shape[0] if rows is None else len(rows)
     summary = kinds_summary(kinds)
-    followed = following(page, W_k.shape[0])
+    followed = linked.followed(page, W_k.shape[0]) if page is not None else None
     pick = {"followed": followed, "pickable": page is not None}
     left, right = st.columns([2, 3])
     with left:
@@ -63,12 +63,6 @@ def neuron_views(
             f"each neuron's kind ({summary}).",
             **(linked.link(page, f"{key}_bars") if page is not None else {}),
         )
-
-
-def following(page: str | None, n_features: int) -> int | None:
-    """The feature a linked page follows, if this model has it (None for an unlinked chart or a stale pick)."""
-    feature = linked.followed(page) if page is not None else None
-    return feature if feature is not None and 0 <= feature < n_features else None
 
 
 def counts_alt(

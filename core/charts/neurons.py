@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from core.charts.style import (
-    FADED,
     INK,
     OKABE_ITO,
     OVERLAY,
@@ -304,7 +303,7 @@ def circuit_graph(
     )
     node = alt.Chart(nodes).encode(x=x, y=y)
     if followed is not None:  # a neuron node (feature null) belongs to no feature: it stays
-        node = node.encode(opacity=_node_emphasis(followed))
+        node = node.encode(opacity=emphasis(followed, keep_unowned=True))
     dots = node.mark_circle(size=420 * scale**2, color="#FFFFFF", stroke=INK, opacity=1)
     text = node.mark_text(fontSize=11 * scale, fontWeight="bold", color=OVERLAY)
     text = text.encode(text="label:N")  # on the white discs, whatever the page
@@ -316,9 +315,3 @@ def circuit_graph(
         dots = dots.add_params(feature_pick())
     chart = alt.layer(lines, dots, text, head)
     return configure(chart.properties(width=420 * scale, height=300 * scale, title=title), scale)
-
-
-def _node_emphasis(followed: int) -> dict:
-    """``style.emphasis`` for the circuit's nodes: the followed feature's and the neurons' (feature null) opaque."""
-    test = f"datum.feature == {int(followed)} || datum.feature == null"
-    return alt.condition(test, alt.value(1.0), alt.value(FADED))

@@ -163,10 +163,14 @@ def feature_pick(field: str = "feature", legend: bool = False) -> alt.Parameter:
     )
 
 
-def emphasis(followed: int | None, *fields: str) -> dict:
+def emphasis(followed: int | None, *fields: str, keep_unowned: bool = False) -> dict:
     """Opacity for a linked view: full for the followed feature (any of ``fields``, default ``feature``, equal to
-    it), faded for the others; everything at full opacity when no feature is followed."""
+    it), faded for the others; everything at full opacity when no feature is followed. ``keep_unowned``: marks
+    that belong to no feature (the field is null, e.g. a circuit's neuron nodes) stay at full opacity too."""
     if followed is None:
         return alt.value(1.0)
-    test = " || ".join(f"datum.{field} == {int(followed)}" for field in fields or ("feature",))
+    fields = fields or ("feature",)
+    test = " || ".join(f"datum.{field} == {int(followed)}" for field in fields)
+    if keep_unowned:
+        test += "".join(f" || datum.{field} == null" for field in fields)
     return alt.condition(test, alt.value(1.0), alt.value(FADED))

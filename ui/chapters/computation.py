@@ -10,7 +10,7 @@ from core.chapters import computation
 from core.charts import neurons as neuron_charts
 from ui import linked
 from ui.export import show_chart
-from ui.neurons import following, kinds_of, neuron_views
+from ui.neurons import kinds_of, neuron_views
 
 LINKED = "cs"  # the page's linked views: one feature followed in the circuit's W1, W2 and graph, first and live
 FOLLOW_HINT = (
@@ -37,7 +37,7 @@ def circuit_views(W1: np.ndarray, W2: np.ndarray, scale: float, key: str, name: 
     order = circuit_order(V1)
     check = computation.abs_circuit(W1, W2)
     n, m = V1.shape
-    pick = {"followed": following(LINKED, n), "pickable": True}
+    pick = {"followed": linked.followed(LINKED, n), "pickable": True}
     grid = f"{n} features as rows, {m} neurons as columns, blue negative, orange positive"
     left, right = st.columns([3, 4])
     with left:
